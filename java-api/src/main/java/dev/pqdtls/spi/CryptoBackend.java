@@ -1,0 +1,152 @@
+package dev.pqdtls.spi;
+
+import dev.pqdtls.CipherSuite;
+import dev.pqdtls.NamedGroup;
+import dev.pqdtls.SignatureScheme;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The cryptography the DTLS 1.3 engine needs, supplied by a backend found with
+ * {@link java.util.ServiceLoader}. The usable backend with the highest {@link #priority()} is chosen
+ * unless the system property {@code pqdtls.backend} or the configuration names one.
+ *
+ * <p>Constructors must be cheap and must not fail: a backend that cannot run reports why through
+ * {@link #checkUsable()}. All other methods may assume {@code checkUsable()} returned empty.
+ * Implementations are thread-safe; the objects they hand out are not, unless they say so.
+ */
+public interface CryptoBackend {
+
+    /** Short stable name used in {@code pqdtls.backend} and in output, e.g. {@code ffm}. */
+    String name();
+
+    /** Higher wins among usable backends. */
+    int priority();
+
+    /** Why this backend cannot run here, or empty if it can. Must not throw. */
+    Optional<String> checkUsable();
+
+    /**
+     * Which implementation serves each primitive, in display order, e.g.
+     * {@code "ML-KEM-768" -> "libcrypto 3.5.4"} or {@code "AES-GCM" -> "SunJCE 25"}.
+     */
+    Map<String, String> implementations();
+
+    // --- record protection -------------------------------------------------------------------
+
+    /**
+     * Record protection for one direction and epoch.
+     *
+     * @param key the write key, {@link CipherSuite#keyLength()} bytes
+     * @param iv the write IV, 12 bytes
+     * @param recordNumberKey the sn_key of RFC 9147 §4.2.3, {@link CipherSuite#keyLength()} bytes
+     * @throws IllegalArgumentException if a length is wrong, naming the expected length
+     */
+    RecordProtection recordProtection(CipherSuite suite, byte[] key, byte[] iv, byte[] recordNumberKey);
+
+    // --- hashing and key derivation ----------------------------------------------------------
+
+    /** A new empty transcript hash. */
+    TranscriptHash newTranscriptHash(HashAlgorithm hash);
+
+    /** One-shot hash of {@code data}. */
+    default byte[] digest(HashAlgorithm hash, byte[] data) {
+        TranscriptHash h = newTranscriptHash(hash);
+        h.update(data, 0, data.length);
+        return h.current();
+    }
+
+    /** HMAC (RFC 2104) of {@code data} under {@code key}. */
+    byte[] hmac(HashAlgorithm hash, byte[] key, byte[] data);
+
+    /** HKDF-Extract (RFC 5869 §2.2); an empty salt means a string of hash-length zeros. */
+    byte[] hkdfExtract(HashAlgorithm hash, byte[] salt, byte[] ikm);
+
+    /**
+     * HKDF-Expand (RFC 5869 §2.3).
+     *
+     * @throws IllegalArgumentException if {@code length} exceeds 255 times the hash length
+     */
+    byte[] hkdfExpand(HashAlgorithm hash, byte[] prk, byte[] info, int length);
+
+    /**
+     * HKDF-Expand-Label (RFC 8446 §7.1) with a caller-chosen label prefix: {@code "tls13 "} for TLS
+     * 1.3, {@code "dtls13"} for DTLS 1.3 (RFC 9147 §5.9).
+     */
+    default byte[] hkdfExpandLabel(HashAlgorithm hash, byte[] secret, String labelPrefix, String label,
+            byte[] context, int length) {
+        byte[] fullLabel = (labelPrefix + label).getBytes(StandardCharsets.US_ASCII);
+        if (fullLabel.length > 255 || context.length > 255 || length > 0xFFFF) {
+            throw new IllegalArgumentException("HkdfLabel field too long");
+        }
+        byte[] info = new byte[2 + 1 + fullLabel.length + 1 + context.length];
+        info[0] = (byte) (length >>> 8);
+        info[1] = (byte) length;
+        info[2] = (byte) fullLabel.length;
+        System.arraycopy(fullLabel, 0, info, 3, fullLabel.length);
+        info[3 + fullLabel.length] = (byte) context.length;
+        System.arraycopy(context, 0, info, 4 + fullLabel.length, context.length);
+        return hkdfExpand(hash, secret, info, length);
+    }
+
+    // --- key exchange ------------------------------------------------------------------------
+
+    /**
+     * Ephemeral key exchange for {@code group}. Backends implement the components (X25519,
+     * secp256r1, MLKEM768); the hybrids are composed from them by
+     * {@link dev.pqdtls.spi.HybridKeyExchange} unless a backend has a better way.
+     */
+    default KeyExchange keyExchange(NamedGroup group) {
+        switch (group) {
+            case X25519_MLKEM768:
+                return new HybridKeyExchange(group, keyExchange(NamedGroup.MLKEM768),
+                        keyExchange(NamedGroup.X25519), true);
+            case SECP256R1_MLKEM768:
+                return new HybridKeyExchange(group, keyExchange(NamedGroup.SECP256R1),
+                        keyExchange(NamedGroup.MLKEM768), false);
+            default:
+                return componentKeyExchange(group);
+        }
+    }
+
+    /** Key exchange for a non-hybrid group: X25519, SECP256R1 or MLKEM768. */
+    KeyExchange componentKeyExchange(NamedGroup group);
+
+    /**
+     * Static ECDH for known-answer tests: our raw private scalar (32 bytes, big-endian for
+     * secp256r1, RFC 7748 little-endian for X25519) with the peer's public value (uncompressed point
+     * or 32-byte u-coordinate).
+     *
+     * @throws InvalidKeyShareException if the peer value is invalid or, for X25519, the result is
+     *     all zero
+     */
+    byte[] ecdh(NamedGroup group, byte[] privateKey, byte[] peerPublic) throws InvalidKeyShareException;
+
+    /** Deterministic ML-KEM operations for known-answer tests, where the backend exposes them. */
+    Optional<MlKemKnownAnswer> mlKemKnownAnswer();
+
+    // --- signatures --------------------------------------------------------------------------
+
+    /**
+     * Signs {@code message} (the whole message, not a digest) with {@code key}.
+     *
+     * @throws IllegalArgumentException if the key does not fit the scheme
+     */
+    byte[] sign(SignatureScheme scheme, PrivateKey key, byte[] message);
+
+    /**
+     * Verifies a signature; false for any malformed or wrong signature, never an exception for
+     * hostile input.
+     *
+     * @throws IllegalArgumentException if the key does not fit the scheme
+     */
+    boolean verify(SignatureScheme scheme, PublicKey key, byte[] message, byte[] signature);
+
+    // --- randomness --------------------------------------------------------------------------
+
+    /** Fills {@code out} from a cryptographically secure generator. */
+    void randomBytes(byte[] out);
+}
