@@ -35,6 +35,22 @@ public interface CryptoBackend {
      */
     Map<String, String> implementations();
 
+    /**
+     * Facts about the libraries behind this backend for the capability probe, e.g.
+     * {@code "libcrypto" -> "3.5.4 (/path/libcrypto.so.3)"} or {@code "liboqs" -> "not found: ..."}.
+     */
+    default Map<String, String> details() {
+        return Map.of();
+    }
+
+    /**
+     * CPU crypto features as this backend's native code detects them (cpuid/xgetbv on x86,
+     * getauxval on aarch64), e.g. {@code "AES-NI" -> true}; empty if the backend cannot tell.
+     */
+    default Map<String, Boolean> cpuFeatures() {
+        return Map.of();
+    }
+
     // --- record protection -------------------------------------------------------------------
 
     /**
