@@ -1,0 +1,124 @@
+package dev.pqdtls.internal.server;
+
+import dev.pqdtls.spi.CryptoBackend;
+import dev.pqdtls.spi.HashAlgorithm;
+import dev.pqdtls.internal.wire.DecodeException;
+import dev.pqdtls.internal.wire.WireReader;
+import dev.pqdtls.internal.wire.WireWriter;
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Stateless HelloRetryRequest cookies (RFC 8446 §4.2.2, RFC 9147 §5.1). The cookie carries
+ * everything the server must remember across the round trip — the hash of ClientHello1, the chosen
+ * suite and group, the issue time — under an HMAC bound to the client's address, so the server keeps
+ * no per-client state and does no key-exchange work until a client proves it receives at its address.
+ *
+ * <p>Secrets rotate every {@code lifetime}; cookies made with the current or the previous secret are
+ * accepted until they expire. Thread-safe.
+ */
+public final class CookieIssuer {
+    private static final int FORMAT = 1;
+    private static final HashAlgorithm MAC_HASH = HashAlgorithm.SHA256;
+
+    private final CryptoBackend crypto;
+    private final Clock clock;
+    private final Duration lifetime;
+    private byte[] current;
+    private byte[] previous;
+    private int generation;
+    private long rotatedAtMillis;
+
+    /** What a valid cookie tells the server about the client's first flight. */
+    public record CookieState(byte[] clientHello1Hash, int cipherSuite, int group) {
+    }
+
+    public CookieIssuer(CryptoBackend crypto, Clock clock, Duration lifetime) {
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            throw new IllegalArgumentException("cookie lifetime must be positive, was " + lifetime);
+        }
+        this.crypto = crypto;
+        this.clock = clock;
+        this.lifetime = lifetime;
+        this.current = freshSecret();
+        this.previous = freshSecret();
+        this.rotatedAtMillis = clock.millis();
+    }
+
+    /** A cookie for this client address and first ClientHello. */
+    public synchronized byte[] issue(InetSocketAddress client, CookieState state) {
+        rotateIfDue();
+        byte[] body = new WireWriter().uint8(FORMAT).uint8(generation & 0xFF)
+                .uint32(clock.millis() / 1000).uint16(state.cipherSuite()).uint16(state.group())
+                .vector8(state.clientHello1Hash()).toByteArray();
+        byte[] mac = mac(current, client, body);
+        byte[] cookie = Arrays.copyOf(body, body.length + mac.length);
+        System.arraycopy(mac, 0, cookie, body.length, mac.length);
+        return cookie;
+    }
+
+    /**
+     * The state inside a cookie, if it is authentic for this address, made with a live secret and not
+     * expired; empty otherwise. Never throws for hostile input.
+     */
+    public synchronized Optional<CookieState> verify(InetSocketAddress client, byte[] cookie) {
+        rotateIfDue();
+        int macLength = MAC_HASH.length();
+        if (cookie.length < macLength + 1) {
+            return Optional.empty();
+        }
+        byte[] body = Arrays.copyOf(cookie, cookie.length - macLength);
+        byte[] mac = Arrays.copyOfRange(cookie, cookie.length - macLength, cookie.length);
+        try {
+            WireReader r = new WireReader(body);
+            if (r.uint8("format") != FORMAT) {
+                return Optional.empty();
+            }
+            int gen = r.uint8("generation");
+            byte[] secret = gen == (generation & 0xFF) ? current : gen == ((generation - 1) & 0xFF) ? previous : null;
+            if (secret == null || !MessageDigest.isEqual(mac, mac(secret, client, body))) {
+                return Optional.empty();
+            }
+            long issuedAt = r.uint32("issued at");
+            int suite = r.uint16("suite");
+            int group = r.uint16("group");
+            byte[] hash = r.vector8(0, 64, "ClientHello1 hash");
+            r.finish("cookie");
+            long age = clock.millis() / 1000 - issuedAt;
+            if (age < 0 || age > lifetime.toSeconds()) {
+                return Optional.empty();
+            }
+            return Optional.of(new CookieState(hash, suite, group));
+        } catch (DecodeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private byte[] mac(byte[] secret, InetSocketAddress client, byte[] body) {
+        byte[] address = client.getAddress().getAddress();
+        byte[] input = new WireWriter().vector8(address).uint16(client.getPort()).bytes(body).toByteArray();
+        return crypto.hmac(MAC_HASH, secret, input);
+    }
+
+    private void rotateIfDue() {
+        long now = clock.millis();
+        if (now - rotatedAtMillis >= lifetime.toMillis()) {
+            Arrays.fill(previous, (byte) 0);
+            // A secret older than two lifetimes can only sign expired cookies: replace both.
+            previous = now - rotatedAtMillis >= 2 * lifetime.toMillis() ? freshSecret() : current;
+            current = freshSecret();
+            generation++;
+            rotatedAtMillis = now;
+        }
+    }
+
+    private byte[] freshSecret() {
+        byte[] s = new byte[32];
+        crypto.randomBytes(s);
+        return s;
+    }
+}
