@@ -1,0 +1,137 @@
+package dev.pqdtls.internal.record;
+
+import dev.pqdtls.CipherSuite;
+import dev.pqdtls.spi.BadRecordMacException;
+import dev.pqdtls.spi.RecordProtection;
+import java.nio.ByteBuffer;
+
+/**
+ * Protects and unprotects DTLSCiphertext records of one epoch in one direction (RFC 9147 §4):
+ * DTLSInnerPlaintext framing, the unified header as AAD, AEAD, and record-number encryption.
+ * Outgoing records always carry a 16-bit sequence number and a length so several fit in a datagram.
+ * Incoming records go through the replay window before and after authentication (§4.5.1).
+ */
+public final class EpochCipher implements AutoCloseable {
+    /** RFC 9147 §4.2.3: the mask is computed from the first 16 bytes of ciphertext. */
+    public static final int SAMPLE_LENGTH = 16;
+    private static final int SEQUENCE_BITS = 16;
+
+    private final long epoch;
+    private final RecordProtection protection;
+    private final ReplayWindow replay = new ReplayWindow();
+    private final byte[] mask = new byte[16];
+    private long nextSendSequence;
+
+    public EpochCipher(long epoch, RecordProtection protection) {
+        this.epoch = epoch;
+        this.protection = protection;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public CipherSuite suite() {
+        return protection.suite();
+    }
+
+    /** Sequence number the next protected record will carry. */
+    public long nextSendSequence() {
+        return nextSendSequence;
+    }
+
+    /** Bytes a record of {@code plaintextLength} content bytes occupies on the wire. */
+    public static int protectedLength(int cidLength, int plaintextLength) {
+        return UnifiedHeader.length(cidLength, SEQUENCE_BITS, true) + plaintextLength + 1 + CipherSuite.TAG_LENGTH;
+    }
+
+    /**
+     * Writes one protected record at {@code out}'s position: header, then ciphertext of
+     * content||type, and advances the position. {@code content} is read from position to limit.
+     *
+     * @return the sequence number used
+     */
+    public long protect(int contentType, ByteBuffer content, byte[] cid, ByteBuffer out) {
+        long seq = nextSendSequence++;
+        int start = out.position();
+        int ciphertextLength = content.remaining() + 1 + CipherSuite.TAG_LENGTH;
+        UnifiedHeader.write(out, cid, SEQUENCE_BITS, seq, epoch, true, ciphertextLength);
+        int headerEnd = out.position();
+        out.put(content);
+        out.put((byte) contentType);
+        ByteBuffer aad = out.duplicate().position(start).limit(headerEnd);
+        ByteBuffer body = out.duplicate().position(headerEnd).limit(out.position());
+        protection.seal(seq, aad, body);
+        out.position(body.limit());
+        maskSequence(out, start + 1 + cid.length, headerEnd, SEQUENCE_BITS);
+        return seq;
+    }
+
+    /** Outcome of {@link #unprotect}: an {@link Opened} record or the {@link Drop} reason. */
+    public sealed interface Unprotected permits Opened, Drop {
+    }
+
+    /** An authentic record: its content type and where its content lies in the datagram. */
+    public record Opened(int contentType, int contentOffset, int contentLength, long sequenceNumber)
+            implements Unprotected {
+    }
+
+    /** Why a record was dropped; the record layer counts these per reason. */
+    public enum Drop implements Unprotected { TOO_SHORT, REPLAYED, BAD_MAC, NO_CONTENT_TYPE }
+
+    /**
+     * Unprotects the record described by {@code header} at {@code recordOffset}, in place. Returns the
+     * opened record or a {@link Drop} reason; never throws for hostile input.
+     */
+    public Unprotected unprotect(ByteBuffer datagram, int recordOffset, UnifiedHeader header) {
+        int ciphertextOffset = recordOffset + header.headerLength();
+        int ciphertextEnd = recordOffset + header.recordLength();
+        if (ciphertextEnd - ciphertextOffset < Math.max(SAMPLE_LENGTH, CipherSuite.TAG_LENGTH + 1)) {
+            return Drop.TOO_SHORT;
+        }
+        protection.recordNumberMask(datagram.duplicate().position(ciphertextOffset), mask);
+        int bits = header.sequenceBits();
+        int truncated = header.truncatedSequence() ^ (bits == 16 ? ((mask[0] & 0xFF) << 8 | (mask[1] & 0xFF)) : mask[0] & 0xFF);
+        long seq = UnifiedHeader.reconstructSequence(replay.highest() + 1, truncated, bits);
+        if (!replay.isFresh(seq)) {
+            return Drop.REPLAYED;
+        }
+        // The AAD is the header as sent, before record-number encryption (RFC 9147 §4).
+        byte[] aad = new byte[header.headerLength()];
+        datagram.get(recordOffset, aad);
+        if (bits == 16) {
+            aad[header.sequenceOffset()] = (byte) (truncated >>> 8);
+            aad[header.sequenceOffset() + 1] = (byte) truncated;
+        } else {
+            aad[header.sequenceOffset()] = (byte) truncated;
+        }
+        ByteBuffer body = datagram.duplicate().position(ciphertextOffset).limit(ciphertextEnd);
+        try {
+            protection.open(seq, ByteBuffer.wrap(aad), body);
+        } catch (BadRecordMacException e) {
+            return Drop.BAD_MAC;
+        }
+        replay.markAuthentic(seq);
+        // DTLSInnerPlaintext: content || type || zeros; the type is the last non-zero byte (RFC 8446 §5.4).
+        int i = body.limit() - 1;
+        while (i >= ciphertextOffset && datagram.get(i) == 0) {
+            i--;
+        }
+        if (i < ciphertextOffset) {
+            return Drop.NO_CONTENT_TYPE;
+        }
+        return new Opened(datagram.get(i) & 0xFF, ciphertextOffset, i - ciphertextOffset, seq);
+    }
+
+    private void maskSequence(ByteBuffer out, int seqOffset, int headerEnd, int bits) {
+        protection.recordNumberMask(out.duplicate().position(headerEnd), mask);
+        for (int i = 0; i < bits / 8; i++) {
+            out.put(seqOffset + i, (byte) (out.get(seqOffset + i) ^ mask[i]));
+        }
+    }
+
+    @Override
+    public void close() {
+        protection.close();
+    }
+}
