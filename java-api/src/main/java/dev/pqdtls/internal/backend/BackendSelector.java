@@ -47,8 +47,9 @@ public final class BackendSelector {
                     break;
                 }
                 provider = it.next();
-            } catch (ServiceConfigurationError e) {
-                found.add(new Candidate("?", Integer.MIN_VALUE, null, Optional.of(describe(e))));
+            } catch (ServiceConfigurationError | LinkageError e) {
+                // e.g. the ffm backend's Java 22 class file seen by a Java 17 runtime: skip it, keep looking.
+                found.add(new Candidate(providerName(e), Integer.MIN_VALUE, null, Optional.of(describe(e))));
                 continue;
             }
             found.add(check(provider));
@@ -127,7 +128,22 @@ public final class BackendSelector {
         return String.join("; ", parts);
     }
 
+    /** The provider class named in a loading error, or "?" if the error does not say. */
+    private static String providerName(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnsupportedClassVersionError && t.getMessage() != null) {
+                return t.getMessage().split(" ")[0].replace('/', '.');
+            }
+        }
+        return "?";
+    }
+
     private static String describe(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof UnsupportedClassVersionError) {
+                return "needs a newer Java (running " + Runtime.version().feature() + "): " + c.getMessage();
+            }
+        }
         StringBuilder sb = new StringBuilder(t.getClass().getSimpleName() + ": " + t.getMessage());
         for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
             sb.append(" <- ").append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
