@@ -1,0 +1,56 @@
+package dev.pqdtls.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** Entry point of {@code pqdtls.jar}: exit 0 on success, non-zero with a one-line reason otherwise. */
+public final class Main {
+    /** A command failed while running. */
+    static final int EXIT_FAILURE = 1;
+    /** The command line was wrong. */
+    static final int EXIT_USAGE = 2;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int exit;
+        try {
+            exit = commandLine().execute(args);
+        } catch (LinkageError e) {
+            // picocli hands Errors on; a class that cannot load (wrong Java, missing jar) still
+            // deserves the one-line reason.
+            System.err.println("pqdtls: " + oneLine(e));
+            exit = EXIT_FAILURE;
+        }
+        System.exit(exit);
+    }
+
+    /**
+     * The {@code pqdtls} command with its error handling: any failure prints one line,
+     * {@code pqdtls: <reason>}, on standard error. Tests call this and {@code execute} in-process.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new PqdtlsCommand());
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("pqdtls: " + oneLine(e));
+            commandLine.getErr().flush();
+            return EXIT_FAILURE;
+        });
+        cl.setParameterExceptionHandler((e, args) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("pqdtls: " + oneLine(e) + " (see 'pqdtls --help')");
+            err.flush();
+            return EXIT_USAGE;
+        });
+        return cl;
+    }
+
+    private static String oneLine(Throwable e) {
+        String message = e instanceof Error ? e.toString() : e.getMessage();
+        if (message == null || message.isBlank()) {
+            message = e.getClass().getSimpleName();
+        }
+        return message.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.pqdtls.fallback;
+
+import dev.pqdtls.spi.InvalidKeyShareException;
+
+/** ML-KEM-768 sizes (FIPS 203 Table 3) and the encapsulation-key check of FIPS 203 §7.2. */
+final class MlKem768 {
+    static final int ENCAPSULATION_KEY_LENGTH = 1184;
+    static final int DECAPSULATION_KEY_LENGTH = 2400;
+    static final int CIPHERTEXT_LENGTH = 1088;
+    static final int SHARED_SECRET_LENGTH = 32;
+    static final int SEED_LENGTH = 64;
+    static final int RANDOMNESS_LENGTH = 32;
+
+    private static final int Q = 3329;
+    /** 384·k bytes of ByteEncode12(t̂) precede the 32-byte ρ. */
+    private static final int T_LENGTH = 384 * 3;
+
+    private MlKem768() {
+    }
+
+    static void checkCiphertext(String what, byte[] ciphertext) throws InvalidKeyShareException {
+        if (ciphertext == null || ciphertext.length != CIPHERTEXT_LENGTH) {
+            throw new InvalidKeyShareException("MLKEM768 " + what + " is "
+                    + (ciphertext == null ? "missing" : ciphertext.length + " bytes") + "; expected "
+                    + CIPHERTEXT_LENGTH);
+        }
+    }
+
+    /**
+     * FIPS 203 §7.2: the type check (length) and the modulus check, ByteEncode12(ByteDecode12(ek)) ==
+     * ek, which holds exactly when every 12-bit coefficient is below q. The hybrid draft makes the
+     * server run it on the client's key (illegal_parameter on failure).
+     */
+    static void checkEncapsulationKey(String what, byte[] ek) throws InvalidKeyShareException {
+        if (ek == null || ek.length != ENCAPSULATION_KEY_LENGTH) {
+            throw new InvalidKeyShareException("MLKEM768 " + what + " is "
+                    + (ek == null ? "missing" : ek.length + " bytes") + "; expected " + ENCAPSULATION_KEY_LENGTH);
+        }
+        int bad = 0;
+        for (int i = 0; i < T_LENGTH; i += 3) {
+            int b0 = ek[i] & 0xFF;
+            int b1 = ek[i + 1] & 0xFF;
+            int b2 = ek[i + 2] & 0xFF;
+            int c0 = b0 | (b1 & 0x0F) << 8;
+            int c1 = b1 >>> 4 | b2 << 4;
+            // (c - Q) >>> 31 is 1 when c < Q; no secret is involved but stay branch-free anyway.
+            bad |= ((c0 - Q) >>> 31) ^ 1;
+            bad |= ((c1 - Q) >>> 31) ^ 1;
+        }
+        if (bad != 0) {
+            throw new InvalidKeyShareException("MLKEM768 " + what + " fails the FIPS 203 §7.2 modulus check "
+                    + "(a coefficient is not below q = 3329)");
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.pqdtls.fallback;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pqdtls.SignatureScheme;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SignaturesTest {
+    private static final byte[] MESSAGE = "TLS 1.3, server CertificateVerify".getBytes(StandardCharsets.US_ASCII);
+    private final FallbackBackend backend = new FallbackBackend();
+    private KeyPair ec;
+    private KeyPair ecP384;
+    private KeyPair ed;
+    private KeyPair rsa;
+
+    @BeforeAll
+    void keys() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        ec = g.generateKeyPair();
+        g.initialize(new ECGenParameterSpec("secp384r1"));
+        ecP384 = g.generateKeyPair();
+        ed = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        KeyPairGenerator r = KeyPairGenerator.getInstance("RSA");
+        r.initialize(2048);
+        rsa = r.generateKeyPair();
+    }
+
+    private KeyPair keysFor(SignatureScheme scheme) {
+        switch (scheme) {
+            case ECDSA_SECP256R1_SHA256:
+                return ec;
+            case ED25519:
+                return ed;
+            default:
+                return rsa;
+        }
+    }
+
+    @Test
+    void signsAndVerifiesEveryCertificateVerifyScheme() {
+        for (SignatureScheme scheme : new SignatureScheme[] {SignatureScheme.ECDSA_SECP256R1_SHA256,
+                SignatureScheme.ED25519, SignatureScheme.RSA_PSS_RSAE_SHA256, SignatureScheme.RSA_PSS_RSAE_SHA384}) {
+            KeyPair keys = keysFor(scheme);
+            byte[] signature = backend.sign(scheme, keys.getPrivate(), MESSAGE);
+            assertTrue(backend.verify(scheme, keys.getPublic(), MESSAGE, signature), scheme.toString());
+            byte[] other = MESSAGE.clone();
+            other[0] ^= 1;
+            assertFalse(backend.verify(scheme, keys.getPublic(), other, signature), scheme + " other message");
+        }
+    }
+
+    /** RFC 8446 §4.2.3: salt length = digest length, MGF1 with the same digest. */
+    @Test
+    void pssParametersAreThoseOfTls13() throws Exception {
+        byte[] signature = backend.sign(SignatureScheme.RSA_PSS_RSAE_SHA384, rsa.getPrivate(), MESSAGE);
+        Signature jdk = Signature.getInstance("RSASSA-PSS");
+        jdk.setParameter(new PSSParameterSpec("SHA-384", "MGF1", MGF1ParameterSpec.SHA384, 48, 1));
+        jdk.initVerify(rsa.getPublic());
+        jdk.update(MESSAGE);
+        assertTrue(jdk.verify(signature));
+        jdk.setParameter(new PSSParameterSpec("SHA-384", "MGF1", MGF1ParameterSpec.SHA384, 32, 1));
+        jdk.initVerify(rsa.getPublic());
+        jdk.update(MESSAGE);
+        assertFalse(jdk.verify(signature));
+    }
+
+    @Test
+    void pkcs1VerifiesButNeverSigns() throws Exception {
+        for (SignatureScheme scheme : new SignatureScheme[] {SignatureScheme.RSA_PKCS1_SHA256,
+                SignatureScheme.RSA_PKCS1_SHA384}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> backend.sign(scheme, rsa.getPrivate(), MESSAGE));
+            assertTrue(e.getMessage().contains("TLS 1.3"), e.getMessage());
+            Signature jdk = Signature.getInstance(scheme == SignatureScheme.RSA_PKCS1_SHA256
+                    ? "SHA256withRSA" : "SHA384withRSA");
+            jdk.initSign(rsa.getPrivate());
+            jdk.update(MESSAGE);
+            assertTrue(backend.verify(scheme, rsa.getPublic(), MESSAGE, jdk.sign()));
+        }
+    }
+
+    @Test
+    void keysNotFittingTheSchemeAreRejected() {
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.sign(SignatureScheme.ECDSA_SECP256R1_SHA256, ecP384.getPrivate(), MESSAGE));
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.verify(SignatureScheme.ECDSA_SECP256R1_SHA256, ecP384.getPublic(), MESSAGE, new byte[8]));
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.sign(SignatureScheme.ED25519, ec.getPrivate(), MESSAGE));
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.verify(SignatureScheme.RSA_PSS_RSAE_SHA256, ed.getPublic(), MESSAGE, new byte[8]));
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.sign(SignatureScheme.RSA_PSS_RSAE_SHA256, ec.getPrivate(), MESSAGE));
+    }
+
+    @Test
+    void malformedSignaturesReadAsFalse() {
+        for (SignatureScheme scheme : SignatureScheme.values()) {
+            KeyPair keys = keysFor(scheme);
+            for (byte[] junk : new byte[][] {new byte[0], new byte[1], new byte[64], new byte[256], new byte[1000],
+                    HexFormat.of().parseHex("3006020101020101")}) {
+                assertFalse(backend.verify(scheme, keys.getPublic(), MESSAGE, junk), scheme + " " + junk.length);
+            }
+        }
+    }
+
+    /** Wycheproof ecdsa_secp256r1_sha256 tcId 479: valid, r = 3 with x = n + 3; JDK 17's SunEC rejects it. */
+    @Test
+    void ecdsaVerifiesSignaturesWhoseRNeededAReduction() throws Exception {
+        HexFormat hex = HexFormat.of();
+        byte[] point = hex.parseHex("04ce24c99032d52ac6ead23c0ae3ec68ef41e51a281fd457808c83136d7dcce90e8f"
+                + "7a154b551e9f39c59279357aa491b2a62bdebc2bb78613883fc72936c057e0");
+        java.security.spec.ECParameterSpec params = ((java.security.interfaces.ECPublicKey) ec.getPublic()).getParams();
+        java.security.PublicKey key = java.security.KeyFactory.getInstance("EC").generatePublic(
+                new java.security.spec.ECPublicKeySpec(new java.security.spec.ECPoint(
+                        new java.math.BigInteger(1, Arrays.copyOfRange(point, 1, 33)),
+                        new java.math.BigInteger(1, Arrays.copyOfRange(point, 33, 65))), params));
+        assertTrue(backend.verify(SignatureScheme.ECDSA_SECP256R1_SHA256, key, hex.parseHex("68656c6c6f2c20776f726c64"),
+                hex.parseHex("3026020103022100ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc63254e")));
+    }
+
+    @Test
+    void ed25519RejectsTrailingBytes() {
+        byte[] signature = backend.sign(SignatureScheme.ED25519, ed.getPrivate(), MESSAGE);
+        assertTrue(backend.verify(SignatureScheme.ED25519, ed.getPublic(), MESSAGE, signature));
+        assertFalse(backend.verify(SignatureScheme.ED25519, ed.getPublic(), MESSAGE, Arrays.copyOf(signature, 65)));
+    }
+
+    @Test
+    void ecdsaAcceptsOnlyStrictDer() {
+        byte[] der = backend.sign(SignatureScheme.ECDSA_SECP256R1_SHA256, ec.getPrivate(), MESSAGE);
+        assertTrue(Signatures.isStrictDerEcdsa(der));
+        // Long-form length for the SEQUENCE: same value in BER, must not verify.
+        byte[] ber = new byte[der.length + 1];
+        ber[0] = 0x30;
+        ber[1] = (byte) 0x81;
+        ber[2] = der[1];
+        System.arraycopy(der, 2, ber, 3, der.length - 2);
+        assertFalse(backend.verify(SignatureScheme.ECDSA_SECP256R1_SHA256, ec.getPublic(), MESSAGE, ber));
+        // Trailing garbage.
+        byte[] trailing = Arrays.copyOf(der, der.length + 1);
+        assertFalse(backend.verify(SignatureScheme.ECDSA_SECP256R1_SHA256, ec.getPublic(), MESSAGE, trailing));
+        // A non-minimal INTEGER (extra leading zero).
+        assertFalse(Signatures.isStrictDerEcdsa(HexFormat.of().parseHex("30070202000102010a")));
+        assertTrue(Signatures.isStrictDerEcdsa(HexFormat.of().parseHex("300602010102017f")));
+        assertFalse(Signatures.isStrictDerEcdsa(HexFormat.of().parseHex("3006020101020180")), "negative s");
+        assertTrue(backend.verify(SignatureScheme.ECDSA_SECP256R1_SHA256, ec.getPublic(), MESSAGE, der));
+    }
+}
