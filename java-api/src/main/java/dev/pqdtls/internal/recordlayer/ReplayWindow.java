@@ -1,4 +1,4 @@
-package dev.pqdtls.internal.record;
+package dev.pqdtls.internal.recordlayer;
 
 /**
  * The anti-replay sliding window of RFC 9147 §4.5.1 for one epoch. {@link #isFresh} is asked

@@ -1,4 +1,4 @@
-package dev.pqdtls.internal.record;
+package dev.pqdtls.internal.recordlayer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

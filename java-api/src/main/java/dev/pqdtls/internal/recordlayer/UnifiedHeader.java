@@ -1,4 +1,4 @@
-package dev.pqdtls.internal.record;
+package dev.pqdtls.internal.recordlayer;
 
 import java.nio.ByteBuffer;
 

@@ -1,4 +1,4 @@
-package dev.pqdtls.internal.record;
+package dev.pqdtls.internal.recordlayer;
 
 /** Record content types (RFC 8446 §5.1, RFC 9147 §7 for ack). */
 public final class ContentType {

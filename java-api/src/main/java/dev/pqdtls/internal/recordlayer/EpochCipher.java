@@ -1,4 +1,4 @@
-package dev.pqdtls.internal.record;
+package dev.pqdtls.internal.recordlayer;
 
 import dev.pqdtls.CipherSuite;
 import dev.pqdtls.spi.BadRecordMacException;
