@@ -38,9 +38,9 @@ public final class Libcrypto {
                 return new State(null, null, 0, source, "-D" + PATH_PROPERTY + "=" + explicit + " does not name a file");
             }
             SymbolLookup lookup = SymbolLookup.libraryLookup(source, Arena.global());
-            MethodHandle num = LINKER.downcallHandle(lookup.findOrThrow("OpenSSL_version_num"),
+            MethodHandle num = LINKER.downcallHandle(lookup.find("OpenSSL_version_num").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.JAVA_LONG));
-            MethodHandle str = LINKER.downcallHandle(lookup.findOrThrow("OpenSSL_version"),
+            MethodHandle str = LINKER.downcallHandle(lookup.find("OpenSSL_version").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
             long n = (long) num.invokeExact();
             // OPENSSL_VERSION_STRING = 6: just "3.5.4", without the "OpenSSL " prefix and date.
@@ -93,7 +93,7 @@ public final class Libcrypto {
         if (STATE.failure() != null) {
             throw new IllegalStateException(STATE.failure());
         }
-        return LINKER.downcallHandle(STATE.lookup().findOrThrow(name), descriptor);
+        return LINKER.downcallHandle(STATE.lookup().find(name).orElseThrow(), descriptor);
     }
 
     /** A downcall handle if the symbol exists. */

@@ -1,0 +1,103 @@
+package dev.pqdtls.ffm;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Downcall handles mirroring {@code native/src/main/c/pqdtls.h}. Touch this class only after
+ * {@link NativeLibrary#unavailableReason()} came back empty; its initialiser fails otherwise.
+ *
+ * <p>Short, non-blocking calls whose buffers may be Java arrays are linked {@code critical} with heap
+ * access, so a {@code byte[]} goes to C without a copy. Batch calls, which may run for a while, are
+ * ordinary downcalls over native memory.
+ */
+final class NativeAbi {
+    // Status codes (pqdtls.h).
+    static final int PQDTLS_OK = 0;
+    static final int PQDTLS_ERR_ARGUMENT = -1;
+    static final int PQDTLS_ERR_UNSUPPORTED = -2;
+    static final int PQDTLS_ERR_NOMEM = -3;
+    static final int PQDTLS_ERR_CRYPTO = -4;
+    static final int PQDTLS_ERR_AUTH = -5;
+
+    // Hash ids (pqdtls.h).
+    static final int PQDTLS_HASH_SHA256 = 1;
+    static final int PQDTLS_HASH_SHA384 = 2;
+
+    private static final Linker.Option HEAP = Linker.Option.critical(true);
+
+    static final MethodHandle CPU_FEATURES = NativeLibrary.downcall("pqdtls_cpu_features",
+            FunctionDescriptor.of(JAVA_INT));
+    static final MethodHandle CPU_FEATURE_NAME = NativeLibrary.downcall("pqdtls_cpu_feature_name",
+            FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    static final MethodHandle RP_CREATE = NativeLibrary.downcall("pqdtls_rp_create",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
+                    ADDRESS), HEAP);
+    static final MethodHandle RP_FREE = NativeLibrary.downcall("pqdtls_rp_free",
+            FunctionDescriptor.ofVoid(ADDRESS));
+    static final MethodHandle RP_SEAL_BATCH = NativeLibrary.downcall("pqdtls_rp_seal_batch",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    static final MethodHandle RP_OPEN_BATCH = NativeLibrary.downcall("pqdtls_rp_open_batch",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
+                    ADDRESS));
+    static final MethodHandle RP_MASK = NativeLibrary.downcall("pqdtls_rp_mask",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), HEAP);
+
+    static final MethodHandle HASH_NEW = NativeLibrary.downcall("pqdtls_hash_new",
+            FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    static final MethodHandle HASH_COPY = NativeLibrary.downcall("pqdtls_hash_copy",
+            FunctionDescriptor.of(ADDRESS, ADDRESS));
+    static final MethodHandle HASH_UPDATE = NativeLibrary.downcall("pqdtls_hash_update",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), HEAP);
+    static final MethodHandle HASH_CURRENT = NativeLibrary.downcall("pqdtls_hash_current",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), HEAP);
+    static final MethodHandle HASH_FREE = NativeLibrary.downcall("pqdtls_hash_free",
+            FunctionDescriptor.ofVoid(ADDRESS));
+
+    static final MethodHandle HMAC = NativeLibrary.downcall("pqdtls_hmac",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS), HEAP);
+    static final MethodHandle HKDF_EXTRACT = NativeLibrary.downcall("pqdtls_hkdf_extract",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS), HEAP);
+    static final MethodHandle HKDF_EXPAND = NativeLibrary.downcall("pqdtls_hkdf_expand",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG),
+            HEAP);
+
+    /** Not critical: the first call may wait for the kernel to seed the generator. */
+    static final MethodHandle RANDOM_BYTES = NativeLibrary.downcall("pqdtls_random_bytes",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+
+    private NativeAbi() {
+    }
+
+    /** The pqdtls.h hash id of {@code hash}. */
+    static int hashId(dev.pqdtls.spi.HashAlgorithm hash) {
+        return switch (hash) {
+            case SHA256 -> PQDTLS_HASH_SHA256;
+            case SHA384 -> PQDTLS_HASH_SHA384;
+        };
+    }
+
+    /** Turns a status code that should never occur into an exception naming the operation. */
+    static void check(int status, String operation) {
+        if (status < 0) {
+            throw new IllegalStateException(operation + " failed in libpqdtls_native: " + describe(status));
+        }
+    }
+
+    static String describe(int status) {
+        return switch (status) {
+            case PQDTLS_ERR_ARGUMENT -> "invalid argument";
+            case PQDTLS_ERR_UNSUPPORTED -> "algorithm not available in this libcrypto";
+            case PQDTLS_ERR_NOMEM -> "out of memory";
+            case PQDTLS_ERR_CRYPTO -> "libcrypto error";
+            case PQDTLS_ERR_AUTH -> "authentication failed";
+            default -> "status " + status;
+        };
+    }
+}

@@ -1,0 +1,369 @@
+package dev.pqdtls.ffm;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.pqdtls.CipherSuite;
+import dev.pqdtls.spi.BadRecordMacException;
+import dev.pqdtls.spi.RecordProtection;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
+import java.nio.BufferOverflowException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
+
+/**
+ * Record protection whose keys live in a native {@code pqdtls_rp} context (AEAD and record-number
+ * mask under the keys of one direction and epoch). A batch of records is sealed or opened with one
+ * downcall: Java fills preallocated descriptor arrays (sequence numbers, pointers, lengths) and C
+ * walks them. Direct buffers go to C in place; heap buffers are staged through a native scratch area
+ * that is reused, so steady-state batches allocate no native memory.
+ */
+final class NativeRecordProtection implements RecordProtection {
+    private static final int TAG = CipherSuite.TAG_LENGTH;
+    private static final int MASK = 16;
+    private static final int MIN_BATCH = 16;
+    private static final long MIN_SCRATCH = 16 * 1024;
+
+    static {
+        // Pointers are written into the descriptor arrays as 64-bit integers.
+        if (ValueLayout.ADDRESS.byteSize() != Long.BYTES) {
+            throw new ExceptionInInitializerError("pqdtls needs a 64-bit platform");
+        }
+    }
+
+    private final CipherSuite suite;
+    /** The pqdtls_rp handle; NULL once closed. */
+    private MemorySegment handle;
+    /** Owns the descriptors and scratch; shared because the (single) user may move between threads. */
+    private Arena arena;
+    private int capacity;
+    private MemorySegment seqs;
+    private MemorySegment aadPtrs;
+    private MemorySegment aadLens;
+    private MemorySegment recordPtrs;
+    private MemorySegment recordLens;
+    private MemorySegment status;
+    private MemorySegment scratch = MemorySegment.NULL;
+    /** Per record of the current batch: its offset in scratch, or -1 when it is a direct buffer. */
+    private long[] scratchOffset = new long[0];
+
+    // One-element batches for seal/open, reused so a single record allocates nothing either.
+    private final long[] oneSequence = new long[1];
+    private final ByteBuffer[] oneAad = new ByteBuffer[1];
+    private final ByteBuffer[] oneRecord = new ByteBuffer[1];
+    private final boolean[] oneAuthentic = new boolean[1];
+
+    private NativeRecordProtection(CipherSuite suite, MemorySegment handle) {
+        this.suite = suite;
+        this.handle = handle;
+    }
+
+    /**
+     * Keys the native context. The key bytes go to C straight from the caller's arrays (critical
+     * downcall with heap access), so no extra copy of them is left in native memory.
+     */
+    static NativeRecordProtection create(CipherSuite suite, byte[] key, byte[] iv, byte[] recordNumberKey) {
+        checkLength("key", key, suite.keyLength(), suite);
+        checkLength("iv", iv, CipherSuite.IV_LENGTH, suite);
+        checkLength("record number key", recordNumberKey, suite.keyLength(), suite);
+        long[] out = new long[1];
+        int rc;
+        try {
+            rc = (int) NativeAbi.RP_CREATE.invokeExact(suite.codepoint(), MemorySegment.ofArray(key), key.length,
+                    MemorySegment.ofArray(iv), iv.length, MemorySegment.ofArray(recordNumberKey),
+                    recordNumberKey.length, MemorySegment.ofArray(out));
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+        NativeAbi.check(rc, "creating " + suite + " record protection");
+        NativeRecordProtection rp = new NativeRecordProtection(suite, MemorySegment.ofAddress(out[0]));
+        try {
+            rp.ensureCapacity(MIN_BATCH, MIN_SCRATCH);
+        } catch (RuntimeException | Error e) {
+            rp.close();
+            throw e;
+        }
+        return rp;
+    }
+
+    private static void checkLength(String what, byte[] value, int expected, CipherSuite suite) {
+        if (value == null || value.length != expected) {
+            throw new IllegalArgumentException(suite + " " + what + " must be " + expected + " bytes, got "
+                    + (value == null ? "null" : value.length));
+        }
+    }
+
+    @Override
+    public CipherSuite suite() {
+        return suite;
+    }
+
+    @Override
+    public void seal(long sequenceNumber, ByteBuffer aad, ByteBuffer record) {
+        oneSequence[0] = sequenceNumber;
+        oneAad[0] = aad;
+        oneRecord[0] = record;
+        try {
+            sealBatch(oneSequence, oneAad, oneRecord, 1);
+        } finally {
+            oneAad[0] = null;
+            oneRecord[0] = null;
+        }
+    }
+
+    @Override
+    public void open(long sequenceNumber, ByteBuffer aad, ByteBuffer record) throws BadRecordMacException {
+        oneSequence[0] = sequenceNumber;
+        oneAad[0] = aad;
+        oneRecord[0] = record;
+        try {
+            if (openBatch(oneSequence, oneAad, oneRecord, 1, oneAuthentic) != 1) {
+                throw new BadRecordMacException("record " + sequenceNumber + " did not authenticate");
+            }
+        } finally {
+            oneAad[0] = null;
+            oneRecord[0] = null;
+        }
+    }
+
+    @Override
+    public void sealBatch(long[] sequenceNumbers, ByteBuffer[] aads, ByteBuffer[] records, int count) {
+        MemorySegment rp = handle();
+        checkCount(count, sequenceNumbers.length, aads.length, records.length);
+        // Validate everything first so that an exception leaves every record untouched.
+        long heapBytes = 0;
+        for (int i = 0; i < count; i++) {
+            ByteBuffer record = records[i];
+            if (record.isReadOnly()) {
+                throw new ReadOnlyBufferException();
+            }
+            if (record.capacity() - record.limit() < TAG) {
+                throw new BufferOverflowException();
+            }
+            heapBytes += stagedBytes(aads[i], 0) + stagedBytes(record, TAG);
+        }
+        ensureCapacity(count, heapBytes);
+        long offset = 0;
+        for (int i = 0; i < count; i++) {
+            seqs.setAtIndex(JAVA_LONG, i, sequenceNumbers[i]);
+            offset = stage(aads[i], i, aadPtrs, aadLens, offset, 0, false);
+            offset = stage(records[i], i, recordPtrs, recordLens, offset, TAG, true);
+        }
+        int rc;
+        try {
+            rc = (int) NativeAbi.RP_SEAL_BATCH.invokeExact(rp, count, seqs, aadPtrs, aadLens, recordPtrs, recordLens);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        } finally {
+            Reference.reachabilityFence(aads);
+            Reference.reachabilityFence(records);
+        }
+        NativeAbi.check(rc, "sealing a batch of " + count + " records");
+        for (int i = 0; i < count; i++) {
+            ByteBuffer record = records[i];
+            int length = record.remaining() + TAG;
+            if (scratchOffset[i] >= 0) {
+                MemorySegment.copy(scratch, JAVA_BYTE, scratchOffset[i], record.array(),
+                        record.arrayOffset() + record.position(), length);
+            }
+            record.limit(record.limit() + TAG);
+        }
+    }
+
+    @Override
+    public int openBatch(long[] sequenceNumbers, ByteBuffer[] aads, ByteBuffer[] records, int count,
+            boolean[] authentic) {
+        MemorySegment rp = handle();
+        checkCount(count, sequenceNumbers.length, aads.length, records.length);
+        checkCount(count, authentic.length, count, count);
+        long heapBytes = 0;
+        for (int i = 0; i < count; i++) {
+            if (records[i].isReadOnly()) {
+                throw new ReadOnlyBufferException();
+            }
+            heapBytes += stagedBytes(aads[i], 0) + stagedBytes(records[i], 0);
+        }
+        ensureCapacity(count, heapBytes);
+        long offset = 0;
+        for (int i = 0; i < count; i++) {
+            seqs.setAtIndex(JAVA_LONG, i, sequenceNumbers[i]);
+            offset = stage(aads[i], i, aadPtrs, aadLens, offset, 0, false);
+            offset = stage(records[i], i, recordPtrs, recordLens, offset, 0, true);
+        }
+        int verified;
+        try {
+            verified = (int) NativeAbi.RP_OPEN_BATCH.invokeExact(rp, count, seqs, aadPtrs, aadLens, recordPtrs,
+                    recordLens, status);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        } finally {
+            Reference.reachabilityFence(aads);
+            Reference.reachabilityFence(records);
+        }
+        NativeAbi.check(verified, "opening a batch of " + count + " records");
+        for (int i = 0; i < count; i++) {
+            authentic[i] = status.getAtIndex(JAVA_INT, i) == NativeAbi.PQDTLS_OK;
+            if (!authentic[i]) {
+                continue; // RFC 9147 §4.5.2: the caller drops it; contents are unspecified.
+            }
+            ByteBuffer record = records[i];
+            int plaintext = record.remaining() - TAG;
+            if (scratchOffset[i] >= 0) {
+                MemorySegment.copy(scratch, JAVA_BYTE, scratchOffset[i], record.array(),
+                        record.arrayOffset() + record.position(), plaintext);
+            }
+            record.limit(record.position() + plaintext);
+        }
+        return verified;
+    }
+
+    @Override
+    public void recordNumberMask(ByteBuffer sample, byte[] mask) {
+        MemorySegment rp = handle();
+        if (sample.remaining() < MASK) {
+            throw new BufferUnderflowException();
+        }
+        if (mask.length < MASK) {
+            throw new IllegalArgumentException("mask array must hold " + MASK + " bytes, has " + mask.length);
+        }
+        int rc;
+        try {
+            rc = (int) NativeAbi.RP_MASK.invokeExact(rp, MemorySegment.ofBuffer(sample), MemorySegment.ofArray(mask));
+        } catch (Throwable e) {
+            throw rethrow(e);
+        } finally {
+            Reference.reachabilityFence(sample);
+        }
+        NativeAbi.check(rc, "computing a record number mask");
+    }
+
+    @Override
+    public void close() {
+        if (handle == null) {
+            return;
+        }
+        MemorySegment rp = handle;
+        handle = null;
+        try {
+            NativeAbi.RP_FREE.invokeExact(rp); // wipes the keys (OPENSSL_cleanse) and frees
+        } catch (Throwable e) {
+            throw rethrow(e);
+        } finally {
+            releaseScratch();
+        }
+    }
+
+    private MemorySegment handle() {
+        if (handle == null) {
+            throw new IllegalStateException(suite + " record protection is closed");
+        }
+        return handle;
+    }
+
+    private static void checkCount(int count, int a, int b, int c) {
+        if (count < 0 || count > a || count > b || count > c) {
+            throw new IndexOutOfBoundsException("count " + count + " does not fit arrays of length "
+                    + Math.min(a, Math.min(b, c)));
+        }
+    }
+
+    /** Bytes a buffer needs in scratch: nothing when C can use it in place. */
+    private static long stagedBytes(ByteBuffer buffer, int extra) {
+        return buffer.isDirect() ? 0 : buffer.remaining() + extra;
+    }
+
+    /**
+     * Writes descriptor {@code i} for {@code buffer}: its own address if direct, otherwise a copy in
+     * scratch at {@code offset} with {@code extra} spare bytes (room for the tag). Returns the next
+     * free scratch offset.
+     */
+    private long stage(ByteBuffer buffer, int i, MemorySegment pointers, MemorySegment lengths, long offset,
+            int extra, boolean isRecord) {
+        int length = buffer.remaining();
+        lengths.setAtIndex(JAVA_INT, i, length);
+        if (buffer.isDirect()) {
+            pointers.setAtIndex(JAVA_LONG, i, MemorySegment.ofBuffer(buffer).address());
+            if (isRecord) {
+                scratchOffset[i] = -1;
+            }
+            return offset;
+        }
+        if (buffer.hasArray()) {
+            MemorySegment.copy(buffer.array(), buffer.arrayOffset() + buffer.position(), scratch, JAVA_BYTE, offset,
+                    length);
+        } else { // read-only heap buffer (only an AAD can be one)
+            MemorySegment.copy(MemorySegment.ofBuffer(buffer), 0, scratch, offset, length);
+        }
+        pointers.setAtIndex(JAVA_LONG, i, scratch.address() + offset);
+        if (isRecord) {
+            scratchOffset[i] = offset;
+        }
+        return offset + length + extra;
+    }
+
+    /** Grows the descriptor arrays and scratch (never shrinks), replacing the arena if needed. */
+    private void ensureCapacity(int count, long scratchBytes) {
+        if (count <= capacity && scratchBytes <= scratch.byteSize()) {
+            return;
+        }
+        int newCapacity = Math.max(count, Math.max(MIN_BATCH, capacity));
+        long newScratch = Math.max(scratchBytes, Math.max(MIN_SCRATCH, scratch.byteSize()));
+        if (count > capacity && capacity > 0) {
+            newCapacity = Math.max(newCapacity, capacity * 2);
+        }
+        if (scratchBytes > scratch.byteSize() && scratch.byteSize() > 0) {
+            newScratch = Math.max(newScratch, scratch.byteSize() * 2);
+        }
+        Arena next = Arena.ofShared();
+        MemorySegment[] segments = new MemorySegment[7];
+        try {
+            segments[0] = next.allocate(JAVA_LONG, newCapacity);
+            segments[1] = next.allocate(JAVA_LONG, newCapacity);
+            segments[2] = next.allocate(JAVA_LONG, newCapacity);
+            segments[3] = next.allocate(JAVA_INT, newCapacity);
+            segments[4] = next.allocate(JAVA_INT, newCapacity);
+            segments[5] = next.allocate(JAVA_INT, newCapacity);
+            segments[6] = next.allocate(newScratch, 16);
+        } catch (RuntimeException | Error e) {
+            next.close();
+            throw e;
+        }
+        releaseScratch();
+        arena = next;
+        seqs = segments[0];
+        aadPtrs = segments[1];
+        recordPtrs = segments[2];
+        aadLens = segments[3];
+        recordLens = segments[4];
+        status = segments[5];
+        scratch = segments[6];
+        capacity = newCapacity;
+        scratchOffset = new long[newCapacity];
+    }
+
+    /** Plaintext passes through scratch: wipe it before the memory goes back to the allocator. */
+    private void releaseScratch() {
+        if (arena != null) {
+            scratch.fill((byte) 0);
+            arena.close();
+            arena = null;
+            scratch = MemorySegment.NULL;
+            capacity = 0;
+        }
+    }
+
+    static RuntimeException rethrow(Throwable e) {
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        throw new IllegalStateException(e);
+    }
+}

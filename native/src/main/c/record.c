@@ -1,0 +1,230 @@
+/*
+ * DTLS 1.3 record protection: AEAD seal/open of whole batches (RFC 8446 §5.2-5.3) and the
+ * record-number mask (RFC 9147 §4.2.3).
+ */
+#include "pqdtls.h"
+#include "internal.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+
+struct pqdtls_rp {
+    EVP_CIPHER_CTX *aead; /* keyed once; each record only sets its nonce */
+    EVP_CIPHER_CTX *mask; /* AES-ECB or ChaCha20 under sn_key */
+    int chacha;
+    uint8_t iv[PQDTLS_IV_LENGTH];
+};
+
+static const uint8_t zeros[PQDTLS_MASK_LENGTH];
+
+PQDTLS_API void pqdtls_rp_free(pqdtls_rp *rp) {
+    if (rp == NULL) {
+        return;
+    }
+    /* EVP_CIPHER_CTX_free wipes the key schedules it holds. */
+    EVP_CIPHER_CTX_free(rp->aead);
+    EVP_CIPHER_CTX_free(rp->mask);
+    OPENSSL_cleanse(rp, sizeof *rp);
+    free(rp);
+}
+
+PQDTLS_API int32_t pqdtls_rp_create(int32_t suite, const uint8_t *key, uint32_t key_len,
+                                    const uint8_t *iv, uint32_t iv_len, const uint8_t *sn_key,
+                                    uint32_t sn_key_len, pqdtls_rp **out) {
+    const struct pqdtls_algorithms *alg = pqdtls_algorithms();
+    const EVP_CIPHER *aead, *mask;
+    uint32_t expected_key;
+    int chacha = 0;
+    switch (suite) {
+    case PQDTLS_SUITE_AES_128_GCM_SHA256:
+        aead = alg->aes128_gcm;
+        mask = alg->aes128_ecb;
+        expected_key = 16;
+        break;
+    case PQDTLS_SUITE_AES_256_GCM_SHA384:
+        aead = alg->aes256_gcm;
+        mask = alg->aes256_ecb;
+        expected_key = 32;
+        break;
+    case PQDTLS_SUITE_CHACHA20_POLY1305_SHA256:
+        aead = alg->chacha20_poly1305;
+        mask = alg->chacha20;
+        expected_key = 32;
+        chacha = 1;
+        break;
+    default:
+        return PQDTLS_ERR_UNSUPPORTED;
+    }
+    if (out == NULL || key == NULL || iv == NULL || sn_key == NULL || key_len != expected_key
+        || sn_key_len != expected_key || iv_len != PQDTLS_IV_LENGTH) {
+        return PQDTLS_ERR_ARGUMENT;
+    }
+    *out = NULL;
+    if (aead == NULL || mask == NULL) {
+        return PQDTLS_ERR_UNSUPPORTED;
+    }
+    pqdtls_rp *rp = calloc(1, sizeof *rp);
+    if (rp == NULL) {
+        return PQDTLS_ERR_NOMEM;
+    }
+    rp->chacha = chacha;
+    memcpy(rp->iv, iv, PQDTLS_IV_LENGTH);
+    rp->aead = EVP_CIPHER_CTX_new();
+    rp->mask = EVP_CIPHER_CTX_new();
+    int32_t rc = PQDTLS_OK;
+    if (rp->aead == NULL || rp->mask == NULL) {
+        rc = PQDTLS_ERR_NOMEM;
+    } else if (EVP_CipherInit_ex(rp->aead, aead, NULL, key, NULL, 1) != 1
+               || EVP_EncryptInit_ex(rp->mask, mask, NULL, sn_key, NULL) != 1
+               || (!chacha && EVP_CIPHER_CTX_set_padding(rp->mask, 0) != 1)) {
+        rc = PQDTLS_ERR_CRYPTO;
+    }
+    if (rc != PQDTLS_OK) {
+        pqdtls_rp_free(rp);
+        ERR_clear_error();
+        return rc;
+    }
+    *out = rp;
+    return PQDTLS_OK;
+}
+
+/* RFC 8446 §5.3: the 64-bit sequence number, left-padded to 12 bytes, XORed with the IV. */
+static void make_nonce(const pqdtls_rp *rp, uint64_t seq, uint8_t nonce[PQDTLS_IV_LENGTH]) {
+    memcpy(nonce, rp->iv, PQDTLS_IV_LENGTH);
+    for (int i = 0; i < 8; i++) {
+        nonce[PQDTLS_IV_LENGTH - 1 - i] ^= (uint8_t)(seq >> (8 * i));
+    }
+}
+
+/* Sets the nonce and feeds the AAD; the key stays as set at creation. */
+static int start_record(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad_len,
+                        int enc) {
+    uint8_t nonce[PQDTLS_IV_LENGTH];
+    int outl;
+    make_nonce(rp, seq, nonce);
+    if (EVP_CipherInit_ex(rp->aead, NULL, NULL, NULL, nonce, enc) != 1) {
+        return 0;
+    }
+    if (aad_len > 0 && EVP_CipherUpdate(rp->aead, NULL, &outl, aad, (int)aad_len) != 1) {
+        return 0;
+    }
+    return 1;
+}
+
+static int seal_one(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad_len,
+                    uint8_t *record, uint32_t len) {
+    int outl = 0, finl = 0;
+    if (!start_record(rp, seq, aad, aad_len, 1)) {
+        return 0;
+    }
+    if (len > 0 && EVP_CipherUpdate(rp->aead, record, &outl, record, (int)len) != 1) {
+        return 0;
+    }
+    if (EVP_CipherFinal_ex(rp->aead, record + outl, &finl) != 1 || (uint32_t)(outl + finl) != len) {
+        return 0;
+    }
+    return EVP_CIPHER_CTX_ctrl(rp->aead, EVP_CTRL_AEAD_GET_TAG, PQDTLS_TAG_LENGTH, record + len) == 1;
+}
+
+static int open_one(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad_len,
+                    uint8_t *record, uint32_t len) {
+    int outl = 0, finl = 0;
+    if (len < PQDTLS_TAG_LENGTH) {
+        return 0;
+    }
+    uint32_t clen = len - PQDTLS_TAG_LENGTH;
+    if (!start_record(rp, seq, aad, aad_len, 0)) {
+        return 0;
+    }
+    if (clen > 0 && EVP_CipherUpdate(rp->aead, record, &outl, record, (int)clen) != 1) {
+        OPENSSL_cleanse(record, clen);
+        return 0;
+    }
+    if (EVP_CIPHER_CTX_ctrl(rp->aead, EVP_CTRL_AEAD_SET_TAG, PQDTLS_TAG_LENGTH, record + clen) != 1
+        || EVP_CipherFinal_ex(rp->aead, record + outl, &finl) != 1) {
+        /* Never leave unauthenticated plaintext behind (RFC 5116 §2.2). */
+        OPENSSL_cleanse(record, clen);
+        return 0;
+    }
+    return 1;
+}
+
+static int batch_args_ok(const pqdtls_rp *rp, uint32_t count, const uint64_t *seqs,
+                         const uint8_t *const *aads, const uint32_t *aad_lens,
+                         uint8_t *const *records, const uint32_t *lens) {
+    if (rp == NULL || (count > 0 && (seqs == NULL || aads == NULL || aad_lens == NULL
+                                     || records == NULL || lens == NULL))) {
+        return 0;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        if ((aad_lens[i] > 0 && aads[i] == NULL) || aad_lens[i] > INT_MAX || records[i] == NULL
+            || lens[i] > INT_MAX - PQDTLS_TAG_LENGTH) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+PQDTLS_API int32_t pqdtls_rp_seal_batch(pqdtls_rp *rp, uint32_t count, const uint64_t *seqs,
+                                        const uint8_t *const *aads, const uint32_t *aad_lens,
+                                        uint8_t *const *records, const uint32_t *plaintext_lens) {
+    if (!batch_args_ok(rp, count, seqs, aads, aad_lens, records, plaintext_lens)) {
+        return PQDTLS_ERR_ARGUMENT;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        if (!seal_one(rp, seqs[i], aads[i], aad_lens[i], records[i], plaintext_lens[i])) {
+            ERR_clear_error();
+            return PQDTLS_ERR_CRYPTO;
+        }
+    }
+    return PQDTLS_OK;
+}
+
+PQDTLS_API int32_t pqdtls_rp_open_batch(pqdtls_rp *rp, uint32_t count, const uint64_t *seqs,
+                                        const uint8_t *const *aads, const uint32_t *aad_lens,
+                                        uint8_t *const *records, const uint32_t *record_lens,
+                                        int32_t *status) {
+    if (!batch_args_ok(rp, count, seqs, aads, aad_lens, records, record_lens)
+        || (count > 0 && status == NULL)) {
+        return PQDTLS_ERR_ARGUMENT;
+    }
+    int32_t ok = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        if (open_one(rp, seqs[i], aads[i], aad_lens[i], records[i], record_lens[i])) {
+            status[i] = PQDTLS_OK;
+            ok++;
+        } else {
+            status[i] = PQDTLS_ERR_AUTH;
+        }
+    }
+    ERR_clear_error();
+    return ok;
+}
+
+PQDTLS_API int32_t pqdtls_rp_mask(pqdtls_rp *rp, const uint8_t *sample, uint8_t *mask) {
+    int outl = 0;
+    if (rp == NULL || sample == NULL || mask == NULL) {
+        return PQDTLS_ERR_ARGUMENT;
+    }
+    int ok;
+    if (rp->chacha) {
+        /*
+         * RFC 9147 §4.2.3: counter = sample[0..4) little-endian, nonce = sample[4..16), mask =
+         * ChaCha20 keystream; OpenSSL's 16-byte ChaCha20 IV is exactly counter(LE) || nonce.
+         */
+        ok = EVP_EncryptInit_ex(rp->mask, NULL, NULL, NULL, sample) == 1
+             && EVP_EncryptUpdate(rp->mask, mask, &outl, zeros, PQDTLS_MASK_LENGTH) == 1;
+    } else {
+        /* AES-ECB without padding keeps no state between whole blocks. */
+        ok = EVP_EncryptUpdate(rp->mask, mask, &outl, sample, PQDTLS_MASK_LENGTH) == 1;
+    }
+    if (!ok || outl != PQDTLS_MASK_LENGTH) {
+        ERR_clear_error();
+        return PQDTLS_ERR_CRYPTO;
+    }
+    return PQDTLS_OK;
+}
