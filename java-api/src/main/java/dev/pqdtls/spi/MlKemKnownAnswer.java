@@ -9,7 +9,11 @@ public interface MlKemKnownAnswer {
     /** Where these operations run, e.g. {@code libcrypto 3.5.4} or {@code BC 1.83}. */
     String implementation();
 
-    /** ML-KEM.KeyGen_internal from the 64-byte seed d||z. */
+    /**
+     * ML-KEM.KeyGen_internal from the 64-byte seed d||z.
+     *
+     * @throws IllegalArgumentException if the seed is not 64 bytes
+     */
     KeyPair keyGen(byte[] seed);
 
     /**
