@@ -1,0 +1,409 @@
+package dev.pqdtls;
+
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Immutable configuration of a DTLS 1.3 client or server. Build one with {@link #builder()}; every
+ * option has a safe default and is validated by {@link Builder#build()}, which names the option to
+ * fix when something is wrong.
+ */
+public final class DtlsConfig {
+
+    /** When the server answers a ClientHello with a stateless cookie HelloRetryRequest first. */
+    public enum CookiePolicy {
+        /** Every new client proves its address first: no state, no KEM work before that (default). */
+        ALWAYS,
+        /** Only while more handshakes than {@link Builder#cookieThreshold(int)} are in progress. */
+        UNDER_LOAD,
+        /** Never: one round trip less, at the cost of doing key exchange for spoofed addresses. */
+        NEVER
+    }
+
+    /** Whether a server asks clients for a certificate. */
+    public enum ClientAuth { NONE, REQUESTED, REQUIRED }
+
+    private final List<NamedGroup> groups;
+    private final List<CipherSuite> cipherSuites;
+    private final List<X509Certificate> certificateChain;
+    private final PrivateKey privateKey;
+    private final List<X509Certificate> trustedCertificates;
+    private final boolean insecureTrustAll;
+    private final String serverName;
+    private final ClientAuth clientAuth;
+    private final CookiePolicy cookiePolicy;
+    private final int cookieThreshold;
+    private final Duration cookieLifetime;
+    private final int mtu;
+    private final Duration initialRetransmitTimeout;
+    private final Duration handshakeTimeout;
+    private final int connectionIdLength;
+    private final long keyUpdateAfterRecords;
+    private final Duration keyUpdateAfterTime;
+    private final int receiveQueueCapacity;
+    private final int maxConnections;
+    private final Duration idleTimeout;
+    private final String backend;
+
+    private DtlsConfig(Builder b) {
+        groups = List.copyOf(b.groups);
+        cipherSuites = List.copyOf(b.cipherSuites);
+        certificateChain = List.copyOf(b.certificateChain);
+        privateKey = b.privateKey;
+        trustedCertificates = List.copyOf(b.trustedCertificates);
+        insecureTrustAll = b.insecureTrustAll;
+        serverName = b.serverName;
+        clientAuth = b.clientAuth;
+        cookiePolicy = b.cookiePolicy;
+        cookieThreshold = b.cookieThreshold;
+        cookieLifetime = b.cookieLifetime;
+        mtu = b.mtu;
+        initialRetransmitTimeout = b.initialRetransmitTimeout;
+        handshakeTimeout = b.handshakeTimeout;
+        connectionIdLength = b.connectionIdLength;
+        keyUpdateAfterRecords = b.keyUpdateAfterRecords;
+        keyUpdateAfterTime = b.keyUpdateAfterTime;
+        receiveQueueCapacity = b.receiveQueueCapacity;
+        maxConnections = b.maxConnections;
+        idleTimeout = b.idleTimeout;
+        backend = b.backend;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Key-exchange groups in preference order; the client sends a key share for the first. */
+    public List<NamedGroup> groups() {
+        return groups;
+    }
+
+    /** Cipher suites in preference order (the server's order decides). */
+    public List<CipherSuite> cipherSuites() {
+        return cipherSuites;
+    }
+
+    /** The certificate chain this side presents, leaf first; empty if none. */
+    public List<X509Certificate> certificateChain() {
+        return certificateChain;
+    }
+
+    /** The private key of the leaf certificate, if a chain is configured. */
+    public Optional<PrivateKey> privateKey() {
+        return Optional.ofNullable(privateKey);
+    }
+
+    /** Trust anchors for verifying the peer's chain. */
+    public List<X509Certificate> trustedCertificates() {
+        return trustedCertificates;
+    }
+
+    /** True if peer certificates are accepted without verification (tests and demos only). */
+    public boolean insecureTrustAll() {
+        return insecureTrustAll;
+    }
+
+    /** The server name a client sends (SNI) and checks the certificate against, if set. */
+    public Optional<String> serverName() {
+        return Optional.ofNullable(serverName);
+    }
+
+    public ClientAuth clientAuth() {
+        return clientAuth;
+    }
+
+    public CookiePolicy cookiePolicy() {
+        return cookiePolicy;
+    }
+
+    /** Handshakes in progress above which {@link CookiePolicy#UNDER_LOAD} demands cookies. */
+    public int cookieThreshold() {
+        return cookieThreshold;
+    }
+
+    /** How long a cookie stays valid; cookie secrets rotate at this period. */
+    public Duration cookieLifetime() {
+        return cookieLifetime;
+    }
+
+    /** Largest UDP payload sent, in bytes; handshake messages are fragmented to fit. */
+    public int mtu() {
+        return mtu;
+    }
+
+    public Duration initialRetransmitTimeout() {
+        return initialRetransmitTimeout;
+    }
+
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** Length of the connection ID this side asks the peer to use; 0 asks for none. */
+    public int connectionIdLength() {
+        return connectionIdLength;
+    }
+
+    /** Records sent under one key before a KeyUpdate is started automatically. */
+    public long keyUpdateAfterRecords() {
+        return keyUpdateAfterRecords;
+    }
+
+    /** Time under one key before a KeyUpdate is started automatically. */
+    public Duration keyUpdateAfterTime() {
+        return keyUpdateAfterTime;
+    }
+
+    /** Received application datagrams buffered per connection before new ones are dropped (and counted). */
+    public int receiveQueueCapacity() {
+        return receiveQueueCapacity;
+    }
+
+    /** Connections (including handshakes in progress) a server holds at once. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** A connection with no authentic record for this long is closed. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** The crypto backend to use, or empty for the best usable one (or {@code -Dpqdtls.backend}). */
+    public Optional<String> backend() {
+        return Optional.ofNullable(backend);
+    }
+
+    /** Builder with documented defaults; not thread-safe. */
+    public static final class Builder {
+        private List<NamedGroup> groups = List.of(NamedGroup.X25519_MLKEM768, NamedGroup.X25519, NamedGroup.SECP256R1);
+        private List<CipherSuite> cipherSuites = List.of(CipherSuite.TLS_AES_128_GCM_SHA256,
+                CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256);
+        private List<X509Certificate> certificateChain = List.of();
+        private PrivateKey privateKey;
+        private List<X509Certificate> trustedCertificates = List.of();
+        private boolean insecureTrustAll;
+        private String serverName;
+        private ClientAuth clientAuth = ClientAuth.NONE;
+        private CookiePolicy cookiePolicy = CookiePolicy.ALWAYS;
+        private int cookieThreshold = 64;
+        private Duration cookieLifetime = Duration.ofSeconds(60);
+        private int mtu = 1200;
+        private Duration initialRetransmitTimeout = Duration.ofSeconds(1);
+        private Duration handshakeTimeout = Duration.ofSeconds(30);
+        private int connectionIdLength;
+        // AES-GCM's confidentiality limit is 2^24.5 records (RFC 9147 §4.5.3): stay well below.
+        private long keyUpdateAfterRecords = 1L << 23;
+        private Duration keyUpdateAfterTime = Duration.ofHours(1);
+        private int receiveQueueCapacity = 4096;
+        private int maxConnections = 10_000;
+        private Duration idleTimeout = Duration.ofMinutes(5);
+        private String backend;
+
+        private Builder() {
+        }
+
+        /** Groups in preference order. Default: X25519MLKEM768, X25519, secp256r1. */
+        public Builder groups(List<NamedGroup> groups) {
+            this.groups = new ArrayList<>(groups);
+            return this;
+        }
+
+        public Builder groups(NamedGroup... groups) {
+            return groups(List.of(groups));
+        }
+
+        /** Suites in preference order. Default: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305. */
+        public Builder cipherSuites(List<CipherSuite> suites) {
+            this.cipherSuites = new ArrayList<>(suites);
+            return this;
+        }
+
+        public Builder cipherSuites(CipherSuite... suites) {
+            return cipherSuites(List.of(suites));
+        }
+
+        /** The chain to present (leaf first) and the leaf's private key. Required for servers. */
+        public Builder certificate(List<X509Certificate> chain, PrivateKey key) {
+            this.certificateChain = new ArrayList<>(chain);
+            this.privateKey = key;
+            return this;
+        }
+
+        /** Trust these certificates as anchors for the peer's chain. */
+        public Builder trustedCertificates(List<X509Certificate> anchors) {
+            this.trustedCertificates = new ArrayList<>(anchors);
+            return this;
+        }
+
+        /** Trust the certificate entries of a KeyStore (e.g. a PKCS#12 trust store). */
+        public Builder trustStore(KeyStore store) {
+            List<X509Certificate> anchors = new ArrayList<>();
+            try {
+                for (String alias : Collections.list(store.aliases())) {
+                    Certificate c = store.getCertificate(alias);
+                    if (c instanceof X509Certificate x) {
+                        anchors.add(x);
+                    }
+                }
+            } catch (KeyStoreException e) {
+                throw new IllegalArgumentException("trustStore: the KeyStore is not loaded: " + e.getMessage(), e);
+            }
+            return trustedCertificates(anchors);
+        }
+
+        /**
+         * Accept any peer certificate without verification. For tests and demos only: it gives no
+         * protection against an active attacker, and pqdtls logs a warning for every connection.
+         */
+        public Builder insecureTrustAll() {
+            this.insecureTrustAll = true;
+            return this;
+        }
+
+        /** The name a client sends in server_name and verifies the server certificate against. */
+        public Builder serverName(String name) {
+            this.serverName = name;
+            return this;
+        }
+
+        /** Whether a server requests client certificates. Default NONE. */
+        public Builder clientAuth(ClientAuth mode) {
+            this.clientAuth = mode;
+            return this;
+        }
+
+        /** Default ALWAYS. */
+        public Builder cookiePolicy(CookiePolicy policy) {
+            this.cookiePolicy = policy;
+            return this;
+        }
+
+        /** Handshakes in progress that count as load for UNDER_LOAD, 0..1,000,000. Default 64. */
+        public Builder cookieThreshold(int handshakes) {
+            this.cookieThreshold = handshakes;
+            return this;
+        }
+
+        /** Cookie validity, 1 s..1 h. Default 60 s. */
+        public Builder cookieLifetime(Duration lifetime) {
+            this.cookieLifetime = lifetime;
+            return this;
+        }
+
+        /** Largest UDP payload in bytes, 256..65,507. Default 1200. */
+        public Builder mtu(int bytes) {
+            this.mtu = bytes;
+            return this;
+        }
+
+        /** First retransmission timeout, 10 ms..60 s, doubling per RFC 9147 §5.8. Default 1 s. */
+        public Builder initialRetransmitTimeout(Duration timeout) {
+            this.initialRetransmitTimeout = timeout;
+            return this;
+        }
+
+        /** Give up a handshake after this long, 100 ms..10 min. Default 30 s. */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        /** Ask the peer to put a connection ID of this many bytes in records (0 = none, max 20). Default 0. */
+        public Builder connectionIdLength(int bytes) {
+            this.connectionIdLength = bytes;
+            return this;
+        }
+
+        /** Start a KeyUpdate after this many records under one key, 1..2^23. Default 2^23. */
+        public Builder keyUpdateAfterRecords(long records) {
+            this.keyUpdateAfterRecords = records;
+            return this;
+        }
+
+        /** Start a KeyUpdate after this long under one key, at least 1 s. Default 1 h. */
+        public Builder keyUpdateAfterTime(Duration time) {
+            this.keyUpdateAfterTime = time;
+            return this;
+        }
+
+        /** Datagrams buffered per connection for {@code receive}, 1..1,000,000. Default 4096. */
+        public Builder receiveQueueCapacity(int datagrams) {
+            this.receiveQueueCapacity = datagrams;
+            return this;
+        }
+
+        /** Concurrent connections per server, 1..10,000,000. Default 10,000. */
+        public Builder maxConnections(int connections) {
+            this.maxConnections = connections;
+            return this;
+        }
+
+        /** Close connections idle this long, at least 1 s. Default 5 min. */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /** Use this crypto backend ({@code ffm}, {@code fallback}) instead of the best usable one. */
+        public Builder backend(String name) {
+            this.backend = name;
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @throws IllegalArgumentException naming the option and the accepted range
+         */
+        public DtlsConfig build() {
+            require(!groups.isEmpty(), "groups: at least one group is needed");
+            require(new LinkedHashSet<>(groups).size() == groups.size(), "groups: " + groups + " lists a group twice");
+            require(!cipherSuites.isEmpty(), "cipherSuites: at least one suite is needed");
+            require(new LinkedHashSet<>(cipherSuites).size() == cipherSuites.size(),
+                    "cipherSuites: " + cipherSuites + " lists a suite twice");
+            require(certificateChain.isEmpty() == (privateKey == null),
+                    "certificate: give both the chain and its private key");
+            require(!(insecureTrustAll && !trustedCertificates.isEmpty()),
+                    "insecureTrustAll and trustedCertificates contradict each other; choose one");
+            require(clientAuth != null && cookiePolicy != null, "clientAuth and cookiePolicy must not be null");
+            range("cookieThreshold", cookieThreshold, 0, 1_000_000);
+            range("cookieLifetime", cookieLifetime, Duration.ofSeconds(1), Duration.ofHours(1));
+            range("mtu", mtu, 256, 65_507);
+            range("initialRetransmitTimeout", initialRetransmitTimeout, Duration.ofMillis(10), Duration.ofSeconds(60));
+            range("handshakeTimeout", handshakeTimeout, Duration.ofMillis(100), Duration.ofMinutes(10));
+            range("connectionIdLength", connectionIdLength, 0, 20);
+            require(keyUpdateAfterRecords >= 1 && keyUpdateAfterRecords <= 1L << 23,
+                    "keyUpdateAfterRecords must be in [1, 2^23] (AEAD limits, RFC 9147 §4.5.3), was " + keyUpdateAfterRecords);
+            range("keyUpdateAfterTime", keyUpdateAfterTime, Duration.ofSeconds(1), Duration.ofDays(365));
+            range("receiveQueueCapacity", receiveQueueCapacity, 1, 1_000_000);
+            range("maxConnections", maxConnections, 1, 10_000_000);
+            range("idleTimeout", idleTimeout, Duration.ofSeconds(1), Duration.ofDays(365));
+            return new DtlsConfig(this);
+        }
+
+        private static void require(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+
+        private static void range(String name, long value, long min, long max) {
+            require(value >= min && value <= max, name + " must be in [" + min + ", " + max + "], was " + value);
+        }
+
+        private static void range(String name, Duration value, Duration min, Duration max) {
+            require(value != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0,
+                    name + " must be in [" + min + ", " + max + "], was " + value);
+        }
+    }
+}
