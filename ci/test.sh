@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# pqdtls test command: `ci/test.sh` from the repository root, no input needed.
+#
+# Stages (fail fast):
+#   1. set-up       ci/setup.sh: missing Debian packages, OpenSSL 3.5 built/cached under ~/.cache/pqdtls
+#   2. reactor      mvn -B install with JDK 25: every module built and tested (system libcrypto 3.0)
+#   3. ffm-openssl35  ffm-bindings tests again against the cached OpenSSL 3.5 (native ML-KEM)
+#   4. fallback-jdk17 fallback-pure-java tests again in a JDK 17 JVM
+#   5. probe        ./pqdtls probe and ./pqdtls probe --json: both backends (ffm, fallback) usable
+#   6. probe-jdk17  ./pqdtls probe --json on JDK 17: the fallback is usable, the launcher says why
+#                   the native backend is not
+# Environment: PQDTLS_CACHE (default ~/.cache/pqdtls), JDK25 / JDK17 (JDK homes), PQDTLS_CLEAN=1
+# (mvn clean first), PQDTLS_SKIP_SETUP=1, PQDTLS_MVN_ARGS (extra Maven arguments).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+cd "$ROOT"
+
+ARCH="$(dpkg --print-architecture 2>/dev/null || echo amd64)"
+JDK25="${JDK25:-/usr/lib/jvm/temurin-25-jdk-$ARCH}"
+JDK17="${JDK17:-/usr/lib/jvm/java-17-openjdk-$ARCH}"
+# Maven: batch mode, no download progress, no per-plugin banners; surefire's "Tests run:" lines and
+# all warnings/errors stay. The JVM flag silences Maven 3.8's own sun.misc.Unsafe warning on JDK 24+.
+MVN=(mvn -B -ntp -Dorg.slf4j.simpleLogger.log.org.apache.maven.cli.event.ExecutionEventLogger=warn)
+if "$JDK25/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
+  export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"
+fi
+# Extra arguments for every Maven stage, e.g. PQDTLS_MVN_ARGS="-Dmaven.test.failure.ignore=true"
+read -r -a EXTRA_MVN_ARGS <<< "${PQDTLS_MVN_ARGS:-}"
+MVN+=("${EXTRA_MVN_ARGS[@]}")
+
+T0=$(date +%s)
+STAGE="(start)"
+STAGES_DONE=()
+elapsed() { local s=$(( $(date +%s) - $1 )); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
+stage() {  # $1 = short name, $2 = description
+  STAGE="$1"
+  echo
+  echo "=================================================================================="
+  echo "== ci/test.sh [$(elapsed "$T0")] stage $1: $2"
+  echo "=================================================================================="
+}
+done_stage() { STAGES_DONE+=("$STAGE"); }
+on_exit() {
+  local rc=$?
+  if (( rc != 0 )); then
+    echo
+    echo "== ci/test.sh: FAILED in stage '$STAGE' (exit $rc) after $(elapsed "$T0");" \
+         "passed before it: ${STAGES_DONE[*]:-none}"
+  fi
+}
+trap on_exit EXIT
+fail() { echo "ci/test.sh: $*" >&2; exit 1; }
+
+# ------------------------------------------------------------------------------------------------
+stage set-up "Debian packages, OpenSSL 3.5 (cached)"
+if [[ "${PQDTLS_SKIP_SETUP:-0}" != 1 ]]; then
+  PQDTLS_SKIP_OPENSSL35=1 ci/setup.sh
+fi
+LIBCRYPTO35="$(ci/build-openssl35.sh | tail -n1)"
+[[ -e "$LIBCRYPTO35" ]] || fail "OpenSSL 3.5 libcrypto not found at '$LIBCRYPTO35'"
+[[ -x "$JDK25/bin/javac" ]] || fail "JDK 25 not found at $JDK25 (set JDK25=<home>)"
+[[ -x "$JDK17/bin/java" ]] || fail "JDK 17 not found at $JDK17 (set JDK17=<home>)"
+echo "libcrypto 3.5: $LIBCRYPTO35"
+echo "JDK 25: $JDK25    JDK 17: $JDK17"
+JAVA_HOME="$JDK25" mvn -B -v
+done_stage
+
+# ------------------------------------------------------------------------------------------------
+stage reactor "mvn install: build + all tests on JDK 25 (system libcrypto)"
+goals=(install)
+[[ "${PQDTLS_CLEAN:-0}" == 1 ]] && goals=(clean install)
+JAVA_HOME="$JDK25" "${MVN[@]}" "${goals[@]}"
+done_stage
+
+# ------------------------------------------------------------------------------------------------
+stage ffm-openssl35 "ffm-bindings tests against OpenSSL 3.5 ($LIBCRYPTO35)"
+JAVA_HOME="$JDK25" "${MVN[@]}" -pl ffm-bindings surefire:test \
+  -Dpqdtls.libcrypto.path="$LIBCRYPTO35" -Dpqdtls.expect.libcrypto=3.5 \
+  -Dsurefire.reportNameSuffix=openssl35
+done_stage
+
+# ------------------------------------------------------------------------------------------------
+stage fallback-jdk17 "fallback-pure-java tests in a JDK 17 JVM"
+JAVA_HOME="$JDK25" "${MVN[@]}" -pl fallback-pure-java surefire:test \
+  -Djvm="$JDK17/bin/java" -Dsurefire.reportNameSuffix=jdk17
+done_stage
+
+# ------------------------------------------------------------------------------------------------
+# Assertions on the probe output. JSON: top-level "backends" array of objects with "name",
+# "usable" (boolean) and "reason". Text: one line per backend that starts with its name and says
+# "usable" (or "unusable: <reason>").
+json_usable() {  # $1 = json file, $2 = backend name -> 0 if that backend is reported usable
+  if command -v jq >/dev/null; then
+    jq -e --arg n "$2" 'any(.backends[]; .name == $n and .usable == true)' "$1" >/dev/null
+  else
+    tr -d ' \t\r\n' < "$1" | grep -Eq "\{[^{}]*\"name\":\"$2\"[^{}]*\"usable\":true|\"usable\":true[^{}]*\"name\":\"$2\""
+  fi
+}
+text_usable() {  # $1 = text file, $2 = backend name
+  grep -E "^[[:space:]]*$2[[:space:]]" "$1" | grep -Ewi 'usable' | grep -Eqvi 'not usable|unusable'
+}
+
+stage probe "./pqdtls probe and ./pqdtls probe --json (JDK 25): ffm and fallback usable"
+OUT="$(mktemp -d)"
+trap 'rc=$?; rm -rf "$OUT"; (exit $rc); on_exit' EXIT
+JAVA_HOME="$JDK25" PQDTLS_NO_BUILD=1 ./pqdtls probe > "$OUT/probe.txt"
+cat "$OUT/probe.txt"
+JAVA_HOME="$JDK25" PQDTLS_NO_BUILD=1 ./pqdtls probe --json > "$OUT/probe.json"
+cat "$OUT/probe.json"; echo
+if command -v jq >/dev/null; then jq -e '.backends | type == "array"' "$OUT/probe.json" >/dev/null \
+  || fail "probe --json: no top-level \"backends\" array"; fi
+for b in ffm fallback; do
+  json_usable "$OUT/probe.json" "$b" || fail "probe --json does not report backend '$b' as usable"
+  text_usable "$OUT/probe.txt" "$b" || fail "probe (text) does not report backend '$b' as usable"
+  echo "ok: backend '$b' usable (text and JSON)"
+done
+done_stage
+
+# ------------------------------------------------------------------------------------------------
+stage probe-jdk17 "./pqdtls probe --json on JDK 17: fallback usable"
+PQDTLS_JAVA_HOME="$JDK17" PQDTLS_NO_BUILD=1 ./pqdtls probe --json --no-speed \
+  > "$OUT/probe17.json" 2> "$OUT/probe17.err"
+cat "$OUT/probe17.err" "$OUT/probe17.json"; echo
+json_usable "$OUT/probe17.json" fallback || fail "on JDK 17, probe --json does not report 'fallback' usable"
+grep -q 'needs Java 22' "$OUT/probe17.err" || fail "launcher did not explain that the native backend needs Java 22+"
+echo "ok: backend 'fallback' usable on JDK 17"
+done_stage
+
+echo
+echo "== ci/test.sh: all ${#STAGES_DONE[@]} stages passed in $(elapsed "$T0"): ${STAGES_DONE[*]}"
