@@ -1,0 +1,556 @@
+package dev.pqdtls.internal.engine;
+
+import dev.pqdtls.CipherSuite;
+import dev.pqdtls.ConnectionStats;
+import dev.pqdtls.DtlsAlert;
+import dev.pqdtls.DtlsConfig;
+import dev.pqdtls.DtlsException;
+import dev.pqdtls.NamedGroup;
+import dev.pqdtls.SessionInfo;
+import dev.pqdtls.internal.handshake.HandshakeType;
+import dev.pqdtls.internal.handshake.KeySchedule;
+import dev.pqdtls.internal.recordlayer.ContentType;
+import dev.pqdtls.internal.recordlayer.EpochCipher;
+import dev.pqdtls.internal.reliability.Ack;
+import dev.pqdtls.internal.reliability.HandshakeFragment;
+import dev.pqdtls.internal.reliability.MessageReassembler;
+import dev.pqdtls.internal.reliability.RetransmitTimer;
+import dev.pqdtls.internal.wire.DecodeException;
+import dev.pqdtls.spi.CryptoBackend;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One DTLS 1.3 association, without I/O: datagrams and clock ticks go in, datagrams and application
+ * data come out. This keeps the protocol deterministic and testable over any transport, including
+ * lossy ones. The role-specific handshake lives in {@link ClientConnection} and
+ * {@link ServerConnection}; this class owns records, reliability (flights, timers, ACKs),
+ * application data, KeyUpdate, alerts and closing. Not thread-safe: the I/O layer serialises calls.
+ */
+public abstract class Connection {
+    /** Lifecycle of the association. */
+    public enum State { HANDSHAKING, CONNECTED, CLOSED, FAILED }
+
+    /** Largest handshake message accepted (certificate chains included). */
+    static final int MAX_HANDSHAKE_MESSAGE = 64 * 1024;
+    /** Epoch of the handshake traffic keys and of the first application traffic keys (RFC 9147 §6.1). */
+    static final long HANDSHAKE_EPOCH = 2;
+    static final long APPLICATION_EPOCH = 3;
+
+    protected final DtlsConfig config;
+    protected final CryptoBackend crypto;
+    protected final InetSocketAddress peer;
+    protected final RecordLayer records = new RecordLayer();
+    protected final Transcript transcript;
+    protected MessageReassembler reassembler = new MessageReassembler(MAX_HANDSHAKE_MESSAGE, 0);
+    protected CipherSuite suite;
+    protected NamedGroup group;
+    protected KeySchedule schedule;
+    protected boolean helloRetried;
+    protected boolean connectionIds;
+    protected List<X509Certificate> peerCertificates = List.of();
+
+    private final boolean client;
+    private final ArrayDeque<ByteBuffer> outgoing = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
+    private final RetransmitTimer timer;
+    private final List<Ack.RecordNumber> peerFlightRecords = new ArrayList<>();
+    private State state = State.HANDSHAKING;
+    private HandshakeFlight flight;
+    private long lastTransmitMillis = Long.MIN_VALUE / 2;
+    private int nextSendSeq;
+    private final long handshakeDeadline;
+    private long lastReceiveMillis;
+    private DtlsException failure;
+    private byte[] writeTrafficSecret;
+    private byte[] readTrafficSecret;
+    private boolean keyUpdateInFlight;
+    private long currentKeySinceMillis;
+    private long applicationBytesSent;
+    private long applicationBytesReceived;
+    private long datagramsDropped;
+    private long retransmissions;
+    private long keyUpdates;
+
+    protected Connection(boolean client, DtlsConfig config, CryptoBackend crypto, InetSocketAddress peer, long nowMillis) {
+        this.client = client;
+        this.config = config;
+        this.crypto = crypto;
+        this.peer = peer;
+        this.transcript = new Transcript(crypto);
+        this.timer = new RetransmitTimer(config.initialRetransmitTimeout());
+        this.handshakeDeadline = nowMillis + config.handshakeTimeout().toMillis();
+        this.lastReceiveMillis = nowMillis;
+    }
+
+    // --- inputs ------------------------------------------------------------------------------
+
+    /** Processes one received datagram. Hostile content is dropped and counted; failures end the association. */
+    public final void onDatagram(ByteBuffer datagram, long nowMillis) {
+        if (state == State.CLOSED || state == State.FAILED) {
+            return;
+        }
+        List<RecordLayer.Record> list = new ArrayList<>(4);
+        records.read(datagram, list);
+        try {
+            for (RecordLayer.Record r : list) {
+                lastReceiveMillis = nowMillis;
+                onRecord(r, nowMillis);
+                if (state == State.CLOSED || state == State.FAILED) {
+                    return;
+                }
+            }
+        } catch (DtlsException e) {
+            abort(e);
+        }
+    }
+
+    /** Retransmits, times out and starts scheduled KeyUpdates; call when {@link #nextTimerMillis} passes. */
+    public final void onTimer(long nowMillis) {
+        if (state == State.CLOSED || state == State.FAILED) {
+            return;
+        }
+        if (state == State.HANDSHAKING && nowMillis >= handshakeDeadline) {
+            abort(new DtlsException(DtlsAlert.HANDSHAKE_FAILURE, false, "handshake with " + peer + " did not complete within "
+                    + config.handshakeTimeout() + " (" + timer.expiries() + " retransmissions); is the peer reachable?"));
+            return;
+        }
+        if (state == State.CONNECTED && nowMillis - lastReceiveMillis >= config.idleTimeout().toMillis()) {
+            abort(new DtlsException(DtlsAlert.CLOSE_NOTIFY, false, "no authentic record from " + peer + " for "
+                    + config.idleTimeout() + "; connection closed as idle"));
+            return;
+        }
+        if (flight != null && timer.expire(nowMillis)) {
+            retransmissions++;
+            transmitFlight(nowMillis);
+        }
+        if (state == State.CONNECTED && nowMillis - currentKeySinceMillis >= config.keyUpdateAfterTime().toMillis()) {
+            startKeyUpdate(false, nowMillis);
+        }
+    }
+
+    /** When {@link #onTimer} next has work, in the same clock as the inputs. */
+    public final long nextTimerMillis(long nowMillis) {
+        if (state == State.CLOSED || state == State.FAILED) {
+            return Long.MAX_VALUE;
+        }
+        long next = nowMillis + timer.remaining(nowMillis);
+        if (timer.remaining(nowMillis) == Long.MAX_VALUE) {
+            next = Long.MAX_VALUE;
+        }
+        if (state == State.HANDSHAKING) {
+            next = Math.min(next, handshakeDeadline);
+        } else if (state == State.CONNECTED) {
+            next = Math.min(next, lastReceiveMillis + config.idleTimeout().toMillis());
+            next = Math.min(next, currentKeySinceMillis + config.keyUpdateAfterTime().toMillis());
+        }
+        return next;
+    }
+
+    // --- outputs -----------------------------------------------------------------------------
+
+    /** The next datagram to send to {@link #peer()}, or null. */
+    public final ByteBuffer pollOutgoing() {
+        return outgoing.poll();
+    }
+
+    /** The next received application datagram, or null. */
+    public final byte[] pollApplicationData() {
+        return inbound.poll();
+    }
+
+    public final State state() {
+        return state;
+    }
+
+    /** Why the association failed or was closed by the peer, if it did. */
+    public final DtlsException failure() {
+        return failure;
+    }
+
+    public final InetSocketAddress peer() {
+        return peer;
+    }
+
+    /** Largest application datagram {@link #send} accepts. */
+    public final int maxApplicationData() {
+        return config.mtu() - records.overhead(Math.max(APPLICATION_EPOCH, records.writeEpoch()));
+    }
+
+    /**
+     * Protects one application datagram into one record.
+     *
+     * @throws IllegalStateException if the handshake is not complete or the connection is closed
+     * @throws IllegalArgumentException if the data exceeds {@link #maxApplicationData()}
+     */
+    public final void send(ByteBuffer data, long nowMillis) {
+        if (state != State.CONNECTED) {
+            throw new IllegalStateException("cannot send: connection is " + state
+                    + (failure != null ? " (" + failure.getMessage() + ")" : ""));
+        }
+        int n = data.remaining();
+        if (n > maxApplicationData()) {
+            throw new IllegalArgumentException("datagram of " + n + " bytes exceeds the " + maxApplicationData()
+                    + " bytes that fit one record at MTU " + config.mtu() + "; split it or raise DtlsConfig.mtu");
+        }
+        ByteBuffer out = ByteBuffer.allocate(config.mtu());
+        records.write(records.writeEpoch(), ContentType.APPLICATION_DATA, data, out);
+        outgoing.add(out.flip());
+        applicationBytesSent += n;
+        if (records.recordsUnderCurrentWriteKey() >= config.keyUpdateAfterRecords()) {
+            startKeyUpdate(false, nowMillis);
+        }
+    }
+
+    /**
+     * Starts a KeyUpdate (RFC 9147 §8): the sender switches keys once the peer ACKs it.
+     *
+     * @return false if one is already in progress or the connection is not established
+     */
+    public final boolean startKeyUpdate(boolean requestPeerUpdate, long nowMillis) {
+        if (state != State.CONNECTED || keyUpdateInFlight) {
+            return false;
+        }
+        keyUpdateInFlight = true;
+        HandshakeFlight f = new HandshakeFlight();
+        f.add(newMessage(HandshakeType.KEY_UPDATE, new byte[] {(byte) (requestPeerUpdate ? 1 : 0)}, records.writeEpoch()));
+        f.expectAck(true);
+        sendFlight(f, nowMillis);
+        return true;
+    }
+
+    /** Sends close_notify and wipes the keys. */
+    public final void close() {
+        if (state == State.CONNECTED || state == State.HANDSHAKING) {
+            sendAlert(DtlsAlert.CLOSE_NOTIFY);
+        }
+        if (state != State.FAILED) {
+            state = State.CLOSED;
+        }
+        wipe();
+    }
+
+    /** RFC 8446 §7.5 exporter; available once the handshake is complete. */
+    public abstract byte[] exportKeyingMaterial(String label, byte[] context, int length);
+
+    /** What was negotiated; null before the handshake completes. */
+    public final SessionInfo session() {
+        if (suite == null || group == null || state == State.HANDSHAKING) {
+            return null;
+        }
+        return new SessionInfo("DTLSv1.3", suite, group, crypto.name(), peer, peerCertificates, helloRetried, connectionIds);
+    }
+
+    public final ConnectionStats stats() {
+        return new ConnectionStats(records.recordsSent, records.recordsReceived, applicationBytesSent,
+                applicationBytesReceived, records.dropped, datagramsDropped, retransmissions, keyUpdates);
+    }
+
+    // --- for the role subclasses -------------------------------------------------------------
+
+    /** Handles a complete handshake message that arrived (last fragment) in {@code epoch}. */
+    protected abstract void onHandshakeMessage(int type, byte[] body, long epoch, long nowMillis) throws DtlsException;
+
+    /** Whether a handshake fragment of this type may arrive in plaintext now. */
+    protected abstract boolean acceptsPlaintext(int msgType);
+
+    /** A new outgoing message with the next message_seq. */
+    protected final HandshakeFlight.Message newMessage(int type, byte[] body, long epoch) {
+        return new HandshakeFlight.Message(type, nextSendSeq++, body, epoch);
+    }
+
+    /** Continues message_seq numbering from {@code seq} (a stateless server resuming after its HRR). */
+    protected final void nextSendSeq(int seq) {
+        nextSendSeq = seq;
+    }
+
+    /** Sends a flight and keeps it for retransmission until answered or acknowledged. */
+    protected final void sendFlight(HandshakeFlight f, long nowMillis) {
+        flight = f;
+        timer.stop();
+        transmitFlight(nowMillis);
+    }
+
+    /** The peer answered our last flight: stop retransmitting it. */
+    protected final void flightAnswered() {
+        if (flight != null && !flight.expectsAck()) {
+            flight = null;
+            timer.stop();
+        }
+    }
+
+    /** Records of the peer's current flight to acknowledge when it completes. */
+    protected final void acknowledgePeerFlight() {
+        if (!peerFlightRecords.isEmpty()) {
+            sendAck(new ArrayList<>(peerFlightRecords));
+            peerFlightRecords.clear();
+        }
+    }
+
+    protected final EpochCipher epochCipher(long epoch, byte[] trafficSecret) {
+        return new EpochCipher(epoch, schedule.recordProtection(trafficSecret));
+    }
+
+    /** Installs the first application traffic keys and marks the connection established. */
+    protected final void established(byte[] clientTrafficSecret, byte[] serverTrafficSecret, long nowMillis) {
+        writeTrafficSecret = client ? clientTrafficSecret : serverTrafficSecret;
+        readTrafficSecret = client ? serverTrafficSecret : clientTrafficSecret;
+        records.installRead(epochCipher(APPLICATION_EPOCH, readTrafficSecret));
+        records.installWrite(epochCipher(APPLICATION_EPOCH, writeTrafficSecret));
+        currentKeySinceMillis = nowMillis;
+        state = State.CONNECTED;
+        if (client) {
+            peerFlightRecords.clear(); // the server's flight is acknowledged implicitly by our Finished
+        }
+    }
+
+    /** Ends the handshake with a fatal alert (for failures found outside {@link #onDatagram}). */
+    protected final void failHandshake(DtlsException e) {
+        abort(e);
+    }
+
+    protected static DtlsException fatal(DtlsAlert alert, String message) {
+        return new DtlsException(alert, false, message);
+    }
+
+    protected static DtlsException decodeError(DecodeException e) {
+        return new DtlsException(DtlsAlert.DECODE_ERROR, false, "malformed handshake message: " + e.getMessage(), e);
+    }
+
+    // --- internals ---------------------------------------------------------------------------
+
+    private void transmitFlight(long nowMillis) {
+        flight.transmit(records, config.mtu(), outgoing::add);
+        lastTransmitMillis = nowMillis;
+        timer.arm(nowMillis);
+    }
+
+    private void onRecord(RecordLayer.Record r, long nowMillis) throws DtlsException {
+        switch (r.contentType()) {
+            case ContentType.HANDSHAKE -> onHandshakeRecord(r, nowMillis);
+            case ContentType.ACK -> onAck(r, nowMillis);
+            case ContentType.ALERT -> onAlert(r);
+            case ContentType.APPLICATION_DATA -> onApplicationData(r);
+            default -> records.dropped++;
+        }
+    }
+
+    private void onHandshakeRecord(RecordLayer.Record r, long nowMillis) throws DtlsException {
+        ByteBuffer c = r.content();
+        int pos = c.position();
+        boolean retransmitted = false;
+        boolean postHandshake = r.epoch() >= APPLICATION_EPOCH;
+        while (pos < c.limit()) {
+            HandshakeFragment f = HandshakeFragment.parse(c, pos, c.limit());
+            if (f == null) {
+                records.dropped++;
+                return;
+            }
+            pos += f.encodedLength();
+            boolean hello = f.msgType() == HandshakeType.CLIENT_HELLO || f.msgType() == HandshakeType.SERVER_HELLO;
+            if (r.epoch() == 0 ? !hello : hello) {
+                records.dropped++; // hellos travel only in epoch 0, everything else only encrypted
+                continue;
+            }
+            if (f.messageSeq() < reassembler.nextSeq()) {
+                retransmitted = true;
+                continue;
+            }
+            if (r.epoch() == 0 && !acceptsPlaintext(f.msgType())) {
+                records.dropped++;
+                continue;
+            }
+            reassembler.accept(f);
+        }
+        if (r.epoch() >= HANDSHAKE_EPOCH) {
+            peerFlightRecords.add(new Ack.RecordNumber(r.epoch(), r.sequenceNumber()));
+        }
+        if (retransmitted) {
+            onPeerRetransmission(postHandshake, nowMillis);
+        }
+        for (var m = reassembler.poll(); m.isPresent(); m = reassembler.poll()) {
+            if (m.get().msgType() == HandshakeType.KEY_UPDATE || m.get().msgType() == HandshakeType.NEW_SESSION_TICKET) {
+                onPostHandshakeMessage(m.get().msgType(), m.get().messageSeq(), m.get().body(), r.epoch(), nowMillis);
+            } else {
+                onHandshakeMessage(m.get().msgType(), m.get().body(), r.epoch(), nowMillis);
+            }
+        }
+        if (postHandshake) {
+            acknowledgePeerFlight();
+        }
+    }
+
+    /**
+     * The peer sent again something we already processed: our answer was probably lost (RFC 9147
+     * §5.8.1). Resend our last flight, at most once per initial timeout, or re-ACK post-handshake
+     * messages.
+     */
+    private void onPeerRetransmission(boolean postHandshake, long nowMillis) {
+        if (postHandshake) {
+            return; // the record number is in peerFlightRecords and gets ACKed again
+        }
+        if (flight != null && nowMillis - lastTransmitMillis >= config.initialRetransmitTimeout().toMillis() / 2) {
+            retransmissions++;
+            transmitFlight(nowMillis);
+        } else if (flight == null && state == State.CONNECTED) {
+            acknowledgePeerFlight();
+        }
+    }
+
+    private void onPostHandshakeMessage(int type, int seq, byte[] body, long epoch, long nowMillis) throws DtlsException {
+        if (state != State.CONNECTED || epoch < APPLICATION_EPOCH) {
+            throw fatal(DtlsAlert.UNEXPECTED_MESSAGE, "post-handshake message " + type + " before the handshake completed");
+        }
+        if (type == HandshakeType.NEW_SESSION_TICKET) {
+            return; // resumption is not supported yet; the ticket is acknowledged and ignored
+        }
+        if (body.length != 1 || (body[0] & 0xFF) > 1) {
+            throw fatal(DtlsAlert.DECODE_ERROR, "KeyUpdate body must be one byte 0 or 1");
+        }
+        long readEpoch = epoch;
+        readTrafficSecret = next(readTrafficSecret);
+        records.installRead(epochCipher(readEpoch + 1, readTrafficSecret));
+        records.retireReadEpochsBelow(readEpoch);
+        if (body[0] == 1) {
+            startKeyUpdate(false, nowMillis);
+        }
+    }
+
+    private byte[] next(byte[] secret) {
+        byte[] n = schedule.nextTrafficSecret(secret);
+        Arrays.fill(secret, (byte) 0);
+        return n;
+    }
+
+    private void onAck(RecordLayer.Record r, long nowMillis) {
+        if (r.epoch() == 0) {
+            records.dropped++; // ACKs are always encrypted (RFC 9147 §7)
+            return;
+        }
+        byte[] body = new byte[r.content().remaining()];
+        r.content().get(body);
+        List<Ack.RecordNumber> acked;
+        try {
+            acked = Ack.parse(body);
+        } catch (DecodeException e) {
+            records.dropped++;
+            return;
+        }
+        if (flight == null || !flight.acknowledge(acked)) {
+            return;
+        }
+        boolean wasKeyUpdate = flight.messages().get(0).type() == HandshakeType.KEY_UPDATE;
+        flight = null;
+        timer.stop();
+        if (wasKeyUpdate) {
+            // RFC 9147 §8: switch to the new sending keys only once the KeyUpdate is acknowledged.
+            long newEpoch = records.writeEpoch() + 1;
+            writeTrafficSecret = next(writeTrafficSecret);
+            records.installWrite(epochCipher(newEpoch, writeTrafficSecret));
+            records.retireWriteEpochsBelow(newEpoch);
+            keyUpdateInFlight = false;
+            keyUpdates++;
+            currentKeySinceMillis = nowMillis;
+        } else {
+            onFinalFlightAcknowledged();
+        }
+    }
+
+    /** Our final handshake flight was acknowledged: handshake-epoch keys can go. */
+    protected void onFinalFlightAcknowledged() {
+        records.retireWriteEpochsBelow(APPLICATION_EPOCH);
+        records.retireReadEpochsBelow(APPLICATION_EPOCH);
+    }
+
+    private void onAlert(RecordLayer.Record r) throws DtlsException {
+        ByteBuffer c = r.content();
+        if (c.remaining() != 2) {
+            records.dropped++;
+            return;
+        }
+        int description = c.get(c.position() + 1) & 0xFF;
+        DtlsAlert alert = DtlsAlert.byCode(description).orElse(DtlsAlert.INTERNAL_ERROR);
+        if (alert == DtlsAlert.CLOSE_NOTIFY) {
+            failure = new DtlsException(alert, true, "peer " + peer + " closed the connection");
+            state = State.CLOSED;
+            wipe();
+            return;
+        }
+        if (r.epoch() == 0 && state != State.HANDSHAKING) {
+            records.dropped++; // an unauthenticated alert cannot end an established association
+            return;
+        }
+        failure = new DtlsException(alert, true, "peer " + peer + " sent alert " + alert + " (" + description + ")");
+        state = State.FAILED;
+        wipe();
+    }
+
+    private void onApplicationData(RecordLayer.Record r) {
+        if (state != State.CONNECTED || r.epoch() < APPLICATION_EPOCH) {
+            records.dropped++;
+            return;
+        }
+        if (inbound.size() >= config.receiveQueueCapacity()) {
+            datagramsDropped++;
+            return;
+        }
+        byte[] data = new byte[r.content().remaining()];
+        r.content().get(data);
+        applicationBytesReceived += data.length;
+        inbound.add(data);
+    }
+
+    private void sendAck(List<Ack.RecordNumber> acked) {
+        long epoch = records.writeEpoch();
+        if (epoch < HANDSHAKE_EPOCH) {
+            return;
+        }
+        ByteBuffer out = ByteBuffer.allocate(config.mtu());
+        records.write(epoch, ContentType.ACK, ByteBuffer.wrap(Ack.encode(acked)), out);
+        outgoing.add(out.flip());
+    }
+
+    private void sendAlert(DtlsAlert alert) {
+        try {
+            ByteBuffer out = ByteBuffer.allocate(64);
+            records.write(records.writeEpoch(), ContentType.ALERT, ByteBuffer.wrap(new byte[] {2, (byte) alert.code()}), out);
+            outgoing.add(out.flip());
+        } catch (RuntimeException e) {
+            // no keys left to send it with; the peer times out instead
+        }
+    }
+
+    private void abort(DtlsException e) {
+        failure = e;
+        if (!e.fromPeer()) {
+            sendAlert(e.alert());
+        }
+        state = State.FAILED;
+        wipe();
+    }
+
+    private void wipe() {
+        flight = null;
+        timer.stop();
+        records.close();
+        if (writeTrafficSecret != null) {
+            Arrays.fill(writeTrafficSecret, (byte) 0);
+        }
+        if (readTrafficSecret != null) {
+            Arrays.fill(readTrafficSecret, (byte) 0);
+        }
+        if (schedule != null) {
+            schedule.destroy();
+        }
+    }
+
+    /** True for the client side. */
+    protected final boolean isClient() {
+        return client;
+    }
+}

@@ -1,0 +1,212 @@
+package dev.pqdtls.internal.engine;
+
+import dev.pqdtls.internal.recordlayer.ContentType;
+import dev.pqdtls.internal.recordlayer.EpochCipher;
+import dev.pqdtls.internal.recordlayer.ReplayWindow;
+import dev.pqdtls.internal.recordlayer.UnifiedHeader;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One connection's record layer (RFC 9147 §4): DTLSPlaintext for epoch 0, DTLSCiphertext with the
+ * unified header for epochs 2 and up, several records per datagram. Reading never throws for hostile
+ * input: every record that does not parse, authenticate or belong to a known epoch is dropped and
+ * counted (§4.5.2), and the rest of the datagram is still processed where its boundaries are known.
+ */
+final class RecordLayer {
+    /** DTLSPlaintext header: type, legacy_record_version, epoch, 48-bit sequence number, length. */
+    static final int PLAINTEXT_HEADER = 13;
+    static final int DTLS12_VERSION = 0xFEFD;
+
+    /** A record as delivered upward: its number, type and content (a view into the datagram). */
+    record Record(long epoch, long sequenceNumber, int contentType, ByteBuffer content) {
+    }
+
+    private final Map<Long, EpochCipher> readEpochs = new HashMap<>();
+    private final Map<Long, EpochCipher> writeEpochs = new HashMap<>();
+    private final ReplayWindow plaintextReplay = new ReplayWindow();
+    private long writeEpoch;
+    private long plaintextSendSequence;
+    private byte[] sendCid = new byte[0];
+    private int receiveCidLength;
+    long dropped;
+    long recordsSent;
+    long recordsReceived;
+
+    /** Installs keys to read {@code epoch}; older epochs stay readable until {@link #retireReadEpochsBelow}. */
+    void installRead(EpochCipher cipher) {
+        EpochCipher old = readEpochs.put(cipher.epoch(), cipher);
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    /**
+     * Makes {@code cipher} the current write epoch. Older write epochs stay usable for retransmitting
+     * a flight until {@link #retireWriteEpochsBelow}.
+     */
+    void installWrite(EpochCipher cipher) {
+        EpochCipher old = writeEpochs.put(cipher.epoch(), cipher);
+        if (old != null) {
+            old.close();
+        }
+        writeEpoch = cipher.epoch();
+    }
+
+    /** Forgets read keys of epochs below {@code epoch} (kept briefly for reordered records, RFC 9147 §8). */
+    void retireReadEpochsBelow(long epoch) {
+        retire(readEpochs, epoch);
+    }
+
+    /** Forgets write keys of epochs below {@code epoch} once nothing needs resending in them. */
+    void retireWriteEpochsBelow(long epoch) {
+        retire(writeEpochs, epoch);
+    }
+
+    private static void retire(Map<Long, EpochCipher> epochs, long below) {
+        epochs.entrySet().removeIf(e -> {
+            if (e.getKey() < below) {
+                e.getValue().close();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    boolean canRead(long epoch) {
+        return epoch == 0 || readEpochs.containsKey(epoch);
+    }
+
+    long writeEpoch() {
+        return writeEpoch;
+    }
+
+    /** Records sent so far under the current write key (drives automatic KeyUpdate). */
+    long recordsUnderCurrentWriteKey() {
+        EpochCipher c = writeEpochs.get(writeEpoch);
+        return c == null ? 0 : c.nextSendSequence();
+    }
+
+    /** The CID the peer asked for (sent in our records) and the length of ours (in the peer's). */
+    void connectionIds(byte[] send, int receiveLength) {
+        this.sendCid = send.clone();
+        this.receiveCidLength = receiveLength;
+    }
+
+    byte[] sendCid() {
+        return sendCid;
+    }
+
+    /** Continue epoch-0 numbering from here; a stateless server reuses the ClientHello's (RFC 9147 §5.1). */
+    void plaintextSendSequence(long next) {
+        plaintextSendSequence = next;
+    }
+
+    /** Bytes a record with this much content takes in {@code epoch}. */
+    int overhead(long epoch) {
+        return epoch == 0 ? PLAINTEXT_HEADER : EpochCipher.protectedLength(sendCid.length, 0);
+    }
+
+    /**
+     * Appends one record with {@code content} (position to limit) to {@code out} in {@code epoch}
+     * (0 = DTLSPlaintext); returns its sequence number.
+     */
+    long write(long epoch, int contentType, ByteBuffer content, ByteBuffer out) {
+        recordsSent++;
+        if (epoch == 0) {
+            long seq = plaintextSendSequence++;
+            out.put((byte) contentType).putShort((short) DTLS12_VERSION).putShort((short) 0)
+                    .putShort((short) (seq >>> 32)).putInt((int) seq).putShort((short) content.remaining()).put(content);
+            return seq;
+        }
+        EpochCipher cipher = writeEpochs.get(epoch);
+        if (cipher == null) {
+            throw new IllegalStateException("no write keys for epoch " + epoch);
+        }
+        return cipher.protect(contentType, content, sendCid, out);
+    }
+
+    /** Splits a datagram into records, opens them in place and hands authentic ones to {@code sink}. */
+    void read(ByteBuffer datagram, List<Record> sink) {
+        int pos = datagram.position();
+        int end = datagram.limit();
+        while (pos < end) {
+            int first = datagram.get(pos) & 0xFF;
+            if (UnifiedHeader.matches(first)) {
+                UnifiedHeader h = UnifiedHeader.parse(datagram, pos, end, receiveCidLength);
+                if (h == null) {
+                    dropped++;
+                    return;
+                }
+                readCiphertext(datagram, pos, h, sink);
+                pos += h.recordLength();
+            } else if (first == ContentType.HANDSHAKE || first == ContentType.ALERT || first == ContentType.ACK) {
+                if (end - pos < PLAINTEXT_HEADER) {
+                    dropped++;
+                    return;
+                }
+                int epoch = datagram.getShort(pos + 3) & 0xFFFF;
+                long seq = (datagram.getShort(pos + 5) & 0xFFFFL) << 32 | (datagram.getInt(pos + 7) & 0xFFFF_FFFFL);
+                int length = datagram.getShort(pos + 11) & 0xFFFF;
+                int contentStart = pos + PLAINTEXT_HEADER;
+                if (contentStart + length > end) {
+                    dropped++;
+                    return;
+                }
+                // Only epoch 0 travels in the clear in DTLS 1.3; anything else in this form is bogus.
+                if (epoch == 0 && plaintextReplay.isFresh(seq)) {
+                    plaintextReplay.markAuthentic(seq);
+                    recordsReceived++;
+                    sink.add(new Record(0, seq, first, datagram.duplicate().position(contentStart).limit(contentStart + length)));
+                } else {
+                    dropped++;
+                }
+                pos = contentStart + length;
+            } else {
+                dropped++;
+                return;
+            }
+        }
+    }
+
+    private void readCiphertext(ByteBuffer datagram, int pos, UnifiedHeader h, List<Record> sink) {
+        EpochCipher cipher = cipherForEpochBits(h.epochBits());
+        if (cipher == null) {
+            dropped++;
+            return;
+        }
+        EpochCipher.Unprotected result = cipher.unprotect(datagram, pos, h);
+        if (result instanceof EpochCipher.Opened o) {
+            recordsReceived++;
+            sink.add(new Record(cipher.epoch(), o.sequenceNumber(), o.contentType(),
+                    datagram.duplicate().position(o.contentOffset()).limit(o.contentOffset() + o.contentLength())));
+        } else {
+            dropped++;
+        }
+    }
+
+    /** The newest readable epoch whose low two bits match (RFC 9147 §4.2.2). */
+    private EpochCipher cipherForEpochBits(int bits) {
+        EpochCipher best = null;
+        for (EpochCipher c : readEpochs.values()) {
+            if ((c.epoch() & 3) == bits && (best == null || c.epoch() > best.epoch())) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /** Wipes every key. */
+    void close() {
+        retireWriteEpochsBelow(Long.MAX_VALUE);
+        retireReadEpochsBelow(Long.MAX_VALUE);
+    }
+
+    /** Epochs currently readable, for diagnostics. */
+    List<Long> readEpochs() {
+        return new ArrayList<>(readEpochs.keySet());
+    }
+}

@@ -1,0 +1,264 @@
+package dev.pqdtls.internal.engine;
+
+import dev.pqdtls.DtlsAlert;
+import dev.pqdtls.DtlsConfig;
+import dev.pqdtls.DtlsException;
+import dev.pqdtls.NamedGroup;
+import dev.pqdtls.SignatureScheme;
+import dev.pqdtls.internal.auth.CertificateMessage;
+import dev.pqdtls.internal.auth.CertificateRejectedException;
+import dev.pqdtls.internal.auth.CertificateRequestMessage;
+import dev.pqdtls.internal.auth.CertificateVerifyMessage;
+import dev.pqdtls.internal.auth.LocalCredentials;
+import dev.pqdtls.internal.auth.PeerAuthenticator;
+import dev.pqdtls.internal.auth.SignatureSchemes;
+import dev.pqdtls.internal.handshake.ClientHello;
+import dev.pqdtls.internal.handshake.ExtensionCodec;
+import dev.pqdtls.internal.handshake.ExtensionType;
+import dev.pqdtls.internal.handshake.Extensions;
+import dev.pqdtls.internal.handshake.HandshakeType;
+import dev.pqdtls.internal.handshake.KeySchedule;
+import dev.pqdtls.internal.handshake.ServerHello;
+import dev.pqdtls.internal.reliability.MessageReassembler;
+import dev.pqdtls.internal.server.CookieIssuer;
+import dev.pqdtls.internal.wire.DecodeException;
+import dev.pqdtls.spi.CryptoBackend;
+import dev.pqdtls.spi.InvalidKeyShareException;
+import dev.pqdtls.spi.KeyExchange;
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.List;
+
+/** The server side of the DTLS 1.3 handshake (RFC 8446 §4, RFC 9147 §5). */
+public final class ServerConnection extends Connection {
+    private enum Step { CLIENT_HELLO, CERTIFICATE, CERTIFICATE_VERIFY, FINISHED, DONE }
+
+    private final LocalCredentials credentials;
+    private final PeerAuthenticator clientAuthenticator;
+    private final byte[] ownCid;
+    private Step step = Step.CLIENT_HELLO;
+    private Negotiation retry;
+    private byte[] clientHandshakeSecret;
+    private byte[] clientApplicationSecret;
+    private byte[] serverApplicationSecret;
+    private byte[] exporterSecret;
+
+    public ServerConnection(DtlsConfig config, CryptoBackend crypto, InetSocketAddress client, LocalCredentials credentials,
+            PeerAuthenticator clientAuthenticator, long nowMillis) {
+        super(false, config, crypto, client, nowMillis);
+        this.credentials = credentials;
+        this.clientAuthenticator = clientAuthenticator;
+        this.ownCid = new byte[config.connectionIdLength()];
+        crypto.randomBytes(ownCid);
+    }
+
+    /** The CID clients put in records to us (empty when CIDs are not in use). */
+    public byte[] connectionId() {
+        return connectionIds ? ownCid.clone() : new byte[0];
+    }
+
+    /**
+     * Continues a handshake whose first ClientHello was answered statelessly: {@code body} is the
+     * second ClientHello, carrying a cookie that already verified into {@code cookie}.
+     */
+    public void acceptRetriedClientHello(byte[] body, int messageSeq, long recordSeq, CookieIssuer.CookieState cookie,
+            byte[] cookieBytes, long nowMillis) {
+        helloRetried = true;
+        reassembler = new MessageReassembler(MAX_HANDSHAKE_MESSAGE, messageSeq + 1);
+        nextSendSeq(messageSeq);
+        records.plaintextSendSequence(recordSeq);
+        try {
+            ClientHello ch = ClientHello.parse(body);
+            Negotiation n = Negotiation.of(config, ch);
+            if (n.suite().codepoint() != cookie.cipherSuite() || n.keyShare().isEmpty()
+                    || (cookie.group() != 0 && n.group().codepoint() != cookie.group())) {
+                throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "second ClientHello does not follow the HelloRetryRequest");
+            }
+            transcript.startFromMessageHash(n.suite().hash(), cookie.clientHello1Hash());
+            NamedGroup asked = cookie.group() == 0 ? null : n.group();
+            transcript.add(HandshakeType.SERVER_HELLO, Negotiation.helloRetryRequest(ch.legacySessionId(), n.suite(), asked, cookieBytes));
+            respond(ch, body, n, nowMillis);
+        } catch (DecodeException e) {
+            failHandshake(decodeError(e));
+        } catch (DtlsException e) {
+            failHandshake(e);
+        }
+    }
+
+    @Override
+    protected boolean acceptsPlaintext(int msgType) {
+        return msgType == HandshakeType.CLIENT_HELLO && step == Step.CLIENT_HELLO;
+    }
+
+    @Override
+    protected void onHandshakeMessage(int type, byte[] body, long epoch, long nowMillis) throws DtlsException {
+        try {
+            switch (step) {
+                case CLIENT_HELLO -> onClientHello(expect(type, HandshakeType.CLIENT_HELLO, epoch, 0), body, nowMillis);
+                case CERTIFICATE -> onClientCertificate(expect(type, HandshakeType.CERTIFICATE, epoch, HANDSHAKE_EPOCH), body);
+                case CERTIFICATE_VERIFY -> onClientCertificateVerify(expect(type, HandshakeType.CERTIFICATE_VERIFY, epoch, HANDSHAKE_EPOCH), body);
+                case FINISHED -> onClientFinished(expect(type, HandshakeType.FINISHED, epoch, HANDSHAKE_EPOCH), body, nowMillis);
+                case DONE -> throw fatal(DtlsAlert.UNEXPECTED_MESSAGE, "unexpected handshake message " + type + " after the handshake");
+            }
+        } catch (DecodeException e) {
+            throw decodeError(e);
+        } catch (CertificateRejectedException e) {
+            throw new DtlsException(DtlsAlert.byCode(e.alert()).orElse(DtlsAlert.BAD_CERTIFICATE), false,
+                    "client certificate rejected: " + e.getMessage(), e);
+        }
+    }
+
+    private int expect(int type, int expected, long epoch, long expectedEpoch) throws DtlsException {
+        if (type != expected || epoch != expectedEpoch) {
+            throw fatal(DtlsAlert.UNEXPECTED_MESSAGE, "expected handshake message " + expected + " in epoch "
+                    + expectedEpoch + " but got " + type + " in epoch " + epoch);
+        }
+        return type;
+    }
+
+    private void onClientHello(int type, byte[] body, long nowMillis) throws DecodeException, DtlsException {
+        ClientHello ch = ClientHello.parse(body);
+        Negotiation n = Negotiation.of(config, ch);
+        if (retry != null) {
+            // Second ClientHello after our stateful HelloRetryRequest.
+            if (n.suite() != retry.suite() || n.group() != retry.group() || n.keyShare().isEmpty()) {
+                throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "second ClientHello does not follow the HelloRetryRequest");
+            }
+            respond(ch, body, n, nowMillis);
+            return;
+        }
+        if (n.keyShare().isEmpty()) {
+            // RFC 8446 §4.1.4: ask for a share in a group we accept; this server keeps state for it.
+            retry = n;
+            helloRetried = true;
+            transcript.start(n.suite().hash());
+            transcript.add(type, body);
+            transcript.replaceWithMessageHash();
+            byte[] hrr = Negotiation.helloRetryRequest(ch.legacySessionId(), n.suite(), n.group(), null);
+            transcript.add(HandshakeType.SERVER_HELLO, hrr);
+            HandshakeFlight f = new HandshakeFlight();
+            f.add(newMessage(HandshakeType.SERVER_HELLO, hrr, 0));
+            sendFlight(f, nowMillis);
+            return;
+        }
+        transcript.start(n.suite().hash());
+        respond(ch, body, n, nowMillis);
+    }
+
+    /** Key exchange and the whole server flight: ServerHello .. Finished (RFC 8446 §2). */
+    private void respond(ClientHello ch, byte[] chBody, Negotiation n, long nowMillis) throws DtlsException, DecodeException {
+        flightAnswered();
+        transcript.add(HandshakeType.CLIENT_HELLO, chBody);
+        KeyExchange.ServerKeyShare ks;
+        try {
+            ks = crypto.keyExchange(n.group()).respond(n.keyShare().get());
+        } catch (InvalidKeyShareException e) {
+            throw new DtlsException(DtlsAlert.ILLEGAL_PARAMETER, false, "invalid client key share: " + e.getMessage(), e);
+        }
+        suite = n.suite();
+        group = n.group();
+        Extensions.Builder shExt = new Extensions.Builder()
+                .add(ExtensionType.SUPPORTED_VERSIONS, ExtensionCodec.serverSupportedVersion())
+                .add(ExtensionType.KEY_SHARE, ExtensionCodec.serverKeyShare(new ExtensionCodec.KeyShareEntry(group.codepoint(), ks.publicShare())));
+        if (ch.extensions().has(ExtensionType.CONNECTION_ID)) {
+            byte[] peerCid = ExtensionCodec.parseConnectionId(ch.extensions().get(ExtensionType.CONNECTION_ID).get());
+            shExt.add(ExtensionType.CONNECTION_ID, ExtensionCodec.connectionId(ownCid));
+            records.connectionIds(peerCid, ownCid.length);
+            connectionIds = true;
+        }
+        byte[] random = new byte[32];
+        crypto.randomBytes(random);
+        byte[] sh = new ServerHello(ClientHello.DTLS12, random, ch.legacySessionId(), suite.codepoint(), shExt.build()).encode();
+        transcript.add(HandshakeType.SERVER_HELLO, sh);
+
+        schedule = new KeySchedule(crypto, suite, KeySchedule.DTLS13);
+        schedule.handshakeSecret(ks.sharedSecret());
+        Arrays.fill(ks.sharedSecret(), (byte) 0);
+        byte[] hsHash = transcript.current();
+        clientHandshakeSecret = schedule.clientHandshakeTrafficSecret(hsHash);
+        byte[] serverHandshakeSecret = schedule.serverHandshakeTrafficSecret(hsHash);
+        records.installRead(epochCipher(HANDSHAKE_EPOCH, clientHandshakeSecret));
+        records.installWrite(epochCipher(HANDSHAKE_EPOCH, serverHandshakeSecret));
+
+        HandshakeFlight f = new HandshakeFlight();
+        f.add(newMessage(HandshakeType.SERVER_HELLO, sh, 0));
+        add(f, HandshakeType.ENCRYPTED_EXTENSIONS, new byte[] {0, 0});
+        if (config.clientAuth() != DtlsConfig.ClientAuth.NONE) {
+            add(f, HandshakeType.CERTIFICATE_REQUEST, CertificateRequestMessage.create(new byte[0],
+                    SignatureSchemes.DEFAULT_SIGNATURE_ALGORITHMS, SignatureSchemes.DEFAULT_SIGNATURE_ALGORITHMS_CERT, List.of()).encode());
+        }
+        List<Integer> peerSchemes = ExtensionCodec.parseUint16List(ch.extensions().get(ExtensionType.SIGNATURE_ALGORITHMS).get(),
+                "signature_algorithms");
+        List<Integer> peerCertSchemes = ch.extensions().get(ExtensionType.SIGNATURE_ALGORITHMS_CERT).isPresent()
+                ? ExtensionCodec.parseUint16List(ch.extensions().get(ExtensionType.SIGNATURE_ALGORITHMS_CERT).get(), "signature_algorithms_cert")
+                : peerSchemes;
+        LocalCredentials.Selection sel = LocalCredentials.select(List.of(credentials), peerSchemes, peerCertSchemes)
+                .orElseThrow(() -> fatal(DtlsAlert.HANDSHAKE_FAILURE, "client accepts no signature scheme our "
+                        + credentials.leaf().getPublicKey().getAlgorithm() + " certificate can sign with"));
+        add(f, HandshakeType.CERTIFICATE, sel.credentials().certificateMessage(new byte[0]).encode());
+        add(f, HandshakeType.CERTIFICATE_VERIFY, CertificateVerifyMessage.sign(crypto, true, sel.scheme(),
+                sel.credentials().privateKey(), transcript.current()).encode());
+        add(f, HandshakeType.FINISHED, schedule.finishedVerifyData(serverHandshakeSecret, transcript.current()));
+        Arrays.fill(serverHandshakeSecret, (byte) 0);
+
+        schedule.masterSecret();
+        byte[] appHash = transcript.current();
+        clientApplicationSecret = schedule.clientApplicationTrafficSecret(appHash);
+        serverApplicationSecret = schedule.serverApplicationTrafficSecret(appHash);
+        exporterSecret = schedule.exporterMasterSecret(appHash);
+        sendFlight(f, nowMillis);
+        step = config.clientAuth() == DtlsConfig.ClientAuth.NONE ? Step.FINISHED : Step.CERTIFICATE;
+    }
+
+    private void add(HandshakeFlight f, int type, byte[] body) {
+        transcript.add(type, body);
+        f.add(newMessage(type, body, HANDSHAKE_EPOCH));
+    }
+
+    private void onClientCertificate(int type, byte[] body) throws DecodeException, CertificateRejectedException, DtlsException {
+        CertificateMessage cm = CertificateMessage.parse(body);
+        if (cm.isEmpty()) {
+            if (config.clientAuth() == DtlsConfig.ClientAuth.REQUIRED) {
+                throw fatal(DtlsAlert.CERTIFICATE_REQUIRED, "client sent no certificate but this server requires one");
+            }
+            transcript.add(type, body);
+            step = Step.FINISHED;
+            return;
+        }
+        peerCertificates = clientAuthenticator.verifyClient(cm);
+        transcript.add(type, body);
+        step = Step.CERTIFICATE_VERIFY;
+    }
+
+    private void onClientCertificateVerify(int type, byte[] body) throws DecodeException, CertificateRejectedException {
+        CertificateVerifyMessage cv = CertificateVerifyMessage.parse(body);
+        List<SignatureScheme> offered = SignatureSchemes.DEFAULT_SIGNATURE_ALGORITHMS;
+        cv.verify(crypto, false, peerCertificates.get(0).getPublicKey(), transcript.current(), offered);
+        transcript.add(type, body);
+        step = Step.FINISHED;
+    }
+
+    private void onClientFinished(int type, byte[] body, long nowMillis) throws DtlsException {
+        byte[] expected = schedule.finishedVerifyData(clientHandshakeSecret, transcript.current());
+        if (!MessageDigest.isEqual(expected, body)) {
+            throw fatal(DtlsAlert.DECRYPT_ERROR, "client Finished does not verify: the handshake was altered");
+        }
+        transcript.add(type, body);
+        Arrays.fill(clientHandshakeSecret, (byte) 0);
+        flightAnswered();
+        step = Step.DONE;
+        established(clientApplicationSecret, serverApplicationSecret, nowMillis);
+        // RFC 9147 §5.8: the client's final flight has no reply, so acknowledge it explicitly. The
+        // handshake read keys stay: if this ACK is lost the client resends Finished and we ACK again.
+        acknowledgePeerFlight();
+    }
+
+    @Override
+    public byte[] exportKeyingMaterial(String label, byte[] context, int length) {
+        if (exporterSecret == null || state() != State.CONNECTED) {
+            throw new IllegalStateException("keying material can be exported only on an established connection");
+        }
+        return schedule.export(exporterSecret, label, context, length);
+    }
+}
