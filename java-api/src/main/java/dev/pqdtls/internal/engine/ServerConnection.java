@@ -59,16 +59,24 @@ public final class ServerConnection extends Connection {
     }
 
     /**
-     * Continues a handshake whose first ClientHello was answered statelessly: {@code body} is the
-     * second ClientHello, carrying a cookie that already verified into {@code cookie}.
+     * Starts the handshake with a ClientHello the endpoint already reassembled. When {@code cookie}
+     * is given, it is the second ClientHello after a stateless HelloRetryRequest and its cookie has
+     * verified; the transcript is rebuilt from it (RFC 8446 §4.4.1).
+     *
+     * @param messageSeq the ClientHello's message_seq: the server numbers its messages from there
+     * @param recordSeq the ClientHello's record number, reused for our first record (RFC 9147 §5.1)
      */
-    public void acceptRetriedClientHello(byte[] body, int messageSeq, long recordSeq, CookieIssuer.CookieState cookie,
+    public void acceptClientHello(byte[] body, int messageSeq, long recordSeq, CookieIssuer.CookieState cookie,
             byte[] cookieBytes, long nowMillis) {
-        helloRetried = true;
         reassembler = new MessageReassembler(MAX_HANDSHAKE_MESSAGE, messageSeq + 1);
         nextSendSeq(messageSeq);
         records.plaintextSendSequence(recordSeq);
         try {
+            if (cookie == null) {
+                onClientHello(HandshakeType.CLIENT_HELLO, body, nowMillis);
+                return;
+            }
+            helloRetried = true;
             ClientHello ch = ClientHello.parse(body);
             Negotiation n = Negotiation.of(config, ch);
             if (n.suite().codepoint() != cookie.cipherSuite() || n.keyShare().isEmpty()

@@ -1,0 +1,76 @@
+package dev.pqdtls;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An established DTLS 1.3 association carrying datagrams. Each {@code send} becomes one protected
+ * record in one UDP datagram: delivery is unreliable and unordered, as with UDP, but every datagram
+ * that arrives is authentic, fresh and unmodified. Thread-safe; {@code receive} blocks the calling
+ * thread only (it parks nicely on virtual threads).
+ */
+public interface DtlsConnection extends AutoCloseable {
+
+    /**
+     * Sends one datagram of at most {@link #maxDatagramSize()} bytes (position to limit).
+     *
+     * @throws DtlsException if the connection has failed or is closed
+     * @throws IllegalArgumentException if the datagram is too large
+     */
+    void send(ByteBuffer datagram) throws IOException;
+
+    /** Sends one datagram. */
+    default void send(byte[] datagram) throws IOException {
+        send(ByteBuffer.wrap(datagram));
+    }
+
+    /** Sends several datagrams; the native data plane does this in one system call where it can. */
+    default void sendBatch(List<ByteBuffer> datagrams) throws IOException {
+        for (ByteBuffer d : datagrams) {
+            send(d);
+        }
+    }
+
+    /**
+     * Waits for the next datagram.
+     *
+     * @return the datagram, or empty if {@code timeout} passed first
+     * @throws DtlsException if the connection failed or the peer closed it and nothing is left to read
+     */
+    Optional<byte[]> receive(Duration timeout) throws IOException;
+
+    /** Waits as long as it takes for the next datagram. */
+    default byte[] receive() throws IOException {
+        return receive(Duration.ofDays(365 * 100L)).orElseThrow();
+    }
+
+    /** Largest datagram {@link #send} accepts, from the MTU and the record overhead. */
+    int maxDatagramSize();
+
+    /**
+     * Starts a KeyUpdate (RFC 9147 §8); the new keys take over once the peer acknowledges it.
+     *
+     * @param requestPeerUpdate ask the peer to update its sending keys too
+     * @return false if an update is already in progress
+     */
+    boolean keyUpdate(boolean requestPeerUpdate) throws IOException;
+
+    /** Keying material exported per RFC 8446 §7.5 (e.g. for SRTP or channel binding). */
+    byte[] exportKeyingMaterial(String label, byte[] context, int length);
+
+    /** What the handshake negotiated. */
+    SessionInfo session();
+
+    /** Counters so far. */
+    ConnectionStats stats();
+
+    /** True until the connection failed or either side closed it. */
+    boolean isOpen();
+
+    /** Sends close_notify and releases the connection's keys. */
+    @Override
+    void close();
+}

@@ -1,0 +1,182 @@
+package dev.pqdtls.internal.engine;
+
+import dev.pqdtls.DtlsConfig;
+import dev.pqdtls.DtlsException;
+import dev.pqdtls.NamedGroup;
+import dev.pqdtls.internal.handshake.ClientHello;
+import dev.pqdtls.internal.handshake.ExtensionCodec;
+import dev.pqdtls.internal.handshake.ExtensionType;
+import dev.pqdtls.internal.handshake.HandshakeType;
+import dev.pqdtls.internal.recordlayer.ContentType;
+import dev.pqdtls.internal.reliability.HandshakeFragment;
+import dev.pqdtls.internal.reliability.MessageReassembler;
+import dev.pqdtls.internal.server.CookieIssuer;
+import dev.pqdtls.internal.wire.DecodeException;
+import dev.pqdtls.spi.CryptoBackend;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The server's front door for datagrams from addresses without a connection (RFC 9147 §5.1). It
+ * answers a ClientHello with a stateless cookie HelloRetryRequest when the policy asks for one, and
+ * creates a connection only for a ClientHello whose cookie proves the client's address, so no key
+ * exchange runs and no connection state exists for spoofed sources.
+ *
+ * <p>The one thing kept before the cookie round trip is the reassembly of fragmented ClientHellos (a
+ * hybrid one needs two datagrams): a fixed-size table, globally bounded in entries, bytes per entry
+ * and age, in which the oldest entry gives way. It holds only public bytes and does no crypto.
+ */
+final class ClientHelloGate {
+    /** Largest ClientHello accepted; a hybrid one is about 1.5 KB. */
+    static final int MAX_CLIENT_HELLO = 8 * 1024;
+    /** Fragmented ClientHellos being reassembled at once, across all sources. */
+    static final int MAX_PARTIAL_HELLOS = 512;
+    /** How long fragments of an incomplete ClientHello are kept. */
+    static final long PARTIAL_HELLO_MILLIS = 5_000;
+
+    /** Makes the connection for an admitted client. */
+    interface ConnectionFactory {
+        ServerConnection create(InetSocketAddress client, long nowMillis);
+    }
+
+    private final DtlsConfig config;
+    private final CryptoBackend crypto;
+    private final CookieIssuer cookies;
+    private final Map<InetSocketAddress, Partial> partials = new LinkedHashMap<>();
+    long dropped;
+    long cookiesSent;
+
+    private record Partial(MessageReassembler reassembler, long firstSeen, long recordSeq) {
+    }
+
+    ClientHelloGate(DtlsConfig config, CryptoBackend crypto, CookieIssuer cookies) {
+        this.config = config;
+        this.crypto = crypto;
+        this.cookies = cookies;
+    }
+
+    /**
+     * Handles a datagram from {@code from}: replies (through {@code reply}) with a HelloRetryRequest,
+     * or returns the new connection that has processed the ClientHello, or drops it.
+     */
+    Optional<ServerConnection> onDatagram(ByteBuffer datagram, InetSocketAddress from, long nowMillis,
+            int handshakesInProgress, ConnectionFactory factory, Consumer<ByteBuffer> reply) {
+        expire(nowMillis);
+        int pos = datagram.position();
+        int end = datagram.limit();
+        while (end - pos >= RecordLayer.PLAINTEXT_HEADER) {
+            int type = datagram.get(pos) & 0xFF;
+            int epoch = datagram.getShort(pos + 3) & 0xFFFF;
+            long recordSeq = (datagram.getShort(pos + 5) & 0xFFFFL) << 32 | (datagram.getInt(pos + 7) & 0xFFFF_FFFFL);
+            int length = datagram.getShort(pos + 11) & 0xFFFF;
+            int contentEnd = pos + RecordLayer.PLAINTEXT_HEADER + length;
+            if (type != ContentType.HANDSHAKE || epoch != 0 || contentEnd > end) {
+                dropped++;
+                return Optional.empty();
+            }
+            int f = pos + RecordLayer.PLAINTEXT_HEADER;
+            while (f < contentEnd) {
+                HandshakeFragment frag = HandshakeFragment.parse(datagram, f, contentEnd);
+                if (frag == null || frag.msgType() != HandshakeType.CLIENT_HELLO || frag.messageLength() > MAX_CLIENT_HELLO) {
+                    dropped++;
+                    return Optional.empty();
+                }
+                f += frag.encodedLength();
+                Optional<MessageReassembler.Message> hello = assemble(from, frag, recordSeq, nowMillis);
+                if (hello.isPresent()) {
+                    long firstRecord = partials.containsKey(from) ? partials.remove(from).recordSeq() : recordSeq;
+                    return admit(hello.get(), firstRecord, from, nowMillis, handshakesInProgress, factory, reply);
+                }
+            }
+            pos = contentEnd;
+        }
+        return Optional.empty();
+    }
+
+    private Optional<MessageReassembler.Message> assemble(InetSocketAddress from, HandshakeFragment frag, long recordSeq,
+            long nowMillis) {
+        Partial p = partials.get(from);
+        if (p == null) {
+            if (frag.fragmentOffset() == 0 && frag.fragmentLength() == frag.messageLength()) {
+                // Unfragmented: nothing to keep.
+                MessageReassembler single = new MessageReassembler(MAX_CLIENT_HELLO, frag.messageSeq());
+                single.accept(frag);
+                return single.poll();
+            }
+            if (partials.size() >= MAX_PARTIAL_HELLOS) {
+                Iterator<InetSocketAddress> oldest = partials.keySet().iterator();
+                oldest.next();
+                oldest.remove();
+            }
+            p = new Partial(new MessageReassembler(MAX_CLIENT_HELLO, frag.messageSeq()), nowMillis, recordSeq);
+            partials.put(from, p);
+        }
+        if (p.reassembler().accept(frag) == MessageReassembler.Outcome.DROPPED) {
+            dropped++;
+        }
+        return p.reassembler().poll();
+    }
+
+    private Optional<ServerConnection> admit(MessageReassembler.Message hello, long recordSeq, InetSocketAddress from,
+            long nowMillis, int handshakesInProgress, ConnectionFactory factory, Consumer<ByteBuffer> reply) {
+        byte[] body = hello.body();
+        ClientHello ch;
+        Negotiation n;
+        try {
+            ch = ClientHello.parse(body);
+            n = Negotiation.of(config, ch);
+        } catch (DecodeException | DtlsException e) {
+            // Without a verified address we answer nothing: an alert could be reflected at a victim.
+            dropped++;
+            return Optional.empty();
+        }
+        Optional<byte[]> cookie = ch.extensions().get(ExtensionType.COOKIE).flatMap(c -> {
+            try {
+                return Optional.of(ExtensionCodec.parseCookie(c));
+            } catch (DecodeException e) {
+                return Optional.empty();
+            }
+        });
+        if (cookie.isPresent()) {
+            Optional<CookieIssuer.CookieState> state = cookies.verify(from, cookie.get());
+            if (state.isEmpty()) {
+                dropped++; // forged, expired or for another address
+                return Optional.empty();
+            }
+            ServerConnection c = factory.create(from, nowMillis);
+            c.acceptClientHello(body, hello.messageSeq(), recordSeq, state.get(), cookie.get(), nowMillis);
+            return Optional.of(c);
+        }
+        boolean wantCookie = switch (config.cookiePolicy()) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case UNDER_LOAD -> handshakesInProgress >= config.cookieThreshold();
+        };
+        if (!wantCookie) {
+            ServerConnection c = factory.create(from, nowMillis);
+            c.acceptClientHello(body, hello.messageSeq(), recordSeq, null, null, nowMillis);
+            return Optional.of(c);
+        }
+        NamedGroup ask = n.keyShare().isEmpty() ? n.group() : null;
+        byte[] ch1Hash = crypto.digest(n.suite().hash(), Transcript.encode(HandshakeType.CLIENT_HELLO, body));
+        byte[] issued = cookies.issue(from, new CookieIssuer.CookieState(ch1Hash, n.suite().codepoint(),
+                ask == null ? 0 : ask.codepoint()));
+        byte[] hrr = Negotiation.helloRetryRequest(ch.legacySessionId(), n.suite(), ask, issued);
+        HandshakeFlight f = new HandshakeFlight();
+        f.add(new HandshakeFlight.Message(HandshakeType.SERVER_HELLO, hello.messageSeq(), hrr, 0));
+        RecordLayer stateless = new RecordLayer();
+        stateless.plaintextSendSequence(recordSeq);
+        f.transmit(stateless, config.mtu(), reply);
+        cookiesSent++;
+        return Optional.empty();
+    }
+
+    private void expire(long nowMillis) {
+        partials.values().removeIf(p -> nowMillis - p.firstSeen() > PARTIAL_HELLO_MILLIS);
+    }
+}

@@ -1,0 +1,495 @@
+package dev.pqdtls.internal.engine;
+
+import dev.pqdtls.ConnectionStats;
+import dev.pqdtls.DtlsAlert;
+import dev.pqdtls.DtlsConfig;
+import dev.pqdtls.DtlsConnection;
+import dev.pqdtls.DtlsException;
+import dev.pqdtls.DtlsServer;
+import dev.pqdtls.SessionInfo;
+import dev.pqdtls.internal.auth.LocalCredentials;
+import dev.pqdtls.internal.auth.PeerAuthenticator;
+import dev.pqdtls.internal.backend.BackendSelector;
+import dev.pqdtls.internal.recordlayer.UnifiedHeader;
+import dev.pqdtls.internal.server.CookieIssuer;
+import dev.pqdtls.spi.CryptoBackend;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One UDP socket and the connections on it, driven by one event-loop thread: it receives
+ * datagrams, routes them by connection ID or source address (new sources go through the
+ * {@link ClientHelloGate}), fires timers and sends what the connections produce. Application threads
+ * send and receive through {@link DtlsConnection} under the endpoint's lock.
+ */
+public final class Endpoint implements DtlsServer {
+    private static final Logger LOG = Logger.getLogger(Endpoint.class.getName());
+    private static final int MAX_DATAGRAM = 65_535;
+
+    private final DatagramSocket socket;
+    private final DtlsConfig config;
+    private final CryptoBackend crypto;
+    private final LocalCredentials credentials;
+    private final PeerAuthenticator authenticator;
+    private final ClientHelloGate gate;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<InetSocketAddress, Link> byAddress = new HashMap<>();
+    private final Map<ByteBuffer, Link> byCid = new HashMap<>();
+    private final LinkedBlockingQueue<Link> accepted = new LinkedBlockingQueue<>();
+    private final Thread loop;
+    private volatile boolean closed;
+
+    private Endpoint(DatagramSocket socket, DtlsConfig config, CryptoBackend crypto, boolean server) {
+        this.socket = socket;
+        this.config = config;
+        this.crypto = crypto;
+        this.credentials = config.certificateChain().isEmpty() ? null
+                : LocalCredentials.of(config.certificateChain(), config.privateKey().get());
+        this.authenticator = authenticator(config, server);
+        this.gate = server ? new ClientHelloGate(config, crypto, new CookieIssuer(crypto, Clock.systemUTC(), config.cookieLifetime())) : null;
+        this.loop = new Thread(this::run, "pqdtls-" + (server ? "server-" : "client-") + socket.getLocalPort());
+        this.loop.setDaemon(true);
+    }
+
+    private static PeerAuthenticator authenticator(DtlsConfig config, boolean server) {
+        if (config.insecureTrustAll()) {
+            return PeerAuthenticator.insecure();
+        }
+        if (!config.trustedCertificates().isEmpty()) {
+            return PeerAuthenticator.builder().trustAnchors(config.trustedCertificates()).build();
+        }
+        if (server && config.clientAuth() != DtlsConfig.ClientAuth.NONE) {
+            throw new IllegalArgumentException("clientAuth " + config.clientAuth()
+                    + " needs DtlsConfig.trustedCertificates(...) to verify client certificates");
+        }
+        return server ? PeerAuthenticator.insecure() : PeerAuthenticator.builder().trustJdkDefaults().build();
+    }
+
+    private static CryptoBackend backend(DtlsConfig config) {
+        return BackendSelector.select(config.backend()).backend();
+    }
+
+    /** Binds a server endpoint (see {@link DtlsServer#bind}). */
+    public static Endpoint bindServer(InetSocketAddress address, DtlsConfig config) throws IOException {
+        if (config.certificateChain().isEmpty()) {
+            throw new IllegalArgumentException("a server needs DtlsConfig.certificate(chain, privateKey)");
+        }
+        CryptoBackend crypto = backend(config);
+        DatagramSocket socket = new DatagramSocket(address);
+        Endpoint e = new Endpoint(socket, config, crypto, true);
+        e.loop.start();
+        return e;
+    }
+
+    /** Connects a client (see {@link dev.pqdtls.DtlsClient#connect}). */
+    public static DtlsConnection connect(InetSocketAddress server, DtlsConfig config) throws IOException {
+        if (server.isUnresolved()) {
+            throw new IOException("cannot resolve " + server.getHostString());
+        }
+        CryptoBackend crypto = backend(config);
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(0));
+        Endpoint e = new Endpoint(socket, config, crypto, false);
+        Link link;
+        e.lock.lock();
+        try {
+            long now = now();
+            ClientConnection c = new ClientConnection(config, crypto, server, e.authenticator, e.credentials, now);
+            link = e.new Link(c);
+            e.byAddress.put(server, link);
+            c.start(now);
+            e.flush(link);
+        } finally {
+            e.lock.unlock();
+        }
+        e.loop.start();
+        try {
+            link.awaitEstablished(config.handshakeTimeout().plusSeconds(1));
+        } catch (IOException | RuntimeException ex) {
+            e.close();
+            throw ex;
+        }
+        return link;
+    }
+
+    private static long now() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    // --- event loop --------------------------------------------------------------------------
+
+    private void run() {
+        byte[] buf = new byte[MAX_DATAGRAM];
+        DatagramPacket packet = new DatagramPacket(buf, buf.length);
+        while (!closed) {
+            try {
+                socket.setSoTimeout((int) Math.max(1, Math.min(1000, nextTimer() - now())));
+                packet.setLength(buf.length);
+                socket.receive(packet);
+                lock.lock();
+                try {
+                    route(ByteBuffer.wrap(buf, 0, packet.getLength()), (InetSocketAddress) packet.getSocketAddress(), now());
+                } finally {
+                    lock.unlock();
+                }
+            } catch (SocketTimeoutException e) {
+                // timer tick
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                LOG.log(Level.FINE, "receive failed; continuing", e);
+            } catch (RuntimeException e) {
+                // A bug must not kill the loop that serves every other client.
+                LOG.log(Level.WARNING, "pqdtls: unexpected error processing a datagram; dropped", e);
+            }
+            tick();
+        }
+    }
+
+    private long nextTimer() {
+        lock.lock();
+        try {
+            long now = now();
+            long next = now + 1000;
+            for (Link l : byAddress.values()) {
+                next = Math.min(next, l.connection.nextTimerMillis(now));
+            }
+            return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void tick() {
+        lock.lock();
+        try {
+            long now = now();
+            List<Link> ended = new ArrayList<>();
+            for (Link l : byAddress.values()) {
+                if (l.connection.nextTimerMillis(now) <= now) {
+                    l.connection.onTimer(now);
+                }
+                flush(l);
+                l.update();
+                if (l.ended()) {
+                    ended.add(l);
+                }
+            }
+            for (Link l : ended) {
+                forget(l);
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void route(ByteBuffer datagram, InetSocketAddress from, long now) {
+        Link link = null;
+        int first = datagram.get(0) & 0xFF;
+        if (UnifiedHeader.matches(first) && (first & 0x10) != 0 && config.connectionIdLength() > 0
+                && datagram.remaining() > config.connectionIdLength()) {
+            byte[] cid = new byte[config.connectionIdLength()];
+            datagram.get(1, cid);
+            link = byCid.get(ByteBuffer.wrap(cid));
+        }
+        if (link == null) {
+            link = byAddress.get(from);
+        }
+        if (link != null) {
+            link.connection.onDatagram(datagram, now);
+            flush(link);
+            link.update();
+            return;
+        }
+        if (gate == null || byAddress.size() >= config.maxConnections()) {
+            return;
+        }
+        int handshaking = (int) byAddress.values().stream().filter(l -> l.connection.state() == Connection.State.HANDSHAKING).count();
+        gate.onDatagram(datagram, from, now, handshaking,
+                (client, t) -> new ServerConnection(config, crypto, client, credentials, authenticator, t),
+                d -> sendQuietly(d, from))
+                .ifPresent(c -> {
+                    Link l = new Link(c);
+                    byAddress.put(from, l);
+                    flush(l);
+                    l.update();
+                });
+    }
+
+    private void flush(Link l) {
+        for (ByteBuffer d = l.connection.pollOutgoing(); d != null; d = l.connection.pollOutgoing()) {
+            sendQuietly(d, l.connection.peer());
+        }
+    }
+
+    private void sendQuietly(ByteBuffer d, InetSocketAddress to) {
+        try {
+            socket.send(new DatagramPacket(d.array(), d.arrayOffset() + d.position(), d.remaining(), to));
+        } catch (IOException e) {
+            // UDP: a failed send is a lost datagram; retransmission covers the handshake.
+            LOG.log(Level.FINE, "send to " + to + " failed", e);
+        }
+    }
+
+    private void forget(Link l) {
+        byAddress.remove(l.connection.peer(), l);
+        byCid.values().removeIf(x -> x == l);
+    }
+
+    // --- DtlsServer --------------------------------------------------------------------------
+
+    @Override
+    public Optional<DtlsConnection> accept(Duration timeout) throws IOException {
+        if (closed) {
+            throw new DtlsException(DtlsAlert.CLOSE_NOTIFY, false, "server is closed");
+        }
+        try {
+            return Optional.ofNullable(accepted.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for a client");
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    @Override
+    public String backend() {
+        return crypto.name();
+    }
+
+    @Override
+    public int connectionCount() {
+        lock.lock();
+        try {
+            return byAddress.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Link l : byAddress.values()) {
+                l.connection.close();
+                flush(l);
+            }
+            byAddress.clear();
+            byCid.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        socket.close();
+        if (Thread.currentThread() != loop) {
+            try {
+                loop.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The application's view of one connection. */
+    final class Link implements DtlsConnection {
+        final Connection connection;
+        private boolean announced;
+
+        Link(Connection connection) {
+            this.connection = connection;
+        }
+
+        /** Called under the lock after every input: registers CIDs and announces new connections. */
+        void update() {
+            if (announced || connection.state() != Connection.State.CONNECTED) {
+                return;
+            }
+            announced = true;
+            if (connection instanceof ServerConnection s) {
+                byte[] cid = s.connectionId();
+                if (cid.length > 0) {
+                    byCid.put(ByteBuffer.wrap(cid), this);
+                }
+                accepted.add(this);
+            }
+        }
+
+        boolean ended() {
+            Connection.State s = connection.state();
+            return s == Connection.State.CLOSED || s == Connection.State.FAILED;
+        }
+
+        void awaitEstablished(Duration timeout) throws IOException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            lock.lock();
+            try {
+                while (connection.state() == Connection.State.HANDSHAKING) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new DtlsException(DtlsAlert.HANDSHAKE_FAILURE, false, "handshake timed out");
+                    }
+                    changed.awaitNanos(left);
+                }
+                if (connection.state() != Connection.State.CONNECTED) {
+                    throw failure();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted during the handshake");
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private DtlsException failure() {
+            DtlsException f = connection.failure();
+            return f != null ? f : new DtlsException(DtlsAlert.CLOSE_NOTIFY, false, "connection is closed");
+        }
+
+        @Override
+        public void send(ByteBuffer datagram) throws IOException {
+            lock.lock();
+            try {
+                if (connection.state() != Connection.State.CONNECTED) {
+                    throw failure();
+                }
+                connection.send(datagram, now());
+                flush(this);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public Optional<byte[]> receive(Duration timeout) throws IOException {
+            long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
+            lock.lock();
+            try {
+                while (true) {
+                    byte[] d = connection.pollApplicationData();
+                    if (d != null) {
+                        return Optional.of(d);
+                    }
+                    if (connection.state() != Connection.State.CONNECTED) {
+                        throw failure();
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return Optional.empty();
+                    }
+                    changed.awaitNanos(left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while receiving");
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public int maxDatagramSize() {
+            lock.lock();
+            try {
+                return connection.maxApplicationData();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public boolean keyUpdate(boolean requestPeerUpdate) throws IOException {
+            lock.lock();
+            try {
+                if (connection.state() != Connection.State.CONNECTED) {
+                    throw failure();
+                }
+                boolean started = connection.startKeyUpdate(requestPeerUpdate, now());
+                flush(this);
+                return started;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public byte[] exportKeyingMaterial(String label, byte[] context, int length) {
+            lock.lock();
+            try {
+                return connection.exportKeyingMaterial(label, context, length);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public SessionInfo session() {
+            lock.lock();
+            try {
+                return connection.session();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public ConnectionStats stats() {
+            lock.lock();
+            try {
+                return connection.stats();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public boolean isOpen() {
+            return connection.state() == Connection.State.CONNECTED;
+        }
+
+        @Override
+        public void close() {
+            lock.lock();
+            try {
+                connection.close();
+                flush(this);
+                forget(this);
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            if (connection instanceof ClientConnection) {
+                Endpoint.this.close();
+            }
+        }
+    }
+}
