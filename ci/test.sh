@@ -59,6 +59,19 @@ if [[ "${PQDTLS_SKIP_SETUP:-0}" != 1 ]]; then
 fi
 LIBCRYPTO35="$(ci/build-openssl35.sh | tail -n1)"
 [[ -e "$LIBCRYPTO35" ]] || fail "OpenSSL 3.5 libcrypto not found at '$LIBCRYPTO35'"
+# wolfSSL 5.9 build tree (DTLS 1.3 interop peer), passed to every Maven stage as -Dpqdtls.wolfssl.dir.
+# Not fatal: if the build fails, the interop tests skip (they print why) and CI carries on.
+WOLFSSL_LOG="$(mktemp)"
+if WOLFSSL_DIR="$( { ci/build-wolfssl.sh 2>&1 1>&3 | tee "$WOLFSSL_LOG" >&2; } 3>&1 | tail -n1)" \
+   && [[ -n "$WOLFSSL_DIR" && -x "$WOLFSSL_DIR/examples/server/server" ]]; then
+  echo "wolfSSL build tree: $WOLFSSL_DIR"
+else
+  echo "!!!!!! WARNING: wolfSSL build FAILED — the wolfSSL interop tests will be SKIPPED. Reason:" \
+       "$(grep -m1 'ERROR' "$WOLFSSL_LOG" || tail -n1 "$WOLFSSL_LOG") !!!!!!" >&2
+  WOLFSSL_DIR=""
+fi
+rm -f "$WOLFSSL_LOG"
+MVN+=(-Dpqdtls.wolfssl.dir="$WOLFSSL_DIR")
 [[ -x "$JDK25/bin/javac" ]] || fail "JDK 25 not found at $JDK25 (set JDK25=<home>)"
 [[ -x "$JDK17/bin/java" ]] || fail "JDK 17 not found at $JDK17 (set JDK17=<home>)"
 echo "libcrypto 3.5: $LIBCRYPTO35"
