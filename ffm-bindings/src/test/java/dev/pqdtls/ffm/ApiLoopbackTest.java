@@ -1,0 +1,192 @@
+package dev.pqdtls.ffm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pqdtls.DtlsClient;
+import dev.pqdtls.DtlsConfig;
+import dev.pqdtls.DtlsConnection;
+import dev.pqdtls.DtlsException;
+import dev.pqdtls.DtlsServer;
+import dev.pqdtls.NamedGroup;
+import dev.pqdtls.fallback.auth.TestPki;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The public API over real UDP sockets on loopback, on both backends and mixed. */
+@Timeout(60)
+class ApiLoopbackTest {
+    private static final TestPki.Pki PKI = TestPki.quickServer();
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private static DtlsServer server(String backend, DtlsConfig.Builder extra) throws Exception {
+        return DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0),
+                extra.certificate(PKI.leaf().chain(), PKI.leaf().privateKey()).backend(backend).build());
+    }
+
+    private static DtlsConfig.Builder client(String backend) {
+        return DtlsConfig.builder().trustedCertificates(List.of(PKI.ca().certificate())).serverName("localhost")
+                .backend(backend).initialRetransmitTimeout(Duration.ofMillis(200));
+    }
+
+    /**
+     * Echoes every datagram of the next accepted connection on a thread of its own (the common pool
+     * has one thread on two cores); completes when the connection ends.
+     */
+    private static CompletableFuture<DtlsConnection> echo(DtlsServer server) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                DtlsConnection c = server.accept(WAIT).orElseThrow();
+                while (c.isOpen()) {
+                    var d = c.receive(Duration.ofMillis(200));
+                    if (d.isPresent()) {
+                        c.send(d.get());
+                    }
+                }
+                return c;
+            } catch (DtlsException closed) {
+                return null;
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, task -> {
+            Thread t = new Thread(task, "echo");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /**
+     * Like {@link #roundTrip} but resends a few times: a flood can overflow the server's socket
+     * buffer, and UDP then loses the datagram before pqdtls ever sees it.
+     */
+    private static String roundTripDespiteFlood(DtlsConnection c, String text) throws Exception {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            c.send(text.getBytes(StandardCharsets.UTF_8));
+            var reply = c.receive(Duration.ofSeconds(2));
+            if (reply.isPresent()) {
+                return new String(reply.get(), StandardCharsets.UTF_8);
+            }
+        }
+        throw new AssertionError("no echo of '" + text + "' after 5 attempts");
+    }
+
+    private static String roundTrip(DtlsConnection c, String text) throws Exception {
+        c.send(text.getBytes(StandardCharsets.UTF_8));
+        return new String(c.receive(WAIT).orElseThrow(), StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest(name = "client {0} / server {1}")
+    @CsvSource({"ffm,ffm", "fallback,fallback", "ffm,fallback", "fallback,ffm"})
+    void hybridHandshakeWithStatelessCookieAndData(String clientBackend, String serverBackend) throws Exception {
+        try (DtlsServer server = server(serverBackend, DtlsConfig.builder())) {
+            var echoed = echo(server);
+            try (DtlsConnection c = DtlsClient.connect(server.localAddress(), client(clientBackend).build())) {
+                assertEquals(NamedGroup.X25519_MLKEM768, c.session().group());
+                assertTrue(c.session().helloRetryRequest(), "the default cookie policy is ALWAYS");
+                assertEquals(clientBackend, c.session().backend());
+                assertEquals(serverBackend, server.backend());
+                for (int i = 0; i < 20; i++) {
+                    assertEquals("msg " + i, roundTrip(c, "msg " + i));
+                }
+                assertTrue(c.keyUpdate(true));
+                assertEquals("after key update", roundTrip(c, "after key update"));
+                byte[] exported = c.exportKeyingMaterial("EXPORTER-pqdtls-test", new byte[0], 32);
+                assertEquals(32, exported.length);
+            }
+            echoed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void connectionIdsAndManyClientsOnOneSocket() throws Exception {
+        try (DtlsServer server = server("ffm", DtlsConfig.builder().connectionIdLength(8))) {
+            List<CompletableFuture<DtlsConnection>> echoes = List.of(echo(server), echo(server), echo(server));
+            DtlsConnection[] clients = new DtlsConnection[3];
+            for (int i = 0; i < clients.length; i++) {
+                clients[i] = DtlsClient.connect(server.localAddress(), client("ffm").connectionIdLength(4).build());
+                assertTrue(clients[i].session().connectionIds());
+            }
+            for (int round = 0; round < 5; round++) {
+                for (int i = 0; i < clients.length; i++) {
+                    assertEquals("c" + i + "r" + round, roundTrip(clients[i], "c" + i + "r" + round));
+                }
+            }
+            for (DtlsConnection c : clients) {
+                c.close();
+            }
+            for (var e : echoes) {
+                e.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void garbageFromOtherSourcesNeverDisturbsAnEstablishedClient() throws Exception {
+        try (DtlsServer server = server("ffm", DtlsConfig.builder());
+                DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            var echoed = echo(server);
+            try (DtlsConnection c = DtlsClient.connect(server.localAddress(), client("ffm").build())) {
+                Random rnd = new Random(7);
+                for (int i = 0; i < 2000; i++) {
+                    byte[] junk = new byte[1 + rnd.nextInt(1400)];
+                    rnd.nextBytes(junk);
+                    if (i % 3 == 0) {
+                        junk[0] = 22; // looks like a DTLSPlaintext handshake record
+                    } else if (i % 3 == 1) {
+                        junk[0] = (byte) (0x20 | rnd.nextInt(32)); // looks like a unified header
+                    }
+                    attacker.send(new DatagramPacket(junk, junk.length, server.localAddress()));
+                    if (i % 200 == 0) {
+                        assertEquals("still here " + i, roundTripDespiteFlood(c, "still here " + i));
+                    }
+                }
+                assertEquals("done", roundTripDespiteFlood(c, "done"));
+                assertEquals(1, server.connectionCount(), "junk created no connection state");
+                assertEquals(0, c.stats().recordsDropped(), "the client saw none of it");
+            }
+            echoed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void untrustedServerIsRejectedWithAClearAlert() throws Exception {
+        TestPki.Pki other = TestPki.quickServer();
+        try (DtlsServer server = server("ffm", DtlsConfig.builder())) {
+            DtlsException e = assertThrows(DtlsException.class, () -> DtlsClient.connect(server.localAddress(),
+                    client("ffm").trustedCertificates(List.of(other.ca().certificate())).build()));
+            assertEquals(dev.pqdtls.DtlsAlert.UNKNOWN_CA, e.alert(), e.getMessage());
+        }
+    }
+
+    @Test
+    void exportedKeyingMaterialMatchesOnBothSides() throws Exception {
+        try (DtlsServer server = server("fallback", DtlsConfig.builder())) {
+            var accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return server.accept(WAIT).orElseThrow();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            try (DtlsConnection c = DtlsClient.connect(server.localAddress(), client("ffm").build())) {
+                DtlsConnection s = accepted.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertArrayEquals(c.exportKeyingMaterial("EXPORTER-x", new byte[] {1}, 48),
+                        s.exportKeyingMaterial("EXPORTER-x", new byte[] {1}, 48));
+            }
+        }
+    }
+}
