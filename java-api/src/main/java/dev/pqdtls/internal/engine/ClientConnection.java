@@ -61,9 +61,18 @@ public final class ClientConnection extends Connection {
         crypto.randomBytes(ownCid);
     }
 
-    /** Sends the first ClientHello. */
+    /**
+     * Sends the first ClientHello with a key share for the preferred group — unless that would not
+     * fit one datagram (a hybrid share at the default MTU): some servers, wolfSSL among them, ignore a
+     * fragmented first ClientHello without a cookie, so we then send an empty key_share and let the
+     * HelloRetryRequest (which cookie-checking servers send anyway) name the group (RFC 8446 §4.2.8).
+     */
     public void start(long nowMillis) {
-        newShare(config.groups().get(0));
+        NamedGroup preferred = config.groups().get(0);
+        int helloWithoutShare = 300 + 8 * config.groups().size();
+        if (helloWithoutShare + preferred.clientShareLength() + RecordLayer.PLAINTEXT_HEADER + 12 <= config.mtu()) {
+            newShare(preferred);
+        }
         sendClientHello(nowMillis);
     }
 
@@ -80,7 +89,7 @@ public final class ClientConnection extends Connection {
                 .add(ExtensionType.SUPPORTED_VERSIONS, ExtensionCodec.clientSupportedVersions())
                 .add(ExtensionType.SUPPORTED_GROUPS, ExtensionCodec.uint16List(
                         config.groups().stream().map(NamedGroup::codepoint).toList()))
-                .add(ExtensionType.KEY_SHARE, ExtensionCodec.clientKeyShares(List.of(
+                .add(ExtensionType.KEY_SHARE, ExtensionCodec.clientKeyShares(share == null ? List.of() : List.of(
                         new ExtensionCodec.KeyShareEntry(shareGroup.codepoint(), share.publicShare()))))
                 .add(ExtensionType.SIGNATURE_ALGORITHMS, ExtensionCodec.uint16List(SignatureSchemes.codepoints(offeredSignatureSchemes)))
                 .add(ExtensionType.SIGNATURE_ALGORITHMS_CERT, ExtensionCodec.uint16List(
@@ -169,7 +178,7 @@ public final class ClientConnection extends Connection {
         }
         ExtensionCodec.KeyShareEntry serverShare = ExtensionCodec.parseServerKeyShare(sh.extensions().get(ExtensionType.KEY_SHARE)
                 .orElseThrow(() -> fatal(DtlsAlert.MISSING_EXTENSION, "ServerHello has no key_share (PSK-only is not supported)")));
-        if (serverShare.group() != shareGroup.codepoint()) {
+        if (share == null || serverShare.group() != shareGroup.codepoint()) {
             throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "server answered group " + serverShare.group() + " but we offered " + shareGroup);
         }
         byte[] secret;
@@ -228,6 +237,9 @@ public final class ClientConnection extends Connection {
         }
         if (!changed) {
             throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "HelloRetryRequest changes nothing (RFC 8446 §4.1.4)");
+        }
+        if (share == null) {
+            throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "HelloRetryRequest names no group although we sent no key share");
         }
         sendClientHello(nowMillis);
     }
