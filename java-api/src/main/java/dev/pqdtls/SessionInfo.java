@@ -23,6 +23,12 @@ public record SessionInfo(String protocol, CipherSuite cipherSuite, NamedGroup g
     /** The one-line summary the CLI prints after each handshake (DESIGN.md §7). */
     public String summary() {
         return "handshake: version=" + protocol + " suite=" + cipherSuite.name() + " group=" + group.displayName()
-                + " backend=" + backend + " peer=" + peer.getAddress().getHostAddress() + ":" + peer.getPort();
+                + " backend=" + backend + " peer=" + hostForUri(peer) + ":" + peer.getPort();
+    }
+
+    /** IPv6 literals in brackets, so the port stays unambiguous. */
+    private static String hostForUri(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return host.contains(":") ? "[" + host + "]" : host;
     }
 }

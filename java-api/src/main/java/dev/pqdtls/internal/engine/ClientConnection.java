@@ -85,12 +85,15 @@ public final class ClientConnection extends Connection {
     }
 
     private void sendClientHello(long nowMillis) {
+        // The cookie goes first and the big key share last, so that the first fragment of a
+        // fragmented second ClientHello carries the cookie: wolfSSL admits fragments only then.
         Extensions.Builder ext = new Extensions.Builder()
-                .add(ExtensionType.SUPPORTED_VERSIONS, ExtensionCodec.clientSupportedVersions())
-                .add(ExtensionType.SUPPORTED_GROUPS, ExtensionCodec.uint16List(
+                .add(ExtensionType.SUPPORTED_VERSIONS, ExtensionCodec.clientSupportedVersions());
+        if (cookie != null) {
+            ext.add(ExtensionType.COOKIE, ExtensionCodec.cookie(cookie));
+        }
+        ext.add(ExtensionType.SUPPORTED_GROUPS, ExtensionCodec.uint16List(
                         config.groups().stream().map(NamedGroup::codepoint).toList()))
-                .add(ExtensionType.KEY_SHARE, ExtensionCodec.clientKeyShares(share == null ? List.of() : List.of(
-                        new ExtensionCodec.KeyShareEntry(shareGroup.codepoint(), share.publicShare()))))
                 .add(ExtensionType.SIGNATURE_ALGORITHMS, ExtensionCodec.uint16List(SignatureSchemes.codepoints(offeredSignatureSchemes)))
                 .add(ExtensionType.SIGNATURE_ALGORITHMS_CERT, ExtensionCodec.uint16List(
                         SignatureSchemes.codepoints(SignatureSchemes.DEFAULT_SIGNATURE_ALGORITHMS_CERT)));
@@ -100,9 +103,8 @@ public final class ClientConnection extends Connection {
         if (ownCid.length > 0) {
             ext.add(ExtensionType.CONNECTION_ID, ExtensionCodec.connectionId(ownCid));
         }
-        if (cookie != null) {
-            ext.add(ExtensionType.COOKIE, ExtensionCodec.cookie(cookie));
-        }
+        ext.add(ExtensionType.KEY_SHARE, ExtensionCodec.clientKeyShares(share == null ? List.of() : List.of(
+                new ExtensionCodec.KeyShareEntry(shareGroup.codepoint(), share.publicShare()))));
         ClientHello hello = new ClientHello(ClientHello.DTLS12, random, new byte[0], new byte[0],
                 config.cipherSuites().stream().map(CipherSuite::codepoint).toList(), ext.build());
         byte[] body = hello.encode();
@@ -263,7 +265,8 @@ public final class ClientConnection extends Connection {
 
     private void onCertificate(int type, byte[] body) throws DecodeException, CertificateRejectedException {
         CertificateMessage cm = CertificateMessage.parse(body);
-        peerCertificates = authenticator.verifyServer(cm, config.serverName().orElse(null));
+        // Without a configured name the certificate must match what we connected to (RFC 6125 §6).
+        peerCertificates = authenticator.verifyServer(cm, config.serverName().orElse(peer.getHostString()));
         transcript.add(type, body);
         step = Step.CERTIFICATE_VERIFY;
     }

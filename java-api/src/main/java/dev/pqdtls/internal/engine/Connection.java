@@ -107,6 +107,10 @@ public abstract class Connection {
             }
         } catch (DtlsException e) {
             abort(e);
+        } catch (RuntimeException e) {
+            // A bug or an unexpected library failure must end this association cleanly, not leave
+            // it half-updated; the message names the cause for the logs.
+            abort(new DtlsException(DtlsAlert.INTERNAL_ERROR, false, "internal error: " + e, e));
         }
     }
 

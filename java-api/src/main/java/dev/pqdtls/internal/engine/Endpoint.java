@@ -85,7 +85,8 @@ public final class Endpoint implements DtlsServer {
     }
 
     private static CryptoBackend backend(DtlsConfig config) {
-        return BackendSelector.select(config.backend()).backend();
+        // The configuration wins; without it -Dpqdtls.backend, then the best usable backend.
+        return (config.backend().isPresent() ? BackendSelector.select(config.backend()) : BackendSelector.select()).backend();
     }
 
     /** Binds a server endpoint (see {@link DtlsServer#bind}). */
