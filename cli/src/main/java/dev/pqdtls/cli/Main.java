@@ -9,11 +9,17 @@ public final class Main {
     static final int EXIT_FAILURE = 1;
     /** The command line was wrong. */
     static final int EXIT_USAGE = 2;
+    private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
 
     private Main() {
     }
 
     public static void main(String[] args) {
+        // The library's java.util.logging warnings (e.g. the insecure-trust one) as one line each,
+        // unless the user configured logging.
+        if (System.getProperty(LOG_FORMAT) == null && System.getProperty("java.util.logging.config.file") == null) {
+            System.setProperty(LOG_FORMAT, "pqdtls: %4$s: %5$s%6$s%n");
+        }
         int exit;
         try {
             exit = commandLine().execute(args);

@@ -1,0 +1,251 @@
+package dev.pqdtls.cli;
+
+import dev.pqdtls.DtlsAlert;
+import dev.pqdtls.DtlsConfig;
+import dev.pqdtls.DtlsConnection;
+import dev.pqdtls.DtlsException;
+import dev.pqdtls.DtlsServer;
+import dev.pqdtls.internal.auth.LocalCredentials;
+import dev.pqdtls.internal.auth.Pem;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pqdtls server}: a DTLS 1.3 server on one UDP port. Each client that completes its handshake
+ * gets a line ({@code handshake: ...}) and its own thread; with {@code --echo} every datagram goes
+ * back to its sender. Runs until killed; Ctrl-C closes every connection with close_notify.
+ */
+@Command(name = "server",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "Runs a DTLS 1.3 server on a UDP port until killed (Ctrl-C closes every connection "
+                + "cleanly). Prints 'listening on ADDRESS:PORT (backend B)' once bound, and for each client "
+                + "that completes its handshake 'handshake: version=DTLSv1.3 suite=... group=... backend=... "
+                + "peer=...'. Without --cert it makes an ephemeral self-signed ECDSA P-256 certificate for "
+                + "localhost, 127.0.0.1 and ::1 (clients then need --insecure).")
+final class ServerCommand implements Callable<Integer> {
+    /** How often the accept and receive loops look at the stop flag. */
+    private static final Duration POLL = Duration.ofMillis(250);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Local address to bind (default ${DEFAULT-VALUE}; 0.0.0.0 or :: for all).")
+    private String bind;
+
+    @Option(names = "--port", paramLabel = "P", required = true,
+            description = "UDP port (0 picks a free one; the 'listening on' line says which).")
+    private int port;
+
+    @Option(names = "--cert", paramLabel = "FILE",
+            description = "PEM certificate chain to present, leaf first (needs --key).")
+    private Path cert;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "PKCS#8 PEM private key of the --cert leaf.")
+    private Path key;
+
+    @Option(names = "--echo", description = "Send every received datagram back to its sender.")
+    private boolean echo;
+
+    @Mixin
+    private ProtocolOptions protocol;
+
+    @Option(names = "--client-auth", paramLabel = "MODE", converter = ClientAuthName.class,
+            description = "Ask clients for a certificate: none (default), requested, required (needs --ca).")
+    private DtlsConfig.ClientAuth clientAuth;
+
+    @Option(names = "--ca", paramLabel = "FILE",
+            description = "PEM file of CA certificates that client certificates must chain to.")
+    private Path ca;
+
+    @Option(names = "--cookie", paramLabel = "WHEN", converter = CookieName.class,
+            description = "When new clients must first prove their address with a stateless cookie: "
+                    + "always (default), never, under-load.")
+    private DtlsConfig.CookiePolicy cookie;
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile DtlsServer server;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        DtlsConfig config = config(out);
+        InetSocketAddress address;
+        try {
+            address = new InetSocketAddress(InetAddress.getByName(bind), port);
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--bind " + bind + " / --port " + port
+                    + ": not a usable local address: " + e.getMessage());
+        }
+        Thread hook = new Thread(this::stop, "pqdtls-server-shutdown");
+        try (DtlsServer s = DtlsServer.bind(address, config)) {
+            server = s;
+            Runtime.getRuntime().addShutdownHook(hook);
+            InetSocketAddress local = s.localAddress();
+            say(out, "listening on " + HostPort.format(local) + " (backend " + s.backend() + ")"
+                    + (echo ? ", echoing datagrams" : ""));
+            while (!stopping) {
+                Optional<DtlsConnection> c;
+                try {
+                    c = s.accept(POLL);
+                } catch (DtlsException e) {
+                    if (stopping) {
+                        break; // closed by stop()
+                    }
+                    throw e;
+                }
+                c.ifPresent(conn -> ConnectionThreads.start("pqdtls-client-" + conn.session().peer(), () -> serve(conn, out)));
+            }
+            say(out, "server stopped");
+        } catch (InterruptedIOException e) {
+            Thread.currentThread().interrupt();
+            say(out, "server stopped (interrupted)");
+        } finally {
+            server = null;
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                // the JVM is shutting down (the hook is what stopped us), or the hook was never added
+            }
+            // Last: the shutdown hook waits for this, and the JVM halts once the hook returns.
+            stopped.countDown();
+        }
+        return 0;
+    }
+
+    /** Stops the accept loop and closes every connection with close_notify; waits briefly for the loop. */
+    void stop() {
+        stopping = true;
+        DtlsServer s = server;
+        if (s != null) {
+            s.close();
+        }
+        try {
+            stopped.await(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void serve(DtlsConnection conn, PrintWriter out) {
+        String peer = HostPort.format(conn.session().peer());
+        say(out, conn.session().summary());
+        try {
+            while (!stopping) {
+                Optional<byte[]> d = conn.receive(POLL);
+                if (d.isEmpty()) {
+                    continue;
+                }
+                if (echo) {
+                    conn.send(d.get());
+                } else {
+                    say(out, "received from " + peer + ": " + printable(d.get()));
+                }
+            }
+        } catch (DtlsException e) {
+            if (!stopping) {
+                say(out, "closed: " + peer + (e.fromPeer() && e.alert() == DtlsAlert.CLOSE_NOTIFY
+                        ? " (close_notify from the client)" : " (" + e.getMessage() + ")"));
+            }
+        } catch (IOException | RuntimeException e) {
+            say(out, "connection " + peer + " failed: " + e);
+        } finally {
+            conn.close();
+        }
+    }
+
+    private DtlsConfig config(PrintWriter out) throws IOException {
+        DtlsConfig.Builder b = DtlsConfig.builder();
+        if ((cert == null) != (key == null)) {
+            throw new ParameterException(spec.commandLine(), "--cert and --key go together");
+        }
+        if (cert != null) {
+            LocalCredentials creds = credentials(cert, key);
+            b.certificate(creds.chain(), creds.privateKey());
+        } else {
+            EphemeralCertificate eph = EphemeralCertificate.create();
+            b.certificate(List.of(eph.certificate()), eph.privateKey());
+            say(out, "no --cert given: using an ephemeral self-signed ECDSA P-256 certificate for localhost, "
+                    + "127.0.0.1, ::1 (SHA-256 " + eph.fingerprint() + "); clients need --insecure");
+        }
+        DtlsConfig.ClientAuth auth = clientAuth == null ? DtlsConfig.ClientAuth.NONE : clientAuth;
+        if (auth != DtlsConfig.ClientAuth.NONE && ca == null) {
+            throw new ParameterException(spec.commandLine(), "--client-auth " + ProtocolOptions.Hyphenated.lower(auth)
+                    + " needs --ca FILE to verify client certificates");
+        }
+        b.clientAuth(auth);
+        if (ca != null) {
+            b.trustedCertificates(trustAnchors(ca));
+        }
+        if (cookie != null) {
+            b.cookiePolicy(cookie);
+        }
+        protocol.applyTo(spec.commandLine(), b);
+        return ProtocolOptions.build(spec.commandLine(), b);
+    }
+
+    /** A PEM certificate chain and its key; file problems are usage errors with the library's reason. */
+    static LocalCredentials credentials(Path cert, Path key) throws IOException {
+        try {
+            return LocalCredentials.fromPem(cert, key);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("cannot read " + e.getFile() + ": no such file", e);
+        }
+    }
+
+    static List<java.security.cert.X509Certificate> trustAnchors(Path ca) throws IOException {
+        try {
+            return Pem.certificates(ca);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("cannot read --ca " + e.getFile() + ": no such file", e);
+        }
+    }
+
+    /** The datagram as text if it is UTF-8 without control characters, else its length. */
+    static String printable(byte[] d) {
+        String s = new String(d, StandardCharsets.UTF_8);
+        boolean text = s.codePoints().noneMatch(c -> c == 0xFFFD || (Character.isISOControl(c) && c != '\t'));
+        return text ? s : "<" + d.length + " bytes of binary data>";
+    }
+
+    /** One whole line at a time, even with many connection threads printing. */
+    static void say(PrintWriter out, String line) {
+        synchronized (out) {
+            out.println(line);
+            out.flush();
+        }
+    }
+
+    static final class ClientAuthName extends ProtocolOptions.Hyphenated<DtlsConfig.ClientAuth> {
+        ClientAuthName() {
+            super(DtlsConfig.ClientAuth.class);
+        }
+    }
+
+    static final class CookieName extends ProtocolOptions.Hyphenated<DtlsConfig.CookiePolicy> {
+        CookieName() {
+            super(DtlsConfig.CookiePolicy.class);
+        }
+    }
+}
