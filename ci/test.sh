@@ -140,5 +140,13 @@ grep -q 'needs Java 22' "$OUT/probe17.err" || fail "launcher did not explain tha
 echo "ok: backend 'fallback' usable on JDK 17"
 done_stage
 
+# ------------------------------------------------------------------------------------------------
+stage demo "./pqdtls demo: the README's main command"
+PQDTLS_NO_BUILD=1 ./pqdtls demo --megabytes 1 | tee "$OUT/demo.txt"
+[[ $(grep -c '^\[.*\] handshake: version=DTLSv1.3 .*group=X25519MLKEM768' "$OUT/demo.txt") == 2 ]] \
+  || fail "demo did not print a hybrid handshake line for both sides"
+grep -q 'goodput' "$OUT/demo.txt" || fail "demo printed no goodput"
+done_stage
+
 echo
 echo "== ci/test.sh: all ${#STAGES_DONE[@]} stages passed in $(elapsed "$T0"): ${STAGES_DONE[*]}"

@@ -239,6 +239,31 @@ public final class DtlsConfig {
             return this;
         }
 
+        /**
+         * The chain (PEM, leaf first) and its PKCS#8 PEM private key from files.
+         *
+         * @throws java.io.UncheckedIOException if a file cannot be read
+         * @throws IllegalArgumentException if a file is not PEM, or the key is not PKCS#8 (the message
+         *     says how to convert it)
+         */
+        public Builder certificate(java.nio.file.Path chainPem, java.nio.file.Path privateKeyPem) {
+            try {
+                return certificate(dev.pqdtls.internal.auth.Pem.certificates(chainPem),
+                        dev.pqdtls.internal.auth.Pem.privateKey(privateKeyPem));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("certificate: " + e.getMessage(), e);
+            }
+        }
+
+        /** Trust the certificates of a PEM file as anchors for the peer's chain. */
+        public Builder trustedCertificates(java.nio.file.Path pem) {
+            try {
+                return trustedCertificates(dev.pqdtls.internal.auth.Pem.certificates(pem));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("trustedCertificates: " + e.getMessage(), e);
+            }
+        }
+
         /** Trust these certificates as anchors for the peer's chain. */
         public Builder trustedCertificates(List<X509Certificate> anchors) {
             this.trustedCertificates = new ArrayList<>(anchors);
