@@ -7,6 +7,7 @@ import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsException;
 import dev.pqdtls.NamedGroup;
 import dev.pqdtls.SessionInfo;
+import dev.pqdtls.internal.auth.CertificateRejectedException;
 import dev.pqdtls.internal.handshake.HandshakeType;
 import dev.pqdtls.internal.handshake.KeySchedule;
 import dev.pqdtls.internal.recordlayer.ContentType;
@@ -320,6 +321,21 @@ public abstract class Connection {
 
     protected static DtlsException fatal(DtlsAlert alert, String message) {
         return new DtlsException(alert, false, message);
+    }
+
+    /** Requires the next handshake message to be {@code expected}, arriving in {@code expectedEpoch}. */
+    protected static int expect(int type, int expected, long epoch, long expectedEpoch) throws DtlsException {
+        if (type != expected || epoch != expectedEpoch) {
+            throw fatal(DtlsAlert.UNEXPECTED_MESSAGE, "expected handshake message " + expected + " in epoch "
+                    + expectedEpoch + " but got " + type + " in epoch " + epoch);
+        }
+        return type;
+    }
+
+    /** The fatal error for a rejected peer certificate, carrying the authenticator's alert. */
+    protected static DtlsException rejected(String peerRole, CertificateRejectedException e) {
+        return new DtlsException(DtlsAlert.byCode(e.alert()).orElse(DtlsAlert.BAD_CERTIFICATE), false,
+                peerRole + " certificate rejected: " + e.getMessage(), e);
     }
 
     protected static DtlsException decodeError(DecodeException e) {

@@ -112,17 +112,8 @@ public final class ServerConnection extends Connection {
         } catch (DecodeException e) {
             throw decodeError(e);
         } catch (CertificateRejectedException e) {
-            throw new DtlsException(DtlsAlert.byCode(e.alert()).orElse(DtlsAlert.BAD_CERTIFICATE), false,
-                    "client certificate rejected: " + e.getMessage(), e);
+            throw rejected("client", e);
         }
-    }
-
-    private int expect(int type, int expected, long epoch, long expectedEpoch) throws DtlsException {
-        if (type != expected || epoch != expectedEpoch) {
-            throw fatal(DtlsAlert.UNEXPECTED_MESSAGE, "expected handshake message " + expected + " in epoch "
-                    + expectedEpoch + " but got " + type + " in epoch " + epoch);
-        }
-        return type;
     }
 
     private void onClientHello(int type, byte[] body, long nowMillis) throws DecodeException, DtlsException {
