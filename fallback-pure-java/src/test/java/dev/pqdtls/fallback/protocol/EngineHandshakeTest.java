@@ -25,21 +25,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The sans-I/O engine end to end: a client and a server connection exchanging datagrams in memory. */
-class EngineHandshakeTest {
+public class EngineHandshakeTest {
     private static final CryptoBackend CRYPTO = new FallbackBackend();
     private static final TestPki.Pki PKI = TestPki.quickServer();
     private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 40000);
     private static final InetSocketAddress SERVER = new InetSocketAddress("127.0.0.1", 4433);
 
-    static DtlsConfig.Builder serverConfig() {
+    public static DtlsConfig.Builder serverConfig() {
         return DtlsConfig.builder().certificate(PKI.leaf().chain(), PKI.leaf().privateKey()).cookiePolicy(DtlsConfig.CookiePolicy.NEVER);
     }
 
-    static DtlsConfig.Builder clientConfig() {
+    public static DtlsConfig.Builder clientConfig() {
         return DtlsConfig.builder().trustedCertificates(List.of(PKI.ca().certificate())).serverName("localhost");
     }
 
-    static Connection[] pair(DtlsConfig clientConfig, DtlsConfig serverConfig, long now) {
+    public static Connection[] pair(DtlsConfig clientConfig, DtlsConfig serverConfig, long now) {
         PeerAuthenticator trust = PeerAuthenticator.builder().trustAnchors(clientConfig.trustedCertificates()).build();
         ClientConnection c = new ClientConnection(clientConfig, CRYPTO, SERVER, trust,
                 clientConfig.certificateChain().isEmpty() ? null

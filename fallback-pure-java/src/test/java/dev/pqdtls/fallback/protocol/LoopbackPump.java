@@ -11,17 +11,17 @@ import java.util.Random;
  * duplicating and reordering them with a seeded random source, so lossy runs are repeatable and need
  * no real time or sleeps.
  */
-final class LoopbackPump {
+public final class LoopbackPump {
     private final Connection a;
     private final Connection b;
     private final Random random;
     private final double loss;
     private final double duplication;
     private final double reordering;
-    long now = 1_000_000;
+    public long now = 1_000_000;
     int datagramsLost;
 
-    LoopbackPump(Connection a, Connection b, long seed, double loss, double duplication, double reordering) {
+    public LoopbackPump(Connection a, Connection b, long seed, double loss, double duplication, double reordering) {
         this.a = a;
         this.b = b;
         this.random = new Random(seed);
@@ -30,12 +30,12 @@ final class LoopbackPump {
         this.reordering = reordering;
     }
 
-    LoopbackPump(Connection a, Connection b) {
+    public LoopbackPump(Connection a, Connection b) {
         this(a, b, 0, 0, 0, 0);
     }
 
     /** Runs until both sides are past the handshake and quiet, or {@code maxSteps} pass. */
-    boolean runUntilEstablished(int maxSteps) {
+    public boolean runUntilEstablished(int maxSteps) {
         for (int i = 0; i < maxSteps; i++) {
             boolean moved = deliver(a, b) | deliver(b, a);
             if (!moved) {
@@ -55,7 +55,7 @@ final class LoopbackPump {
     }
 
     /** Delivers what is pending in both directions until quiet, advancing timers when needed. */
-    void settle(int maxSteps) {
+    public void settle(int maxSteps) {
         for (int i = 0; i < maxSteps; i++) {
             boolean moved = deliver(a, b) | deliver(b, a);
             if (!moved) {
@@ -65,7 +65,7 @@ final class LoopbackPump {
     }
 
     /** Lets simulated time pass, firing timers and delivering whatever they send. */
-    void advance(long millis) {
+    public void advance(long millis) {
         long until = now + millis;
         while (true) {
             settle(1000);

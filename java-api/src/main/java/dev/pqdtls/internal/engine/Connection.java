@@ -96,16 +96,12 @@ public abstract class Connection {
         if (state == State.CLOSED || state == State.FAILED) {
             return;
         }
-        List<RecordLayer.Record> list = new ArrayList<>(4);
-        records.read(datagram, list);
         try {
-            for (RecordLayer.Record r : list) {
+            records.read(datagram, r -> {
                 lastReceiveMillis = nowMillis;
                 onRecord(r, nowMillis);
-                if (state == State.CLOSED || state == State.FAILED) {
-                    return;
-                }
-            }
+                return state != State.CLOSED && state != State.FAILED;
+            });
         } catch (DtlsException e) {
             abort(e);
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.pqdtls.internal.engine;
 
+import dev.pqdtls.DtlsException;
 import dev.pqdtls.internal.recordlayer.ContentType;
 import dev.pqdtls.internal.recordlayer.EpochCipher;
 import dev.pqdtls.internal.recordlayer.ReplayWindow;
@@ -23,6 +24,12 @@ final class RecordLayer {
 
     /** A record as delivered upward: its number, type and content (a view into the datagram). */
     record Record(long epoch, long sequenceNumber, int contentType, ByteBuffer content) {
+    }
+
+    /** Receives each authentic record as soon as it is opened. */
+    interface RecordHandler {
+        /** @return false to stop reading the rest of the datagram (the connection ended) */
+        boolean onRecord(Record r) throws DtlsException;
     }
 
     private final Map<Long, EpochCipher> readEpochs = new HashMap<>();
@@ -129,8 +136,12 @@ final class RecordLayer {
         return cipher.protect(contentType, content, sendCid, out);
     }
 
-    /** Splits a datagram into records, opens them in place and hands authentic ones to {@code sink}. */
-    void read(ByteBuffer datagram, List<Record> sink) {
+    /**
+     * Splits a datagram into records, opens them in place and hands each authentic one to
+     * {@code sink} before opening the next: a ServerHello installs the keys that open the encrypted
+     * records after it in the same datagram.
+     */
+    void read(ByteBuffer datagram, RecordHandler sink) throws DtlsException {
         int pos = datagram.position();
         int end = datagram.limit();
         while (pos < end) {
@@ -141,7 +152,9 @@ final class RecordLayer {
                     dropped++;
                     return;
                 }
-                readCiphertext(datagram, pos, h, sink);
+                if (!readCiphertext(datagram, pos, h, sink)) {
+                    return;
+                }
                 pos += h.recordLength();
             } else if (first == ContentType.HANDSHAKE || first == ContentType.ALERT || first == ContentType.ACK) {
                 if (end - pos < PLAINTEXT_HEADER) {
@@ -160,7 +173,10 @@ final class RecordLayer {
                 if (epoch == 0 && plaintextReplay.isFresh(seq)) {
                     plaintextReplay.markAuthentic(seq);
                     recordsReceived++;
-                    sink.add(new Record(0, seq, first, datagram.duplicate().position(contentStart).limit(contentStart + length)));
+                    if (!sink.onRecord(new Record(0, seq, first,
+                            datagram.duplicate().position(contentStart).limit(contentStart + length)))) {
+                        return;
+                    }
                 } else {
                     dropped++;
                 }
@@ -172,20 +188,20 @@ final class RecordLayer {
         }
     }
 
-    private void readCiphertext(ByteBuffer datagram, int pos, UnifiedHeader h, List<Record> sink) {
+    private boolean readCiphertext(ByteBuffer datagram, int pos, UnifiedHeader h, RecordHandler sink) throws DtlsException {
         EpochCipher cipher = cipherForEpochBits(h.epochBits());
         if (cipher == null) {
             dropped++;
-            return;
+            return true;
         }
         EpochCipher.Unprotected result = cipher.unprotect(datagram, pos, h);
         if (result instanceof EpochCipher.Opened o) {
             recordsReceived++;
-            sink.add(new Record(cipher.epoch(), o.sequenceNumber(), o.contentType(),
+            return sink.onRecord(new Record(cipher.epoch(), o.sequenceNumber(), o.contentType(),
                     datagram.duplicate().position(o.contentOffset()).limit(o.contentOffset() + o.contentLength())));
-        } else {
-            dropped++;
         }
+        dropped++;
+        return true;
     }
 
     /** The newest readable epoch whose low two bits match (RFC 9147 §4.2.2). */
