@@ -110,6 +110,30 @@ public class EngineHandshakeTest {
     }
 
     @Test
+    void keyUpdatesStartAutomaticallyAfterTheConfiguredRecordCount() {
+        Connection[] p = pair(clientConfig().keyUpdateAfterRecords(5).build(), serverConfig().build(), 1_000_000);
+        LoopbackPump pump = new LoopbackPump(p[0], p[1]);
+        assertTrue(pump.runUntilEstablished(1000));
+        for (int i = 0; i < 20; i++) {
+            p[0].send(ByteBuffer.wrap(("m" + i).getBytes(StandardCharsets.UTF_8)), pump.now);
+            pump.settle(100);
+            assertEquals("m" + i, new String(p[1].pollApplicationData(), StandardCharsets.UTF_8));
+        }
+        assertTrue(p[0].stats().keyUpdates() >= 3, "20 records at 5 per key: " + p[0].stats());
+    }
+
+    @Test
+    void keyUpdatesStartAutomaticallyAfterTheConfiguredTime() {
+        Connection[] p = pair(clientConfig().keyUpdateAfterTime(java.time.Duration.ofSeconds(10)).build(),
+                serverConfig().build(), 1_000_000);
+        LoopbackPump pump = new LoopbackPump(p[0], p[1]);
+        assertTrue(pump.runUntilEstablished(1000));
+        pump.advance(25_000);
+        assertEquals(2, p[0].stats().keyUpdates(), "one update per 10 s of simulated time");
+        exchange(p[0], p[1], pump);
+    }
+
+    @Test
     void connectionIdsAreNegotiated() {
         Connection[] p = pair(clientConfig().connectionIdLength(4).build(), serverConfig().connectionIdLength(8).build(), 1_000_000);
         LoopbackPump pump = new LoopbackPump(p[0], p[1]);
