@@ -3,6 +3,7 @@ package dev.pqdtls.fallback;
 import dev.pqdtls.NamedGroup;
 import dev.pqdtls.spi.InvalidKeyShareException;
 import dev.pqdtls.spi.KeyExchange;
+import dev.pqdtls.spi.SingleUseKeyShare;
 import java.security.SecureRandom;
 import javax.security.auth.DestroyFailedException;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
@@ -67,37 +68,16 @@ final class BcMlKemKeyExchange implements KeyExchange {
      * The pending decapsulation key. BC keeps its parts in private arrays we cannot reach to wipe;
      * the reference is dropped on close.
      */
-    private static final class Share implements ClientKeyShare {
-        private MLKEMPrivateKeyParameters privateKey;
-        private final byte[] publicKey;
-
+    private static final class Share extends SingleUseKeyShare<MLKEMPrivateKeyParameters> {
         Share(MLKEMPrivateKeyParameters privateKey, byte[] publicKey) {
-            this.privateKey = privateKey;
-            this.publicKey = publicKey;
+            super("MLKEM768", privateKey, publicKey);
         }
 
         @Override
-        public byte[] publicShare() {
-            return publicKey.clone();
-        }
-
-        @Override
-        public byte[] finish(byte[] serverShare) throws InvalidKeyShareException {
-            MLKEMPrivateKeyParameters key = privateKey;
-            if (key == null) {
-                throw new IllegalStateException("MLKEM768 key share already used or closed");
-            }
-            try {
-                MlKem768.checkCiphertext("server share", serverShare);
-                return new MLKEMExtractor(key).extractSecret(serverShare);
-            } finally {
-                close();
-            }
-        }
-
-        @Override
-        public void close() {
-            privateKey = null;
+        protected byte[] complete(MLKEMPrivateKeyParameters key, byte[] serverShare)
+                throws InvalidKeyShareException {
+            MlKem768.checkCiphertext("server share", serverShare);
+            return new MLKEMExtractor(key).extractSecret(serverShare);
         }
     }
 }

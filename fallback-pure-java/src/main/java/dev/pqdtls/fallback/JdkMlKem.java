@@ -3,6 +3,7 @@ package dev.pqdtls.fallback;
 import dev.pqdtls.NamedGroup;
 import dev.pqdtls.spi.InvalidKeyShareException;
 import dev.pqdtls.spi.KeyExchange;
+import dev.pqdtls.spi.SingleUseKeyShare;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.security.GeneralSecurityException;
@@ -197,42 +198,20 @@ final class JdkMlKem {
     }
 
     /** The pending decapsulation key; the JDK's ML-KEM private keys cannot be destroyed, so we drop it. */
-    private final class Share implements KeyExchange.ClientKeyShare {
-        private PrivateKey privateKey;
-        private final byte[] publicKey;
-
+    private final class Share extends SingleUseKeyShare<PrivateKey> {
         Share(PrivateKey privateKey, byte[] publicKey) {
-            this.privateKey = privateKey;
-            this.publicKey = publicKey;
+            super("MLKEM768", privateKey, publicKey);
         }
 
         @Override
-        public byte[] publicShare() {
-            return publicKey.clone();
-        }
-
-        @Override
-        public byte[] finish(byte[] serverShare) throws InvalidKeyShareException {
-            PrivateKey key = privateKey;
-            if (key == null) {
-                throw new IllegalStateException("MLKEM768 key share already used or closed");
-            }
+        protected byte[] complete(PrivateKey key, byte[] serverShare) throws InvalidKeyShareException {
+            MlKem768.checkCiphertext("server share", serverShare);
             try {
-                MlKem768.checkCiphertext("server share", serverShare);
                 Object decapsulator = invoke(newDecapsulator, kem, key);
                 return secretBytes(invoke(decapsulate, decapsulator, (Object) serverShare));
-            } catch (InvalidKeyShareException e) {
-                throw e;
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("JDK ML-KEM-768 decapsulation failed", e);
-            } finally {
-                close();
             }
-        }
-
-        @Override
-        public void close() {
-            privateKey = null;
         }
     }
 }

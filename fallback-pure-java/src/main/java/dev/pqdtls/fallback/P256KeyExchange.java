@@ -3,6 +3,7 @@ package dev.pqdtls.fallback;
 import dev.pqdtls.NamedGroup;
 import dev.pqdtls.spi.InvalidKeyShareException;
 import dev.pqdtls.spi.KeyExchange;
+import dev.pqdtls.spi.SingleUseKeyShare;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import org.bouncycastle.asn1.x9.X9ECParameters;
@@ -120,36 +121,14 @@ final class P256KeyExchange implements KeyExchange {
      * The pending client key. BC keeps the scalar in an immutable BigInteger, which cannot be wiped;
      * we drop the reference on close.
      */
-    private static final class Share implements ClientKeyShare {
-        private ECPrivateKeyParameters privateKey;
-        private final byte[] publicKey;
-
+    private static final class Share extends SingleUseKeyShare<ECPrivateKeyParameters> {
         Share(ECPrivateKeyParameters privateKey, byte[] publicKey) {
-            this.privateKey = privateKey;
-            this.publicKey = publicKey;
+            super("secp256r1", privateKey, publicKey);
         }
 
         @Override
-        public byte[] publicShare() {
-            return publicKey.clone();
-        }
-
-        @Override
-        public byte[] finish(byte[] serverShare) throws InvalidKeyShareException {
-            ECPrivateKeyParameters key = privateKey;
-            if (key == null) {
-                throw new IllegalStateException("secp256r1 key share already used or closed");
-            }
-            try {
-                return agree(key, decode("server share", serverShare));
-            } finally {
-                close();
-            }
-        }
-
-        @Override
-        public void close() {
-            privateKey = null;
+        protected byte[] complete(ECPrivateKeyParameters key, byte[] serverShare) throws InvalidKeyShareException {
+            return agree(key, decode("server share", serverShare));
         }
     }
 }

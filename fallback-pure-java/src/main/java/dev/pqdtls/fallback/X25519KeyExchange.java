@@ -3,6 +3,7 @@ package dev.pqdtls.fallback;
 import dev.pqdtls.NamedGroup;
 import dev.pqdtls.spi.InvalidKeyShareException;
 import dev.pqdtls.spi.KeyExchange;
+import dev.pqdtls.spi.SingleUseKeyShare;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import org.bouncycastle.math.ec.rfc7748.X25519;
@@ -73,37 +74,19 @@ final class X25519KeyExchange implements KeyExchange {
         }
     }
 
-    private static final class Share implements ClientKeyShare {
-        private final byte[] privateKey;
-        private final byte[] publicKey;
-        private boolean closed;
-
+    private static final class Share extends SingleUseKeyShare<byte[]> {
         Share(byte[] privateKey, byte[] publicKey) {
-            this.privateKey = privateKey;
-            this.publicKey = publicKey;
+            super("X25519", privateKey, publicKey);
         }
 
         @Override
-        public byte[] publicShare() {
-            return publicKey.clone();
+        protected byte[] complete(byte[] privateKey, byte[] serverShare) throws InvalidKeyShareException {
+            checkPeer("server share", serverShare);
+            return agree(privateKey, serverShare);
         }
 
         @Override
-        public byte[] finish(byte[] serverShare) throws InvalidKeyShareException {
-            if (closed) {
-                throw new IllegalStateException("X25519 key share already used or closed");
-            }
-            try {
-                checkPeer("server share", serverShare);
-                return agree(privateKey, serverShare);
-            } finally {
-                close();
-            }
-        }
-
-        @Override
-        public void close() {
-            closed = true;
+        protected void release(byte[] privateKey) {
             Arrays.fill(privateKey, (byte) 0);
         }
     }

@@ -8,6 +8,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.pqdtls.NamedGroup;
 import dev.pqdtls.spi.InvalidKeyShareException;
 import dev.pqdtls.spi.KeyExchange;
+import dev.pqdtls.spi.SingleUseKeyShare;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.math.BigInteger;
@@ -251,39 +252,24 @@ final class EcdhKeyExchange implements KeyExchange {
     }
 
     /** The client's pending key: an EVP_PKEY freed (and so cleansed) by close() or finish(). */
-    private final class Share implements ClientKeyShare {
-        private final byte[] publicShare;
-        private MemorySegment pkey;
-
+    private final class Share extends SingleUseKeyShare<MemorySegment> {
         Share(MemorySegment pkey, byte[] publicShare) {
-            this.pkey = pkey;
-            this.publicShare = publicShare;
+            super(group.toString(), pkey, publicShare);
         }
 
         @Override
-        public byte[] publicShare() {
-            return publicShare.clone();
-        }
-
-        @Override
-        public byte[] finish(byte[] serverShare) throws InvalidKeyShareException {
-            if (pkey == null) {
-                throw new IllegalStateException(group + " key share already used or closed");
-            }
+        protected byte[] complete(MemorySegment pkey, byte[] serverShare) throws InvalidKeyShareException {
             try {
                 checkShare("server share", serverShare);
                 return derive(pkey, serverShare);
             } finally {
-                close();
                 clearErrors();
             }
         }
 
         @Override
-        public void close() {
-            MemorySegment k = pkey;
-            pkey = null;
-            freeKey(k);
+        protected void release(MemorySegment pkey) {
+            freeKey(pkey);
         }
     }
 }

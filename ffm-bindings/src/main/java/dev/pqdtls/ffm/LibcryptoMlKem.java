@@ -15,6 +15,7 @@ import dev.pqdtls.NamedGroup;
 import dev.pqdtls.spi.InvalidKeyShareException;
 import dev.pqdtls.spi.KeyExchange;
 import dev.pqdtls.spi.MlKemKnownAnswer;
+import dev.pqdtls.spi.SingleUseKeyShare;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
@@ -229,39 +230,24 @@ final class LibcryptoMlKem implements KeyExchange, MlKemKnownAnswer {
     }
 
     /** The client's decapsulation key, freed (and cleansed by libcrypto) by close() or finish(). */
-    private static final class Share implements ClientKeyShare {
-        private final byte[] publicShare;
-        private MemorySegment pkey;
-
+    private static final class Share extends SingleUseKeyShare<MemorySegment> {
         Share(MemorySegment pkey, byte[] publicShare) {
-            this.pkey = pkey;
-            this.publicShare = publicShare;
+            super("ML-KEM-768", pkey, publicShare);
         }
 
         @Override
-        public byte[] publicShare() {
-            return publicShare.clone();
-        }
-
-        @Override
-        public byte[] finish(byte[] serverShare) throws InvalidKeyShareException {
-            if (pkey == null) {
-                throw new IllegalStateException("ML-KEM-768 key share already used or closed");
-            }
+        protected byte[] complete(MemorySegment pkey, byte[] serverShare) throws InvalidKeyShareException {
             try {
                 MlKemSizes.checkLength("ciphertext", serverShare, CIPHERTEXT);
                 return decapsulate(pkey, serverShare);
             } finally {
-                close();
                 clearErrors();
             }
         }
 
         @Override
-        public void close() {
-            MemorySegment k = pkey;
-            pkey = null;
-            freeKey(k);
+        protected void release(MemorySegment pkey) {
+            freeKey(pkey);
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.pqdtls.NamedGroup;
 import dev.pqdtls.spi.InvalidKeyShareException;
 import dev.pqdtls.spi.KeyExchange;
 import dev.pqdtls.spi.MlKemKnownAnswer;
+import dev.pqdtls.spi.SingleUseKeyShare;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
@@ -167,42 +168,24 @@ final class OqsMlKem implements KeyExchange {
         }
     }
 
-    private final class Share implements ClientKeyShare {
+    /** The decapsulation key {@code sk}, allocated in {@code keyArena}, which closes with it. */
+    private final class Share extends SingleUseKeyShare<MemorySegment> {
         private final Arena keyArena;
-        private final MemorySegment sk;
-        private final byte[] publicShare;
-        private boolean closed;
 
         Share(Arena keyArena, MemorySegment sk, byte[] publicShare) {
+            super("ML-KEM-768", sk, publicShare);
             this.keyArena = keyArena;
-            this.sk = sk;
-            this.publicShare = publicShare;
         }
 
         @Override
-        public byte[] publicShare() {
-            return publicShare.clone();
+        protected byte[] complete(MemorySegment sk, byte[] serverShare) throws InvalidKeyShareException {
+            return decapsulate(sk, serverShare);
         }
 
         @Override
-        public byte[] finish(byte[] serverShare) throws InvalidKeyShareException {
-            if (closed) {
-                throw new IllegalStateException("ML-KEM-768 key share already used or closed");
-            }
-            try {
-                return decapsulate(sk, serverShare);
-            } finally {
-                close();
-            }
-        }
-
-        @Override
-        public void close() {
-            if (!closed) {
-                closed = true;
-                sk.fill((byte) 0);
-                keyArena.close();
-            }
+        protected void release(MemorySegment sk) {
+            sk.fill((byte) 0);
+            keyArena.close();
         }
     }
 
