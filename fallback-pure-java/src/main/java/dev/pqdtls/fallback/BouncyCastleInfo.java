@@ -67,6 +67,12 @@ final class BouncyCastleInfo {
                 Optional<String> raw = bc.getModule().getDescriptor().rawVersion();
                 v = raw.orElse(null);
             }
+            if (v == null) {
+                // Shaded jars lose BC's manifest; its JCA provider still knows its version.
+                Object provider = Class.forName("org.bouncycastle.jce.provider.BouncyCastleProvider", true,
+                        BouncyCastleInfo.class.getClassLoader()).getConstructor().newInstance();
+                v = ((java.security.Provider) provider).getVersionStr();
+            }
         } catch (Exception | LinkageError e) {
             where = "not determined: " + e;
         }
