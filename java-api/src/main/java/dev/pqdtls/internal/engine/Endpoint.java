@@ -51,12 +51,13 @@ public final class Endpoint implements DtlsServer {
     private final PeerAuthenticator authenticator;
     private final ClientHelloGate gate;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
     private final Map<InetSocketAddress, Link> byAddress = new HashMap<>();
     private final Map<ByteBuffer, Link> byCid = new HashMap<>();
     private final LinkedBlockingQueue<Link> accepted = new LinkedBlockingQueue<>();
     private final Thread loop;
     private volatile boolean closed;
+    /** When the earliest connection timer is due; the loop scans connections only then. */
+    private long nextDue;
 
     private Endpoint(DatagramSocket socket, DtlsConfig config, CryptoBackend crypto, boolean server) {
         this.socket = socket;
@@ -118,6 +119,7 @@ public final class Endpoint implements DtlsServer {
             e.byAddress.put(server, link);
             c.start(now);
             e.flush(link);
+            e.schedule(link, now);
         } finally {
             e.lock.unlock();
         }
@@ -140,9 +142,14 @@ public final class Endpoint implements DtlsServer {
     private void run() {
         byte[] buf = new byte[MAX_DATAGRAM];
         DatagramPacket packet = new DatagramPacket(buf, buf.length);
+        int timeout = -1;
         while (!closed) {
             try {
-                socket.setSoTimeout((int) Math.max(1, Math.min(1000, nextTimer() - now())));
+                int wanted = (int) Math.max(1, Math.min(1000, dueMillis() - now()));
+                if (wanted != timeout) {
+                    socket.setSoTimeout(wanted);
+                    timeout = wanted;
+                }
                 packet.setLength(buf.length);
                 socket.receive(packet);
                 lock.lock();
@@ -152,7 +159,7 @@ public final class Endpoint implements DtlsServer {
                     lock.unlock();
                 }
             } catch (SocketTimeoutException e) {
-                // timer tick
+                // a timer is due
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -162,43 +169,50 @@ public final class Endpoint implements DtlsServer {
                 // A bug must not kill the loop that serves every other client.
                 LOG.log(Level.WARNING, "pqdtls: unexpected error processing a datagram; dropped", e);
             }
-            tick();
+            if (now() >= dueMillis()) {
+                tick();
+            }
         }
     }
 
-    private long nextTimer() {
+    private long dueMillis() {
         lock.lock();
         try {
-            long now = now();
-            long next = now + 1000;
-            for (Link l : byAddress.values()) {
-                next = Math.min(next, l.connection.nextTimerMillis(now));
-            }
-            return next;
+            return nextDue;
         } finally {
             lock.unlock();
         }
     }
 
+    /** Notes a connection's next timer after it did something (under the lock). */
+    private void schedule(Link l, long now) {
+        nextDue = Math.min(nextDue, l.connection.nextTimerMillis(now));
+    }
+
+    /** Fires due timers, retires ended connections and wakes their waiters; recomputes {@link #nextDue}. */
     private void tick() {
         lock.lock();
         try {
             long now = now();
+            long next = now + 1000;
             List<Link> ended = new ArrayList<>();
             for (Link l : byAddress.values()) {
                 if (l.connection.nextTimerMillis(now) <= now) {
                     l.connection.onTimer(now);
+                    flush(l);
+                    l.update();
+                    l.changed.signalAll();
                 }
-                flush(l);
-                l.update();
                 if (l.ended()) {
                     ended.add(l);
                 }
+                next = Math.min(next, l.connection.nextTimerMillis(now));
             }
             for (Link l : ended) {
                 forget(l);
+                l.changed.signalAll();
             }
-            changed.signalAll();
+            nextDue = next;
         } finally {
             lock.unlock();
         }
@@ -220,6 +234,8 @@ public final class Endpoint implements DtlsServer {
             link.connection.onDatagram(datagram, now);
             flush(link);
             link.update();
+            schedule(link, now);
+            link.changed.signalAll();
             return;
         }
         if (gate == null || byAddress.size() >= config.maxConnections()) {
@@ -234,6 +250,7 @@ public final class Endpoint implements DtlsServer {
                     byAddress.put(from, l);
                     flush(l);
                     l.update();
+                    schedule(l, now);
                 });
     }
 
@@ -304,9 +321,11 @@ public final class Endpoint implements DtlsServer {
                 l.connection.close();
                 flush(l);
             }
+            for (Link l : byAddress.values()) {
+                l.changed.signalAll();
+            }
             byAddress.clear();
             byCid.clear();
-            changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -323,6 +342,8 @@ public final class Endpoint implements DtlsServer {
     /** The application's view of one connection. */
     final class Link implements DtlsConnection {
         final Connection connection;
+        /** Signalled when this connection received data or changed state. */
+        final Condition changed = lock.newCondition();
         private boolean announced;
 
         Link(Connection connection) {
@@ -383,8 +404,10 @@ public final class Endpoint implements DtlsServer {
                 if (connection.state() != Connection.State.CONNECTED) {
                     throw failure();
                 }
-                connection.send(datagram, now());
+                long now = now();
+                connection.send(datagram, now);
                 flush(this);
+                schedule(this, now);
             } finally {
                 lock.unlock();
             }
@@ -434,8 +457,10 @@ public final class Endpoint implements DtlsServer {
                 if (connection.state() != Connection.State.CONNECTED) {
                     throw failure();
                 }
-                boolean started = connection.startKeyUpdate(requestPeerUpdate, now());
+                long now = now();
+                boolean started = connection.startKeyUpdate(requestPeerUpdate, now);
                 flush(this);
+                schedule(this, now);
                 return started;
             } finally {
                 lock.unlock();
@@ -484,7 +509,7 @@ public final class Endpoint implements DtlsServer {
                 connection.close();
                 flush(this);
                 forget(this);
-                changed.signalAll();
+                this.changed.signalAll();
             } finally {
                 lock.unlock();
             }
