@@ -156,6 +156,136 @@ PQDTLS_API int32_t pqdtls_hkdf_expand(int32_t hash, const uint8_t *prk, size_t p
 /* Fills out with len bytes from libcrypto's CSPRNG (RAND_bytes). */
 PQDTLS_API int32_t pqdtls_random_bytes(uint8_t *out, size_t len);
 
+/* ---- batched UDP datagram engine (udp.c, Linux) ----------------------------------------------
+ *
+ * Sockets are plain file descriptors opened non-blocking; waiting is done inside the batch calls with
+ * poll(2) (a receive timeout, and a bounded wait for room when a send would block). Failures return
+ * -errno (e.g. -EAGAIN, -EBADF); pqdtls_udp_strerror() turns one into text. Nothing is kept after a
+ * call returns except the socket itself and a process-wide "GSO failed" flag.
+ *
+ * Addresses cross the boundary as pqdtls_udp_addr; received datagrams are described by
+ * pqdtls_udp_descriptor. Bindings must take the sizes and offsets of both from pqdtls_udp_layout(),
+ * never from their own idea of C struct layout. The mmsghdr/iovec/sockaddr/cmsg arrays that the
+ * batch calls need live in a caller-owned scratch area of pqdtls_udp_scratch_size(n) bytes.
+ */
+
+/* Address families as this ABI numbers them (not AF_*). */
+#define PQDTLS_UDP_INET 4
+#define PQDTLS_UDP_INET6 6
+
+/* An IPv4 or IPv6 address and port. IPv4 uses the first 4 bytes of addr; port is host order. */
+typedef struct pqdtls_udp_addr {
+    uint8_t family; /* PQDTLS_UDP_INET, PQDTLS_UDP_INET6, or 0 when unknown */
+    uint8_t reserved;
+    uint16_t port;
+    uint32_t scope_id; /* IPv6 scope (interface index), else 0 */
+    uint8_t addr[16];
+} pqdtls_udp_addr;
+
+/* Descriptor flags. */
+#define PQDTLS_UDP_DESC_TRUNCATED (1u << 0) /* the datagram was longer than its arena slot */
+#define PQDTLS_UDP_DESC_COALESCED (1u << 1) /* several segments left in one descriptor (see recv) */
+
+/* One received datagram: `length` bytes at arena + `offset`. */
+typedef struct pqdtls_udp_descriptor {
+    uint32_t offset;
+    uint32_t length;
+    uint32_t segment_size; /* GRO segment size of the buffer it was split from, 0 if not coalesced */
+    uint32_t flags;        /* PQDTLS_UDP_DESC_* */
+    pqdtls_udp_addr peer;
+} pqdtls_udp_descriptor;
+
+/* Items for pqdtls_udp_layout(). */
+#define PQDTLS_UDP_LAYOUT_DESC_SIZE 0
+#define PQDTLS_UDP_LAYOUT_DESC_OFFSET 1
+#define PQDTLS_UDP_LAYOUT_DESC_LENGTH 2
+#define PQDTLS_UDP_LAYOUT_DESC_SEGMENT_SIZE 3
+#define PQDTLS_UDP_LAYOUT_DESC_FLAGS 4
+#define PQDTLS_UDP_LAYOUT_DESC_PEER 5
+#define PQDTLS_UDP_LAYOUT_ADDR_SIZE 6
+#define PQDTLS_UDP_LAYOUT_ADDR_FAMILY 7
+#define PQDTLS_UDP_LAYOUT_ADDR_PORT 8
+#define PQDTLS_UDP_LAYOUT_ADDR_SCOPE_ID 9
+#define PQDTLS_UDP_LAYOUT_ADDR_BYTES 10
+#define PQDTLS_UDP_LAYOUT_SCRATCH_ALIGN 11
+
+/* Capability bits of pqdtls_udp_caps(). */
+#define PQDTLS_UDP_CAP_GSO (1u << 0) /* UDP_SEGMENT accepted by this kernel (and not since refused) */
+#define PQDTLS_UDP_CAP_GRO (1u << 1) /* UDP_GRO accepted by this kernel */
+
+/* Flags of pqdtls_udp_send_batch(). */
+#define PQDTLS_UDP_SEND_GSO (1u << 0)    /* use one UDP_SEGMENT sendmsg when the batch allows it */
+#define PQDTLS_UDP_SEND_NOWAIT (1u << 1) /* return at once when the socket buffer is full */
+
+/* Indexes of the counters that pqdtls_udp_send_batch() adds to. */
+#define PQDTLS_UDP_STAT_GSO_DATAGRAMS 0 /* datagrams sent inside UDP_SEGMENT sendmsg calls */
+#define PQDTLS_UDP_STAT_SYSCALLS 1      /* sendmsg/sendmmsg calls made */
+#define PQDTLS_UDP_STAT_COUNT 2
+
+/* Size, offset or alignment for a PQDTLS_UDP_LAYOUT_* item; -1 for an unknown item. */
+PQDTLS_API int64_t pqdtls_udp_layout(int32_t item);
+
+/* Bytes of scratch the batch calls need to handle up to `max_datagrams` messages per syscall. */
+PQDTLS_API int64_t pqdtls_udp_scratch_size(uint32_t max_datagrams);
+
+/* PQDTLS_UDP_CAP_* bits, probed once per process. */
+PQDTLS_API uint32_t pqdtls_udp_caps(void);
+
+/*
+ * Opens a non-blocking, close-on-exec UDP socket of `family` bound to addr (addr_len 4 or 16 raw
+ * bytes; 0 means the wildcard address) and port (0 = ephemeral). An IPv6 socket also carries IPv4
+ * (IPV6_V6ONLY off). rcvbuf/sndbuf > 0 set SO_RCVBUF/SO_SNDBUF (the *FORCE variants first, so a
+ * privileged process may exceed the sysctl maxima). reuseport != 0 sets SO_REUSEPORT before bind;
+ * gro != 0 enables UDP_GRO when the kernel supports it (silently not otherwise; see
+ * pqdtls_udp_gro_enabled). Returns the descriptor or -errno.
+ */
+PQDTLS_API int32_t pqdtls_udp_open(int32_t family, const uint8_t *addr, uint32_t addr_len, int32_t port,
+                                   int32_t rcvbuf, int32_t sndbuf, int32_t reuseport, int32_t gro);
+
+/* Bound local port, or -errno. */
+PQDTLS_API int32_t pqdtls_udp_local_port(int32_t fd);
+
+/* 1 if UDP_GRO is on for fd, 0 if off, or -errno. */
+PQDTLS_API int32_t pqdtls_udp_gro_enabled(int32_t fd);
+
+/* close(2); 0 or -errno. */
+PQDTLS_API int32_t pqdtls_udp_close(int32_t fd);
+
+/*
+ * Sends n datagrams: datagram i is lens[i] bytes at bufs[i], to peers[0] when peer_count is 1 or to
+ * peers[i] when peer_count is n. Normally one sendmmsg per scratch-full of datagrams. With
+ * PQDTLS_UDP_SEND_GSO, one peer, n >= 2 and all lengths equal except a shorter-or-equal last one,
+ * the datagrams go as UDP_SEGMENT sendmsg calls of up to 64 segments (and < 64 KiB) each; if the
+ * kernel refuses that with EIO or EINVAL and plain sendmmsg then works, GSO is turned off for the
+ * process (pqdtls_udp_caps drops the bit). When the socket buffer is full the call waits up to 1 s
+ * for room unless PQDTLS_UDP_SEND_NOWAIT. stats, if not NULL, points to PQDTLS_UDP_STAT_COUNT
+ * counters that are added to. Returns the number of datagrams sent (which is less than n only when
+ * an error or the wait stopped it after some were sent), or -errno when none was sent.
+ */
+PQDTLS_API int32_t pqdtls_udp_send_batch(int32_t fd, uint32_t n, const uint8_t *const *bufs,
+                                         const uint32_t *lens, const pqdtls_udp_addr *peers,
+                                         uint32_t peer_count, uint32_t flags, void *scratch,
+                                         size_t scratch_len, uint64_t *stats);
+
+/*
+ * Receives with one recvmmsg into slots of slot_len bytes of arena (as many slots as fit the
+ * arena, the scratch and max_descs) and writes one descriptor per datagram. A GRO-coalesced buffer
+ * is split into one descriptor per segment; should descs run out, the remaining segments stay in a
+ * last descriptor flagged PQDTLS_UDP_DESC_COALESCED (whose segment_size tells how to split it).
+ * With GRO on, slot_len should be 65535 or more, or coalesced data is truncated. Waits up to
+ * timeout_ms for the first datagram (0: do not wait, < 0: forever). Returns the number of
+ * descriptors written (0 on timeout) or -errno.
+ */
+PQDTLS_API int32_t pqdtls_udp_recv_batch(int32_t fd, uint8_t *arena, size_t arena_len, uint32_t slot_len,
+                                         pqdtls_udp_descriptor *descs, uint32_t max_descs,
+                                         int32_t timeout_ms, void *scratch, size_t scratch_len);
+
+/*
+ * Writes the text of an error code (negative errno as the functions above return it) into buf
+ * (NUL-terminated, cut to len) and returns its length without the NUL.
+ */
+PQDTLS_API int32_t pqdtls_udp_strerror(int32_t code, uint8_t *buf, uint32_t len);
+
 #ifdef __cplusplus
 }
 #endif

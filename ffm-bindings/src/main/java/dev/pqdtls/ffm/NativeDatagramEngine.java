@@ -1,0 +1,560 @@
+package dev.pqdtls.ffm;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A UDP socket driven by {@code libpqdtls_native}'s batched engine: one {@code sendmmsg} (or one
+ * {@code UDP_SEGMENT} GSO {@code sendmsg}) per batch on the way out, one {@code recvmmsg} per batch
+ * on the way in, with {@code UDP_GRO}-coalesced buffers split into one datagram each.
+ *
+ * <p>All native memory (pointer and length arrays, peer address, syscall scratch, receive arena and
+ * descriptors) is allocated once per engine in a shared arena; steady-state batches allocate none.
+ * The descriptor layout comes from the library ({@link NativeUdp}).
+ *
+ * <p>Threads: one thread may send while another receives; concurrent sends (or receives) serialise.
+ * {@link #close()} waits for a send or receive in progress, so do not close while a receive with a
+ * long timeout is waiting. The socket is non-blocking; receives wait with {@code poll(2)} inside the
+ * native call, and a send whose socket buffer is full waits up to one second for room.
+ */
+public final class NativeDatagramEngine implements AutoCloseable {
+    /** UDP_GRO never coalesces more than 64 segments into one buffer (UDP_GRO_CNT_MAX). */
+    private static final int GRO_MAX_SEGMENTS = 64;
+    private static final int GRO_SLOT = 65536;
+
+    /** What the kernel offers. */
+    public record Capabilities(boolean gso, boolean gro) {
+    }
+
+    /** Socket and batch settings; the defaults suit 1200-byte DTLS datagrams. */
+    public static final class Options {
+        private int receiveBufferSize;
+        private int sendBufferSize;
+        private boolean reusePort;
+        private boolean gro;
+        private boolean gso = true;
+        private int maxBatch = 64;
+        private int maxDatagramSize = 2048;
+
+        /** SO_RCVBUF in bytes; 0 keeps the system default. */
+        public Options receiveBufferSize(int bytes) {
+            this.receiveBufferSize = requireNonNegative(bytes);
+            return this;
+        }
+
+        /** SO_SNDBUF in bytes; 0 keeps the system default. */
+        public Options sendBufferSize(int bytes) {
+            this.sendBufferSize = requireNonNegative(bytes);
+            return this;
+        }
+
+        public Options reusePort(boolean on) {
+            this.reusePort = on;
+            return this;
+        }
+
+        /** Ask for UDP_GRO on receive (ignored when the kernel lacks it; see {@link #groEnabled()}). */
+        public Options gro(boolean on) {
+            this.gro = on;
+            return this;
+        }
+
+        /** Send eligible batches with UDP_SEGMENT when the kernel has it (default on). */
+        public Options gso(boolean on) {
+            this.gso = on;
+            return this;
+        }
+
+        /** Datagrams per send syscall and receive slots per batch (1..1024, default 64). */
+        public Options maxBatch(int datagrams) {
+            if (datagrams < 1 || datagrams > 1024) {
+                throw new IllegalArgumentException("maxBatch must be 1..1024, got " + datagrams);
+            }
+            this.maxBatch = datagrams;
+            return this;
+        }
+
+        /** Receive slot size without GRO; longer datagrams are cut and flagged (default 2048). */
+        public Options maxDatagramSize(int bytes) {
+            if (bytes < 1 || bytes > 65535) {
+                throw new IllegalArgumentException("maxDatagramSize must be 1..65535, got " + bytes);
+            }
+            this.maxDatagramSize = bytes;
+            return this;
+        }
+
+        private static int requireNonNegative(int v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("negative size " + v);
+            }
+            return v;
+        }
+    }
+
+    private final Object sendLock = new Object();
+    private final Object receiveLock = new Object();
+    private final Arena arena = Arena.ofShared();
+    private final InetAddress bindAddress;
+    private final int port;
+    private final boolean groEnabled;
+    private final boolean gsoRequested;
+    private final int maxBatch;
+    private volatile int fd;
+
+    // Send side (guarded by sendLock).
+    private final MemorySegment sendPtrs;
+    private final MemorySegment sendLens;
+    private final MemorySegment sendPeer;
+    private final MemorySegment sendScratch;
+    private final MemorySegment sendStats;
+    private Arena stagingArena;
+    private MemorySegment staging = MemorySegment.NULL;
+    private InetSocketAddress encodedPeer;
+
+    // Receive side (guarded by receiveLock).
+    private final MemorySegment recvArena;
+    private final int slotLength;
+    private final MemorySegment descriptors;
+    private final int maxDescriptors;
+    private final MemorySegment recvScratch;
+    private final Received received;
+
+    private NativeDatagramEngine(int fd, InetAddress bindAddress, Options options) throws IOException {
+        this.fd = fd;
+        this.bindAddress = bindAddress;
+        this.maxBatch = options.maxBatch;
+        this.gsoRequested = options.gso;
+        try {
+            this.port = NativeUdp.check((int) NativeUdp.LOCAL_PORT.invokeExact(fd), "getsockname");
+            this.groEnabled = options.gro
+                    && NativeUdp.check((int) NativeUdp.GRO_ENABLED.invokeExact(fd), "getsockopt(UDP_GRO)") == 1;
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw NativeUdp.rethrow(e);
+        }
+        long scratchBytes = NativeUdp.scratchSize(maxBatch);
+        sendPtrs = arena.allocate(ADDRESS, maxBatch);
+        sendLens = arena.allocate(JAVA_INT, maxBatch);
+        sendPeer = arena.allocate(NativeUdp.ADDR);
+        sendScratch = arena.allocate(scratchBytes, NativeUdp.SCRATCH_ALIGN);
+        sendStats = arena.allocate(JAVA_LONG, NativeUdp.STAT_COUNT);
+
+        int slots;
+        if (groEnabled) {
+            slotLength = GRO_SLOT;
+            slots = Math.max(1, maxBatch / 4);
+            maxDescriptors = slots * GRO_MAX_SEGMENTS;
+        } else {
+            slotLength = options.maxDatagramSize;
+            slots = maxBatch;
+            maxDescriptors = slots;
+        }
+        recvArena = arena.allocate((long) slots * slotLength, 64);
+        descriptors = arena.allocate(NativeUdp.DESCRIPTOR, maxDescriptors);
+        recvScratch = arena.allocate(NativeUdp.scratchSize(slots), NativeUdp.SCRATCH_ALIGN);
+        received = new Received();
+    }
+
+    /** Why the native library cannot be used, or empty when it can. */
+    public static Optional<String> unavailableReason() {
+        return NativeLibrary.unavailableReason();
+    }
+
+    /** GSO/GRO support of this kernel (GSO drops out once the kernel has refused a GSO send). */
+    public static Capabilities capabilities() {
+        int caps = NativeUdp.caps();
+        return new Capabilities((caps & NativeUdp.CAP_GSO) != 0, (caps & NativeUdp.CAP_GRO) != 0);
+    }
+
+    /** Opens an engine bound to {@code bind} with default options. */
+    public static NativeDatagramEngine open(InetSocketAddress bind) throws IOException {
+        return open(bind, new Options());
+    }
+
+    /**
+     * Opens an engine bound to {@code bind} (port 0 for an ephemeral port). An IPv6 (including
+     * wildcard {@code ::}) address gives a dual-stack socket that also talks to IPv4 peers.
+     */
+    public static NativeDatagramEngine open(InetSocketAddress bind, Options options) throws IOException {
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(options, "options");
+        if (bind.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved bind address " + bind);
+        }
+        NativeLibrary.unavailableReason().ifPresent(reason -> {
+            throw new IllegalStateException(reason, NativeLibrary.unavailabilityCause());
+        });
+        InetAddress address = bind.getAddress();
+        byte[] bytes = address.getAddress();
+        int family = address instanceof Inet4Address ? NativeUdp.INET : NativeUdp.INET6;
+        int fd;
+        try (Arena temp = Arena.ofConfined()) {
+            MemorySegment addr = temp.allocateFrom(JAVA_BYTE, bytes);
+            fd = (int) NativeUdp.OPEN.invokeExact(family, addr, bytes.length, bind.getPort(),
+                    options.receiveBufferSize, options.sendBufferSize, options.reusePort ? 1 : 0, options.gro ? 1 : 0);
+        } catch (Throwable e) {
+            throw NativeUdp.rethrow(e);
+        }
+        NativeUdp.check(fd, "cannot open UDP socket on " + bind);
+        try {
+            return new NativeDatagramEngine(fd, address, options);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(fd);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(int fd) {
+        try {
+            int ignored = (int) NativeUdp.CLOSE.invokeExact(fd);
+        } catch (Throwable ignored) {
+            // Nothing better to do.
+        }
+    }
+
+    public int localPort() {
+        return port;
+    }
+
+    public InetSocketAddress localAddress() {
+        return new InetSocketAddress(bindAddress, port);
+    }
+
+    /** Whether UDP_GRO is on for this socket (asked for and supported). */
+    public boolean groEnabled() {
+        return groEnabled;
+    }
+
+    /** Datagrams this engine has sent inside UDP_SEGMENT (GSO) sendmsg calls. */
+    public long gsoDatagramsSent() {
+        return sendStats.getAtIndex(JAVA_LONG, NativeUdp.STAT_GSO_DATAGRAMS);
+    }
+
+    /** sendmsg/sendmmsg system calls this engine has made. */
+    public long sendSyscalls() {
+        return sendStats.getAtIndex(JAVA_LONG, NativeUdp.STAT_SYSCALLS);
+    }
+
+    /** The descriptor of the open socket. */
+    int fd() {
+        return fd;
+    }
+
+    /**
+     * Sends the remaining bytes of each buffer as one datagram to {@code peer}, advancing the
+     * positions of those sent. Direct buffers go to the kernel in place; heap buffers are copied
+     * into reused native memory first. Batches where all datagrams but a shorter-or-equal last one
+     * have the same size use GSO when available.
+     *
+     * @return datagrams sent: all of them unless the socket buffer stayed full for a second
+     * @throws IOException with the C library's error text when the kernel refused the first datagram
+     *     of a syscall
+     */
+    public int sendBatch(List<ByteBuffer> datagrams, InetSocketAddress peer) throws IOException {
+        Objects.requireNonNull(datagrams, "datagrams");
+        synchronized (sendLock) {
+            int fd = openFd();
+            encodePeer(peer);
+            int total = 0;
+            int n = datagrams.size();
+            while (total < n) {
+                int k = Math.min(maxBatch, n - total);
+                long heapBytes = 0;
+                for (int i = 0; i < k; i++) {
+                    ByteBuffer b = datagrams.get(total + i);
+                    if (!b.isDirect()) {
+                        heapBytes += b.remaining();
+                    }
+                }
+                MemorySegment stage = stagingFor(heapBytes);
+                long stageAt = 0;
+                for (int i = 0; i < k; i++) {
+                    ByteBuffer b = datagrams.get(total + i);
+                    int len = b.remaining();
+                    long address;
+                    if (b.isDirect()) {
+                        address = MemorySegment.ofBuffer(b).address();
+                    } else {
+                        MemorySegment.copy(MemorySegment.ofBuffer(b), 0, stage, stageAt, len);
+                        address = stage.address() + stageAt;
+                        stageAt += len;
+                    }
+                    sendPtrs.setAtIndex(JAVA_LONG, i, address);
+                    sendLens.setAtIndex(JAVA_INT, i, len);
+                }
+                int sent = sendChunk(fd, k);
+                for (int i = 0; i < sent; i++) {
+                    ByteBuffer b = datagrams.get(total + i);
+                    b.position(b.limit());
+                }
+                total += sent;
+                if (sent < k) {
+                    break;
+                }
+            }
+            Reference.reachabilityFence(datagrams);
+            return total;
+        }
+    }
+
+    /**
+     * Sends each segment as one datagram to {@code peer}. Native segments go to the kernel in place
+     * (their arenas must stay open for the call); heap segments are copied first.
+     *
+     * @return datagrams sent, as for {@link #sendBatch}
+     */
+    public int sendSegments(List<MemorySegment> datagrams, InetSocketAddress peer) throws IOException {
+        Objects.requireNonNull(datagrams, "datagrams");
+        synchronized (sendLock) {
+            int fd = openFd();
+            encodePeer(peer);
+            int total = 0;
+            int n = datagrams.size();
+            while (total < n) {
+                int k = Math.min(maxBatch, n - total);
+                long heapBytes = 0;
+                for (int i = 0; i < k; i++) {
+                    MemorySegment s = datagrams.get(total + i);
+                    if (!s.isNative()) {
+                        heapBytes += s.byteSize();
+                    }
+                }
+                MemorySegment stage = stagingFor(heapBytes);
+                long stageAt = 0;
+                for (int i = 0; i < k; i++) {
+                    MemorySegment s = datagrams.get(total + i);
+                    long len = s.byteSize();
+                    if (len > 65535) {
+                        throw new IllegalArgumentException("datagram of " + len + " bytes");
+                    }
+                    long address;
+                    if (s.isNative()) {
+                        address = s.address();
+                    } else {
+                        MemorySegment.copy(s, 0, stage, stageAt, len);
+                        address = stage.address() + stageAt;
+                        stageAt += len;
+                    }
+                    sendPtrs.setAtIndex(JAVA_LONG, i, address);
+                    sendLens.setAtIndex(JAVA_INT, i, (int) len);
+                }
+                int sent = sendChunk(fd, k);
+                total += sent;
+                if (sent < k) {
+                    break;
+                }
+            }
+            Reference.reachabilityFence(datagrams);
+            return total;
+        }
+    }
+
+    private int sendChunk(int fd, int k) throws IOException {
+        int flags = gsoRequested ? NativeUdp.SEND_GSO : 0;
+        int rc;
+        try {
+            rc = (int) NativeUdp.SEND_BATCH.invokeExact(fd, k, sendPtrs, sendLens, sendPeer, 1, flags, sendScratch,
+                    sendScratch.byteSize(), sendStats);
+        } catch (Throwable e) {
+            throw NativeUdp.rethrow(e);
+        }
+        return NativeUdp.check(rc, "sending " + k + " datagrams to " + encodedPeer);
+    }
+
+    private void encodePeer(InetSocketAddress peer) {
+        Objects.requireNonNull(peer, "peer");
+        if (peer.equals(encodedPeer)) {
+            return;
+        }
+        if (peer.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved peer " + peer);
+        }
+        InetAddress address = peer.getAddress();
+        byte[] bytes = address.getAddress();
+        sendPeer.fill((byte) 0);
+        NativeUdp.ADDR_FAMILY.set(sendPeer, 0L, (byte) (address instanceof Inet4Address ? NativeUdp.INET : NativeUdp.INET6));
+        NativeUdp.ADDR_PORT.set(sendPeer, 0L, (short) peer.getPort());
+        NativeUdp.ADDR_SCOPE_ID.set(sendPeer, 0L, (int) (address instanceof Inet6Address v6 ? v6.getScopeId() : 0));
+        MemorySegment.copy(bytes, 0, sendPeer, JAVA_BYTE, NativeUdp.ADDR_BYTES_OFFSET, bytes.length);
+        encodedPeer = peer;
+    }
+
+    /** Reused native staging for heap data; grows (replacing its arena) only when a batch needs more. */
+    private MemorySegment stagingFor(long bytes) {
+        if (bytes == 0) {
+            return staging;
+        }
+        if (staging.byteSize() < bytes) {
+            if (stagingArena != null) {
+                stagingArena.close();
+            }
+            stagingArena = Arena.ofShared();
+            staging = stagingArena.allocate(Math.max(bytes, 64L * 1024), 64);
+        }
+        return staging;
+    }
+
+    /**
+     * Waits up to {@code timeout} for datagrams and returns those that arrived, at most one batch.
+     * The returned view (the same object every time) is valid until the next receive or close.
+     *
+     * @param timeout {@link Duration#ZERO} to poll without waiting; null or negative to wait forever
+     */
+    public Received receiveBatch(Duration timeout) throws IOException {
+        int ms = timeout == null || timeout.isNegative() ? -1
+                : (int) Math.min(Integer.MAX_VALUE, timeout.toMillis() + (timeout.toNanosPart() % 1_000_000 > 0 ? 1 : 0));
+        synchronized (receiveLock) {
+            int fd = openFd();
+            int rc;
+            try {
+                rc = (int) NativeUdp.RECV_BATCH.invokeExact(fd, recvArena, recvArena.byteSize(), slotLength, descriptors,
+                        maxDescriptors, ms, recvScratch, recvScratch.byteSize());
+            } catch (Throwable e) {
+                throw NativeUdp.rethrow(e);
+            }
+            received.count = NativeUdp.check(rc, "receiving on port " + port);
+            return received;
+        }
+    }
+
+    private int openFd() throws IOException {
+        int fd = this.fd;
+        if (fd < 0) {
+            throw new IOException("engine closed");
+        }
+        return fd;
+    }
+
+    /** Closes the socket and frees the engine's memory; later calls are no-ops. */
+    @Override
+    public void close() throws IOException {
+        synchronized (sendLock) {
+            synchronized (receiveLock) {
+                int fd = this.fd;
+                if (fd < 0) {
+                    return;
+                }
+                this.fd = -1;
+                int rc;
+                try {
+                    rc = (int) NativeUdp.CLOSE.invokeExact(fd);
+                } catch (Throwable e) {
+                    throw NativeUdp.rethrow(e);
+                } finally {
+                    if (stagingArena != null) {
+                        stagingArena.close();
+                        stagingArena = null;
+                        staging = MemorySegment.NULL;
+                    }
+                    received.count = 0;
+                    arena.close();
+                }
+                NativeUdp.check(rc, "close");
+            }
+        }
+    }
+
+    /**
+     * The datagrams of the last {@link #receiveBatch}: index {@code 0..count()-1}. Accessors read
+     * the native descriptors directly; only {@link #peer(int)} and {@link #segment(int)} allocate.
+     */
+    public final class Received {
+        private int count;
+
+        private Received() {
+        }
+
+        public int count() {
+            return count;
+        }
+
+        /** The receive arena; datagram i is {@code length(i)} bytes at {@code offset(i)}. */
+        public MemorySegment data() {
+            return recvArena;
+        }
+
+        public long offset(int i) {
+            return Integer.toUnsignedLong((int) NativeUdp.DESC_OFFSET.get(descriptors, 0L, (long) check(i)));
+        }
+
+        public int length(int i) {
+            return (int) NativeUdp.DESC_LENGTH.get(descriptors, 0L, (long) check(i));
+        }
+
+        /** Datagram i as a slice of the arena. */
+        public MemorySegment segment(int i) {
+            return recvArena.asSlice(offset(i), length(i));
+        }
+
+        /** The GRO segment size of the coalesced buffer datagram i came from, or 0. */
+        public int segmentSize(int i) {
+            return (int) NativeUdp.DESC_SEGMENT_SIZE.get(descriptors, 0L, (long) check(i));
+        }
+
+        /** The datagram was longer than its receive slot and was cut. */
+        public boolean truncated(int i) {
+            return (flags(i) & NativeUdp.DESC_TRUNCATED) != 0;
+        }
+
+        /** Descriptors ran out: entry i still holds several segments of {@link #segmentSize(int)} bytes. */
+        public boolean coalesced(int i) {
+            return (flags(i) & NativeUdp.DESC_COALESCED) != 0;
+        }
+
+        private int flags(int i) {
+            return (int) NativeUdp.DESC_FLAGS.get(descriptors, 0L, (long) check(i));
+        }
+
+        public int peerPort(int i) {
+            return Short.toUnsignedInt((short) NativeUdp.DESC_PEER_PORT.get(descriptors, 0L, (long) check(i)));
+        }
+
+        /** The sender of datagram i (allocates; IPv4-mapped IPv6 senders are reported as IPv4). */
+        public InetSocketAddress peer(int i) {
+            long base = check(i) * NativeUdp.DESCRIPTOR.byteSize();
+            int family = (byte) NativeUdp.DESC_PEER_FAMILY.get(descriptors, 0L, (long) i);
+            byte[] bytes = new byte[family == NativeUdp.INET ? 4 : 16];
+            MemorySegment.copy(descriptors, JAVA_BYTE, base + NativeUdp.DESC_PEER_BYTES_OFFSET, bytes, 0, bytes.length);
+            try {
+                InetAddress address;
+                if (family == NativeUdp.INET6) {
+                    int scope = (int) NativeUdp.DESC_PEER_SCOPE_ID.get(descriptors, 0L, (long) i);
+                    address = scope != 0 ? Inet6Address.getByAddress(null, bytes, scope) : InetAddress.getByAddress(bytes);
+                } else {
+                    address = InetAddress.getByAddress(bytes);
+                }
+                return new InetSocketAddress(address, peerPort(i));
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("bad address from the native engine", e);
+            }
+        }
+
+        /** Copies datagram i into a new array. */
+        public byte[] toByteArray(int i) {
+            return segment(i).toArray(JAVA_BYTE);
+        }
+
+        private long check(int i) {
+            Objects.checkIndex(i, count);
+            return i;
+        }
+    }
+}
