@@ -34,7 +34,7 @@ cached_build() {
   if [[ -n "$best" ]]; then
     # pick the highest version properly (3.5.10 > 3.5.9)
     best="$(for d in "$CACHE"/openssl-3.5.*; do
-              [[ -d "$d" && ! -L "$d" && -f "$d/.pqdtls-complete" && -e "$d/lib/libcrypto.so.3" ]] && echo "$d"
+              [[ -d "$d" && ! -L "$d" && -f "$d/.pqdtls-complete" && -e "$d/lib/libcrypto.so.3" ]] && echo "$d" || true
             done | sort -V | tail -n1)"
   fi
   echo "$best"
