@@ -239,4 +239,16 @@ public final class FfmBackend implements CryptoBackend {
     public String toString() {
         return "FfmBackend[" + checkUsable().map(r -> "unusable: " + r).orElse("usable") + "]";
     }
+
+    /**
+     * The native batched transport when the native library loaded (it always has by the time this
+     * backend is usable); the JDK socket otherwise.
+     */
+    @Override
+    public dev.pqdtls.spi.DatagramTransport openTransport(java.net.InetSocketAddress bind) throws java.io.IOException {
+        if (NativeDatagramEngine.unavailableReason().isPresent()) {
+            return CryptoBackend.super.openTransport(bind);
+        }
+        return new NativeTransport(bind);
+    }
 }

@@ -3,12 +3,14 @@ package dev.pqdtls.ffm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pqdtls.spi.CryptoBackend;
 import dev.pqdtls.spi.HashAlgorithm;
 import dev.pqdtls.spi.TranscriptHash;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -114,5 +116,14 @@ class FfmBackendTest {
     @Test
     void cpuFeaturesAreReported() {
         assertFalse(backend.cpuFeatures().isEmpty());
+    }
+
+    @Test
+    void theProtocolEngineGetsTheNativeBatchedTransport() throws Exception {
+        try (var t = new FfmBackend().openTransport(new InetSocketAddress("127.0.0.1", 0))) {
+            assertInstanceOf(NativeTransport.class, t);
+            assertTrue(t.description().startsWith("native sendmmsg"), t.description());
+            assertTrue(t.localAddress().getPort() > 0);
+        }
     }
 }

@@ -161,6 +161,16 @@ public interface CryptoBackend {
      */
     boolean verify(SignatureScheme scheme, PublicKey key, byte[] message, byte[] signature);
 
+    // --- transport ---------------------------------------------------------------------------
+
+    /**
+     * Opens the UDP socket the protocol engine uses with this backend. The default is the JDK's
+     * {@link java.net.DatagramSocket}; backends with a faster data plane override it.
+     */
+    default DatagramTransport openTransport(java.net.InetSocketAddress bind) throws java.io.IOException {
+        return new dev.pqdtls.internal.engine.SocketTransport(bind);
+    }
+
     // --- randomness --------------------------------------------------------------------------
 
     /** Fills {@code out} from a cryptographically secure generator. */

@@ -14,11 +14,8 @@ import dev.pqdtls.internal.recordlayer.UnifiedHeader;
 import dev.pqdtls.internal.server.CookieIssuer;
 import dev.pqdtls.spi.CryptoBackend;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
+import dev.pqdtls.spi.DatagramTransport;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,9 +39,8 @@ import java.util.logging.Logger;
  */
 public final class Endpoint implements DtlsServer {
     private static final Logger LOG = Logger.getLogger(Endpoint.class.getName());
-    private static final int MAX_DATAGRAM = 65_535;
-
-    private final DatagramSocket socket;
+    private final DatagramTransport transport;
+    private final List<ByteBuffer> sendBatch = new ArrayList<>();
     private final DtlsConfig config;
     private final CryptoBackend crypto;
     private final LocalCredentials credentials;
@@ -59,15 +55,15 @@ public final class Endpoint implements DtlsServer {
     /** When the earliest connection timer is due; the loop scans connections only then. */
     private long nextDue;
 
-    private Endpoint(DatagramSocket socket, DtlsConfig config, CryptoBackend crypto, boolean server) {
-        this.socket = socket;
+    private Endpoint(DatagramTransport transport, DtlsConfig config, CryptoBackend crypto, boolean server) {
+        this.transport = transport;
         this.config = config;
         this.crypto = crypto;
         this.credentials = config.certificateChain().isEmpty() ? null
                 : LocalCredentials.of(config.certificateChain(), config.privateKey().get());
         this.authenticator = authenticator(config, server);
         this.gate = server ? new ClientHelloGate(config, crypto, new CookieIssuer(crypto, Clock.systemUTC(), config.cookieLifetime())) : null;
-        this.loop = new Thread(this::run, "pqdtls-" + (server ? "server-" : "client-") + socket.getLocalPort());
+        this.loop = new Thread(this::run, "pqdtls-" + (server ? "server-" : "client-") + transport.localAddress().getPort());
         this.loop.setDaemon(true);
     }
 
@@ -96,8 +92,7 @@ public final class Endpoint implements DtlsServer {
             throw new IllegalArgumentException("a server needs DtlsConfig.certificate(chain, privateKey)");
         }
         CryptoBackend crypto = backend(config);
-        DatagramSocket socket = new DatagramSocket(address);
-        Endpoint e = new Endpoint(socket, config, crypto, true);
+        Endpoint e = new Endpoint(crypto.openTransport(address), config, crypto, true);
         e.loop.start();
         return e;
     }
@@ -108,8 +103,7 @@ public final class Endpoint implements DtlsServer {
             throw new IOException("cannot resolve " + server.getHostString());
         }
         CryptoBackend crypto = backend(config);
-        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(0));
-        Endpoint e = new Endpoint(socket, config, crypto, false);
+        Endpoint e = new Endpoint(crypto.openTransport(new InetSocketAddress(0)), config, crypto, false);
         Link link;
         e.lock.lock();
         try {
@@ -140,34 +134,25 @@ public final class Endpoint implements DtlsServer {
     // --- event loop --------------------------------------------------------------------------
 
     private void run() {
-        byte[] buf = new byte[MAX_DATAGRAM];
-        DatagramPacket packet = new DatagramPacket(buf, buf.length);
-        int timeout = -1;
+        DatagramTransport.Receiver receiver = (datagram, from) -> {
+            lock.lock();
+            try {
+                route(datagram, from, now());
+            } catch (RuntimeException e) {
+                // A bug must not kill the loop that serves every other client.
+                LOG.log(Level.WARNING, "pqdtls: unexpected error processing a datagram; dropped", e);
+            } finally {
+                lock.unlock();
+            }
+        };
         while (!closed) {
             try {
-                int wanted = (int) Math.max(1, Math.min(1000, dueMillis() - now()));
-                if (wanted != timeout) {
-                    socket.setSoTimeout(wanted);
-                    timeout = wanted;
-                }
-                packet.setLength(buf.length);
-                socket.receive(packet);
-                lock.lock();
-                try {
-                    route(ByteBuffer.wrap(buf, 0, packet.getLength()), (InetSocketAddress) packet.getSocketAddress(), now());
-                } finally {
-                    lock.unlock();
-                }
-            } catch (SocketTimeoutException e) {
-                // a timer is due
+                transport.receive(Duration.ofMillis(Math.max(1, Math.min(1000, dueMillis() - now()))), receiver);
             } catch (IOException e) {
                 if (closed) {
                     return;
                 }
                 LOG.log(Level.FINE, "receive failed; continuing", e);
-            } catch (RuntimeException e) {
-                // A bug must not kill the loop that serves every other client.
-                LOG.log(Level.WARNING, "pqdtls: unexpected error processing a datagram; dropped", e);
             }
             if (now() >= dueMillis()) {
                 tick();
@@ -244,7 +229,7 @@ public final class Endpoint implements DtlsServer {
         int handshaking = (int) byAddress.values().stream().filter(l -> l.connection.state() == Connection.State.HANDSHAKING).count();
         gate.onDatagram(datagram, from, now, handshaking,
                 (client, t) -> new ServerConnection(config, crypto, client, credentials, authenticator, t),
-                d -> sendQuietly(d, from))
+                d -> sendQuietly(List.of(d), from))
                 .ifPresent(c -> {
                     Link l = new Link(c);
                     byAddress.put(from, l);
@@ -254,15 +239,20 @@ public final class Endpoint implements DtlsServer {
                 });
     }
 
+    /** Sends everything the connection produced in one batch (one system call where the transport can). */
     private void flush(Link l) {
         for (ByteBuffer d = l.connection.pollOutgoing(); d != null; d = l.connection.pollOutgoing()) {
-            sendQuietly(d, l.connection.peer());
+            sendBatch.add(d);
+        }
+        if (!sendBatch.isEmpty()) {
+            sendQuietly(sendBatch, l.connection.peer());
+            sendBatch.clear();
         }
     }
 
-    private void sendQuietly(ByteBuffer d, InetSocketAddress to) {
+    private void sendQuietly(List<ByteBuffer> datagrams, InetSocketAddress to) {
         try {
-            socket.send(new DatagramPacket(d.array(), d.arrayOffset() + d.position(), d.remaining(), to));
+            transport.send(datagrams, to);
         } catch (IOException e) {
             // UDP: a failed send is a lost datagram; retransmission covers the handshake.
             LOG.log(Level.FINE, "send to " + to + " failed", e);
@@ -291,7 +281,7 @@ public final class Endpoint implements DtlsServer {
 
     @Override
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) socket.getLocalSocketAddress();
+        return transport.localAddress();
     }
 
     @Override
@@ -329,7 +319,7 @@ public final class Endpoint implements DtlsServer {
         } finally {
             lock.unlock();
         }
-        socket.close();
+        transport.close();
         if (Thread.currentThread() != loop) {
             try {
                 loop.join(2000);

@@ -1,0 +1,66 @@
+package dev.pqdtls.ffm;
+
+import dev.pqdtls.spi.DatagramTransport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The ffm backend's transport: the native engine's batched sendmmsg (UDP GSO where the kernel has
+ * it) and recvmmsg with GRO splitting. Received datagrams are views into native memory, valid only
+ * while the receiver runs.
+ */
+final class NativeTransport implements DatagramTransport {
+    /** Receive slot size: a DTLS peer may send larger datagrams than our MTU (wolfSSL uses 1400). */
+    private static final int MAX_DATAGRAM = 16 * 1024;
+
+    private final NativeDatagramEngine engine;
+    private long truncated;
+
+    NativeTransport(InetSocketAddress bind) throws IOException {
+        this.engine = NativeDatagramEngine.open(bind, new NativeDatagramEngine.Options().gro(true).maxDatagramSize(MAX_DATAGRAM));
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return engine.localAddress();
+    }
+
+    @Override
+    public void send(List<ByteBuffer> datagrams, InetSocketAddress peer) throws IOException {
+        engine.sendBatch(datagrams, peer);
+    }
+
+    @Override
+    public int receive(Duration timeout, Receiver sink) throws IOException {
+        NativeDatagramEngine.Received r = engine.receiveBatch(timeout);
+        int delivered = 0;
+        for (int i = 0; i < r.count(); i++) {
+            if (r.truncated(i)) {
+                truncated++; // longer than any DTLS record we accept: dropped, as the kernel would
+                continue;
+            }
+            sink.onDatagram(r.segment(i).asByteBuffer(), r.peer(i));
+            delivered++;
+        }
+        return delivered;
+    }
+
+    @Override
+    public String description() {
+        NativeDatagramEngine.Capabilities c = NativeDatagramEngine.capabilities();
+        return "native sendmmsg/recvmmsg" + (c.gso() ? " + GSO" : "") + (engine.groEnabled() ? " + GRO" : "");
+    }
+
+    @Override
+    public void close() {
+        try {
+            engine.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
