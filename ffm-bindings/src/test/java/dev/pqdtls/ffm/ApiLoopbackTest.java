@@ -15,10 +15,14 @@ import dev.pqdtls.fallback.auth.TestPki;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -102,6 +106,16 @@ class ApiLoopbackTest {
                 for (int i = 0; i < 20; i++) {
                     assertEquals("msg " + i, roundTrip(c, "msg " + i));
                 }
+                List<ByteBuffer> batch = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    batch.add(ByteBuffer.wrap(("batch " + i).getBytes(StandardCharsets.UTF_8)));
+                }
+                c.sendBatch(batch);
+                Set<String> echoedBatch = new HashSet<>();
+                for (int i = 0; i < 16; i++) {
+                    echoedBatch.add(new String(c.receive(WAIT).orElseThrow(), StandardCharsets.UTF_8));
+                }
+                assertEquals(16, echoedBatch.size(), "every datagram of the batch came back once");
                 assertTrue(c.keyUpdate(true));
                 assertEquals("after key update", roundTrip(c, "after key update"));
                 byte[] exported = c.exportKeyingMaterial("EXPORTER-pqdtls-test", new byte[0], 32);

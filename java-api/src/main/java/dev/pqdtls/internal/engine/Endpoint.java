@@ -403,6 +403,25 @@ public final class Endpoint implements DtlsServer {
             }
         }
 
+        /** Protects every datagram, then hands them to the transport as one batch (GSO where it can). */
+        @Override
+        public void sendBatch(List<ByteBuffer> datagrams) throws IOException {
+            lock.lock();
+            try {
+                if (connection.state() != Connection.State.CONNECTED) {
+                    throw failure();
+                }
+                long now = now();
+                for (ByteBuffer d : datagrams) {
+                    connection.send(d, now);
+                }
+                flush(this);
+                schedule(this, now);
+            } finally {
+                lock.unlock();
+            }
+        }
+
         @Override
         public Optional<byte[]> receive(Duration timeout) throws IOException {
             long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
