@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -270,49 +271,17 @@ public final class NativeDatagramEngine implements AutoCloseable {
      */
     public int sendBatch(List<ByteBuffer> datagrams, InetSocketAddress peer) throws IOException {
         Objects.requireNonNull(datagrams, "datagrams");
-        synchronized (sendLock) {
-            int fd = openFd();
-            encodePeer(peer);
-            int total = 0;
-            int n = datagrams.size();
-            while (total < n) {
-                int k = Math.min(maxBatch, n - total);
-                long heapBytes = 0;
-                for (int i = 0; i < k; i++) {
-                    ByteBuffer b = datagrams.get(total + i);
-                    if (!b.isDirect()) {
-                        heapBytes += b.remaining();
-                    }
-                }
-                MemorySegment stage = stagingFor(heapBytes);
-                long stageAt = 0;
-                for (int i = 0; i < k; i++) {
-                    ByteBuffer b = datagrams.get(total + i);
-                    int len = b.remaining();
-                    long address;
-                    if (b.isDirect()) {
-                        address = MemorySegment.ofBuffer(b).address();
-                    } else {
-                        MemorySegment.copy(MemorySegment.ofBuffer(b), 0, stage, stageAt, len);
-                        address = stage.address() + stageAt;
-                        stageAt += len;
-                    }
-                    sendPtrs.setAtIndex(JAVA_LONG, i, address);
-                    sendLens.setAtIndex(JAVA_INT, i, len);
-                }
-                int sent = sendChunk(fd, k);
-                for (int i = 0; i < sent; i++) {
-                    ByteBuffer b = datagrams.get(total + i);
-                    b.position(b.limit());
-                }
-                total += sent;
-                if (sent < k) {
-                    break;
-                }
-            }
-            Reference.reachabilityFence(datagrams);
-            return total;
+        List<MemorySegment> views = new ArrayList<>(datagrams.size());
+        for (ByteBuffer b : datagrams) {
+            views.add(MemorySegment.ofBuffer(b)); // position..limit; direct buffers stay in place
         }
+        int sent = sendSegments(views, peer);
+        for (int i = 0; i < sent; i++) {
+            ByteBuffer b = datagrams.get(i);
+            b.position(b.limit());
+        }
+        Reference.reachabilityFence(datagrams);
+        return sent;
     }
 
     /**
