@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Crypto backend: ffm or fallback (default: the best usable one).")
     private String backend;
 
-    @Option(names = "--megabytes", paramLabel = "N", defaultValue = "4",
+    @Option(names = "--megabytes", paramLabel = "N", defaultValue = "16",
             description = "Application data to send, in MB of 10^6 bytes, 1..1000 (default ${DEFAULT-VALUE}).")
     private int megabytes;
 

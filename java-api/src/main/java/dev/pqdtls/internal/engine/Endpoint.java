@@ -319,14 +319,26 @@ public final class Endpoint implements DtlsServer {
         } finally {
             lock.unlock();
         }
-        transport.close();
-        if (Thread.currentThread() != loop) {
+        if (Thread.currentThread() != loop && loop.isAlive()) {
+            wakeLoop();
             try {
                 loop.join(2000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+        transport.close();
+    }
+
+    /**
+     * A one-byte datagram to our own socket ends the loop's wait in receive at once (it is dropped as
+     * garbage), so closing does not wait for the receive timeout.
+     */
+    private void wakeLoop() {
+        InetSocketAddress local = transport.localAddress();
+        java.net.InetAddress target = local.getAddress().isAnyLocalAddress()
+                ? java.net.InetAddress.getLoopbackAddress() : local.getAddress();
+        sendQuietly(List.of(ByteBuffer.allocate(1)), new InetSocketAddress(target, local.getPort()));
     }
 
     /** The application's view of one connection. */
