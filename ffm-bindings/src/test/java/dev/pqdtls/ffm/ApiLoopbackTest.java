@@ -125,6 +125,21 @@ class ApiLoopbackTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ALWAYS,true", "NEVER,false", "UNDER_LOAD,false"})
+    void cookiePolicyDecidesTheStatelessRoundTrip(DtlsConfig.CookiePolicy policy, boolean expectRetry) throws Exception {
+        // X25519's share fits the first ClientHello, so only the cookie policy can cause a retry;
+        // UNDER_LOAD with no handshake in progress is below its threshold.
+        try (DtlsServer server = server("ffm", DtlsConfig.builder().cookiePolicy(policy).cookieThreshold(1))) {
+            var echoed = echo(server);
+            try (DtlsConnection c = DtlsClient.connect(server.localAddress(), client("ffm").groups(NamedGroup.X25519).build())) {
+                assertEquals(expectRetry, c.session().helloRetryRequest());
+                assertEquals("policy " + policy, roundTrip(c, "policy " + policy));
+            }
+            echoed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void connectionIdsAndManyClientsOnOneSocket() throws Exception {
         try (DtlsServer server = server("ffm", DtlsConfig.builder().connectionIdLength(8))) {
