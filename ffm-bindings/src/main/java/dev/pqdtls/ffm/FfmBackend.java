@@ -93,6 +93,12 @@ public final class FfmBackend implements CryptoBackend {
                     .orElseGet(() -> Libcrypto.version() + " (" + Libcrypto.source() + ")"));
             out.put("libpqdtls_native", NativeLibrary.unavailableReason()
                     .orElseGet(() -> "ABI " + NativeLibrary.ABI_VERSION + " from " + NativeLibrary.source()));
+            out.put("UDP data plane", NativeDatagramEngine.unavailableReason().map(r -> "JDK DatagramSocket (native: " + r + ")")
+                    .orElseGet(() -> {
+                        NativeDatagramEngine.Capabilities c = NativeDatagramEngine.capabilities();
+                        return "native sendmmsg/recvmmsg; UDP GSO " + (c.gso() ? "available" : "not available")
+                                + ", UDP GRO " + (c.gro() ? "available" : "not available");
+                    }));
             out.putAll(publicKey.details());
         } catch (Throwable e) {
             out.put("error", "details incomplete: " + e);

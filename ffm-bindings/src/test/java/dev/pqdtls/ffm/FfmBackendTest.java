@@ -125,5 +125,8 @@ class FfmBackendTest {
             assertTrue(t.description().startsWith("native sendmmsg"), t.description());
             assertTrue(t.localAddress().getPort() > 0);
         }
+        String plane = new FfmBackend().details().get("UDP data plane");
+        assertTrue(plane.startsWith("native sendmmsg") && plane.contains("GSO") && plane.contains("GRO"),
+                "the probe says whether GSO/GRO work here: " + plane);
     }
 }
