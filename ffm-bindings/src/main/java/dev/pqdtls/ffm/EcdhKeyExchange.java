@@ -8,7 +8,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.pqdtls.NamedGroup;
 import dev.pqdtls.spi.InvalidKeyShareException;
 import dev.pqdtls.spi.KeyExchange;
-import dev.pqdtls.spi.SingleUseKeyShare;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.math.BigInteger;
@@ -47,15 +46,7 @@ final class EcdhKeyExchange implements KeyExchange {
 
     @Override
     public ClientKeyShare newClientShare() {
-        MemorySegment pkey = generate();
-        try {
-            return new Share(pkey, publicShare(pkey));
-        } catch (RuntimeException e) {
-            freeKey(pkey);
-            throw e;
-        } finally {
-            clearErrors();
-        }
+        return shareAround(generate(), pkey -> new Share(pkey, publicShare(pkey)));
     }
 
     @Override
@@ -252,24 +243,15 @@ final class EcdhKeyExchange implements KeyExchange {
     }
 
     /** The client's pending key: an EVP_PKEY freed (and so cleansed) by close() or finish(). */
-    private final class Share extends SingleUseKeyShare<MemorySegment> {
+    private final class Share extends EvpKeyShare {
         Share(MemorySegment pkey, byte[] publicShare) {
             super(group.toString(), pkey, publicShare);
         }
 
         @Override
-        protected byte[] complete(MemorySegment pkey, byte[] serverShare) throws InvalidKeyShareException {
-            try {
-                checkShare("server share", serverShare);
-                return derive(pkey, serverShare);
-            } finally {
-                clearErrors();
-            }
-        }
-
-        @Override
-        protected void release(MemorySegment pkey) {
-            freeKey(pkey);
+        protected byte[] agree(MemorySegment pkey, byte[] serverShare) throws InvalidKeyShareException {
+            checkShare("server share", serverShare);
+            return derive(pkey, serverShare);
         }
     }
 }

@@ -15,7 +15,6 @@ import dev.pqdtls.NamedGroup;
 import dev.pqdtls.spi.InvalidKeyShareException;
 import dev.pqdtls.spi.KeyExchange;
 import dev.pqdtls.spi.MlKemKnownAnswer;
-import dev.pqdtls.spi.SingleUseKeyShare;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
@@ -70,15 +69,7 @@ final class LibcryptoMlKem implements KeyExchange, MlKemKnownAnswer {
 
     @Override
     public ClientKeyShare newClientShare() {
-        MemorySegment pkey = generate(null);
-        try {
-            return new Share(pkey, octetParam(pkey, "encoded-pub-key", ENCAPSULATION_KEY));
-        } catch (RuntimeException e) {
-            freeKey(pkey);
-            throw e;
-        } finally {
-            clearErrors();
-        }
+        return shareAround(generate(null), pkey -> new Share(pkey, octetParam(pkey, "encoded-pub-key", ENCAPSULATION_KEY)));
     }
 
     @Override
@@ -230,24 +221,15 @@ final class LibcryptoMlKem implements KeyExchange, MlKemKnownAnswer {
     }
 
     /** The client's decapsulation key, freed (and cleansed by libcrypto) by close() or finish(). */
-    private static final class Share extends SingleUseKeyShare<MemorySegment> {
+    private static final class Share extends EvpKeyShare {
         Share(MemorySegment pkey, byte[] publicShare) {
             super("ML-KEM-768", pkey, publicShare);
         }
 
         @Override
-        protected byte[] complete(MemorySegment pkey, byte[] serverShare) throws InvalidKeyShareException {
-            try {
-                MlKemSizes.checkLength("ciphertext", serverShare, CIPHERTEXT);
-                return decapsulate(pkey, serverShare);
-            } finally {
-                clearErrors();
-            }
-        }
-
-        @Override
-        protected void release(MemorySegment pkey) {
-            freeKey(pkey);
+        protected byte[] agree(MemorySegment pkey, byte[] serverShare) throws InvalidKeyShareException {
+            MlKemSizes.checkLength("ciphertext", serverShare, CIPHERTEXT);
+            return decapsulate(pkey, serverShare);
         }
     }
 }
