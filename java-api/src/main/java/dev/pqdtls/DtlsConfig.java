@@ -53,6 +53,10 @@ public final class DtlsConfig {
     private final int maxConnections;
     private final Duration idleTimeout;
     private final String backend;
+    private final int socketReceiveBufferSize;
+    private final int socketSendBufferSize;
+    private final boolean reusePort;
+    private final boolean udpOffload;
 
     private DtlsConfig(Builder b) {
         groups = List.copyOf(b.groups);
@@ -76,6 +80,10 @@ public final class DtlsConfig {
         maxConnections = b.maxConnections;
         idleTimeout = b.idleTimeout;
         backend = b.backend;
+        socketReceiveBufferSize = b.socketReceiveBufferSize;
+        socketSendBufferSize = b.socketSendBufferSize;
+        reusePort = b.reusePort;
+        udpOffload = b.udpOffload;
     }
 
     public static Builder builder() {
@@ -183,6 +191,26 @@ public final class DtlsConfig {
         return Optional.ofNullable(backend);
     }
 
+    /** SO_RCVBUF in bytes; 0 keeps the system default. */
+    public int socketReceiveBufferSize() {
+        return socketReceiveBufferSize;
+    }
+
+    /** SO_SNDBUF in bytes; 0 keeps the system default. */
+    public int socketSendBufferSize() {
+        return socketSendBufferSize;
+    }
+
+    /** Whether the socket sets SO_REUSEPORT (several server sockets on one port). */
+    public boolean reusePort() {
+        return reusePort;
+    }
+
+    /** Whether UDP GSO/GRO are used where the backend and kernel have them. */
+    public boolean udpOffload() {
+        return udpOffload;
+    }
+
     /** Builder with documented defaults; not thread-safe. */
     public static final class Builder {
         private List<NamedGroup> groups = List.of(NamedGroup.X25519_MLKEM768, NamedGroup.X25519, NamedGroup.SECP256R1);
@@ -208,6 +236,10 @@ public final class DtlsConfig {
         private int maxConnections = 10_000;
         private Duration idleTimeout = Duration.ofMinutes(5);
         private String backend;
+        private int socketReceiveBufferSize;
+        private int socketSendBufferSize;
+        private boolean reusePort;
+        private boolean udpOffload = true;
 
         private Builder() {
         }
@@ -385,6 +417,30 @@ public final class DtlsConfig {
             return this;
         }
 
+        /** SO_RCVBUF in bytes, 0 (system default) or 4 KiB..1 GiB. Default 0. */
+        public Builder socketReceiveBufferSize(int bytes) {
+            this.socketReceiveBufferSize = bytes;
+            return this;
+        }
+
+        /** SO_SNDBUF in bytes, 0 (system default) or 4 KiB..1 GiB. Default 0. */
+        public Builder socketSendBufferSize(int bytes) {
+            this.socketSendBufferSize = bytes;
+            return this;
+        }
+
+        /** Set SO_REUSEPORT, so several servers (e.g. one per core) can bind one port. Default false. */
+        public Builder reusePort(boolean on) {
+            this.reusePort = on;
+            return this;
+        }
+
+        /** Use UDP GSO/GRO where the backend (ffm) and kernel have them. Default true. */
+        public Builder udpOffload(boolean on) {
+            this.udpOffload = on;
+            return this;
+        }
+
         /**
          * Validates and builds.
          *
@@ -413,6 +469,10 @@ public final class DtlsConfig {
             range("receiveQueueCapacity", receiveQueueCapacity, 1, 1_000_000);
             range("maxConnections", maxConnections, 1, 10_000_000);
             range("idleTimeout", idleTimeout, Duration.ofSeconds(1), Duration.ofDays(365));
+            require(socketReceiveBufferSize == 0 || (socketReceiveBufferSize >= 4096 && socketReceiveBufferSize <= 1 << 30),
+                    "socketReceiveBufferSize must be 0 or in [4096, 2^30], was " + socketReceiveBufferSize);
+            require(socketSendBufferSize == 0 || (socketSendBufferSize >= 4096 && socketSendBufferSize <= 1 << 30),
+                    "socketSendBufferSize must be 0 or in [4096, 2^30], was " + socketSendBufferSize);
             return new DtlsConfig(this);
         }
 

@@ -251,10 +251,11 @@ public final class FfmBackend implements CryptoBackend {
      * backend is usable); the JDK socket otherwise.
      */
     @Override
-    public dev.pqdtls.spi.DatagramTransport openTransport(java.net.InetSocketAddress bind) throws java.io.IOException {
+    public dev.pqdtls.spi.DatagramTransport openTransport(java.net.InetSocketAddress bind,
+            dev.pqdtls.spi.DatagramTransport.Options options) throws java.io.IOException {
         if (NativeDatagramEngine.unavailableReason().isPresent()) {
-            return CryptoBackend.super.openTransport(bind);
+            return CryptoBackend.super.openTransport(bind, options);
         }
-        return new NativeTransport(bind);
+        return new NativeTransport(bind, options);
     }
 }

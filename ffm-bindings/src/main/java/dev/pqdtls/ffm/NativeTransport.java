@@ -18,10 +18,15 @@ final class NativeTransport implements DatagramTransport {
     private static final int MAX_DATAGRAM = 16 * 1024;
 
     private final NativeDatagramEngine engine;
+    private final boolean offload;
     private long truncated;
 
-    NativeTransport(InetSocketAddress bind) throws IOException {
-        this.engine = NativeDatagramEngine.open(bind, new NativeDatagramEngine.Options().gro(true).maxDatagramSize(MAX_DATAGRAM));
+    NativeTransport(InetSocketAddress bind, Options options) throws IOException {
+        this.engine = NativeDatagramEngine.open(bind, new NativeDatagramEngine.Options()
+                .gro(options.offload()).gso(options.offload()).reusePort(options.reusePort())
+                .receiveBufferSize(options.receiveBufferSize()).sendBufferSize(options.sendBufferSize())
+                .maxDatagramSize(MAX_DATAGRAM));
+        this.offload = options.offload();
     }
 
     @Override
@@ -52,7 +57,7 @@ final class NativeTransport implements DatagramTransport {
     @Override
     public String description() {
         NativeDatagramEngine.Capabilities c = NativeDatagramEngine.capabilities();
-        return "native sendmmsg/recvmmsg" + (c.gso() ? " + GSO" : "") + (engine.groEnabled() ? " + GRO" : "");
+        return "native sendmmsg/recvmmsg" + (offload && c.gso() ? " + GSO" : "") + (engine.groEnabled() ? " + GRO" : "");
     }
 
     @Override

@@ -140,6 +140,20 @@ class ApiLoopbackTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ffm", "fallback"})
+    void socketOptionsFromTheConfigurationAreApplied(String backend) throws Exception {
+        try (DtlsServer server = server(backend, DtlsConfig.builder().reusePort(true).udpOffload(false)
+                .socketReceiveBufferSize(1 << 20).socketSendBufferSize(1 << 20))) {
+            var echoed = echo(server);
+            try (DtlsConnection c = DtlsClient.connect(server.localAddress(),
+                    client(backend).socketReceiveBufferSize(1 << 20).udpOffload(false).build())) {
+                assertEquals("with options", roundTrip(c, "with options"));
+            }
+            echoed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void connectionIdsAndManyClientsOnOneSocket() throws Exception {
         try (DtlsServer server = server("ffm", DtlsConfig.builder().connectionIdLength(8))) {

@@ -120,10 +120,17 @@ class FfmBackendTest {
 
     @Test
     void theProtocolEngineGetsTheNativeBatchedTransport() throws Exception {
-        try (var t = new FfmBackend().openTransport(new InetSocketAddress("127.0.0.1", 0))) {
+        try (var t = new FfmBackend().openTransport(new InetSocketAddress("127.0.0.1", 0),
+                dev.pqdtls.spi.DatagramTransport.Options.defaults())) {
             assertInstanceOf(NativeTransport.class, t);
             assertTrue(t.description().startsWith("native sendmmsg"), t.description());
+            assertTrue(t.description().contains("GRO"), "offload is on by default: " + t.description());
             assertTrue(t.localAddress().getPort() > 0);
+        }
+        try (var t = new FfmBackend().openTransport(new InetSocketAddress("127.0.0.1", 0),
+                new dev.pqdtls.spi.DatagramTransport.Options(1 << 20, 1 << 20, true, false))) {
+            assertFalse(t.description().contains("GSO") || t.description().contains("GRO"),
+                    "DtlsConfig.udpOffload(false) turns GSO/GRO off: " + t.description());
         }
         String plane = new FfmBackend().details().get("UDP data plane");
         assertTrue(plane.startsWith("native sendmmsg") && plane.contains("GSO") && plane.contains("GRO"),

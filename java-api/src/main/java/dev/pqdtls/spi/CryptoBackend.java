@@ -167,8 +167,9 @@ public interface CryptoBackend {
      * Opens the UDP socket the protocol engine uses with this backend. The default is the JDK's
      * {@link java.net.DatagramSocket}; backends with a faster data plane override it.
      */
-    default DatagramTransport openTransport(java.net.InetSocketAddress bind) throws java.io.IOException {
-        return new dev.pqdtls.internal.engine.SocketTransport(bind);
+    default DatagramTransport openTransport(java.net.InetSocketAddress bind, DatagramTransport.Options options)
+            throws java.io.IOException {
+        return new dev.pqdtls.internal.engine.SocketTransport(bind, options);
     }
 
     // --- randomness --------------------------------------------------------------------------

@@ -13,6 +13,27 @@ import java.util.List;
  */
 public interface DatagramTransport extends AutoCloseable {
 
+    /**
+     * Socket settings from {@link dev.pqdtls.DtlsConfig}.
+     *
+     * @param receiveBufferSize SO_RCVBUF in bytes, 0 for the system default
+     * @param sendBufferSize SO_SNDBUF in bytes, 0 for the system default
+     * @param reusePort SO_REUSEPORT, so several sockets (threads) can share one port
+     * @param offload UDP segmentation/receive offload (GSO/GRO) where the transport and kernel have it
+     */
+    record Options(int receiveBufferSize, int sendBufferSize, boolean reusePort, boolean offload) {
+        public Options {
+            if (receiveBufferSize < 0 || sendBufferSize < 0) {
+                throw new IllegalArgumentException("socket buffer sizes must be >= 0");
+            }
+        }
+
+        /** System defaults, offload on. */
+        public static Options defaults() {
+            return new Options(0, 0, false, true);
+        }
+    }
+
     /** Receives datagrams handed out by {@link #receive}; the buffer is valid only during the call. */
     interface Receiver {
         void onDatagram(ByteBuffer datagram, InetSocketAddress from);

@@ -81,6 +81,11 @@ public final class Endpoint implements DtlsServer {
         return server ? PeerAuthenticator.insecure() : PeerAuthenticator.builder().trustJdkDefaults().build();
     }
 
+    private static DatagramTransport.Options transportOptions(DtlsConfig config) {
+        return new DatagramTransport.Options(config.socketReceiveBufferSize(), config.socketSendBufferSize(),
+                config.reusePort(), config.udpOffload());
+    }
+
     private static CryptoBackend backend(DtlsConfig config) {
         // The configuration wins; without it -Dpqdtls.backend, then the best usable backend.
         return (config.backend().isPresent() ? BackendSelector.select(config.backend()) : BackendSelector.select()).backend();
@@ -92,7 +97,7 @@ public final class Endpoint implements DtlsServer {
             throw new IllegalArgumentException("a server needs DtlsConfig.certificate(chain, privateKey)");
         }
         CryptoBackend crypto = backend(config);
-        Endpoint e = new Endpoint(crypto.openTransport(address), config, crypto, true);
+        Endpoint e = new Endpoint(crypto.openTransport(address, transportOptions(config)), config, crypto, true);
         e.loop.start();
         return e;
     }
@@ -103,7 +108,7 @@ public final class Endpoint implements DtlsServer {
             throw new IOException("cannot resolve " + server.getHostString());
         }
         CryptoBackend crypto = backend(config);
-        Endpoint e = new Endpoint(crypto.openTransport(new InetSocketAddress(0)), config, crypto, false);
+        Endpoint e = new Endpoint(crypto.openTransport(new InetSocketAddress(0), transportOptions(config)), config, crypto, false);
         Link link;
         e.lock.lock();
         try {

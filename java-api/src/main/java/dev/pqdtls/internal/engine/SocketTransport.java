@@ -19,8 +19,27 @@ public final class SocketTransport implements DatagramTransport {
     private final DatagramPacket packet = new DatagramPacket(receiveBuffer, MAX_DATAGRAM);
     private int timeoutMillis = -1;
 
-    public SocketTransport(InetSocketAddress bind) throws IOException {
-        this.socket = new DatagramSocket(bind);
+    public SocketTransport(InetSocketAddress bind, Options options) throws IOException {
+        DatagramSocket s = new DatagramSocket(null);
+        try {
+            if (options.reusePort()) {
+                if (!s.supportedOptions().contains(java.net.StandardSocketOptions.SO_REUSEPORT)) {
+                    throw new IOException("SO_REUSEPORT is not supported on this platform; turn DtlsConfig.reusePort off");
+                }
+                s.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            if (options.receiveBufferSize() > 0) {
+                s.setReceiveBufferSize(options.receiveBufferSize());
+            }
+            if (options.sendBufferSize() > 0) {
+                s.setSendBufferSize(options.sendBufferSize());
+            }
+            s.bind(bind);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        this.socket = s;
     }
 
     @Override
