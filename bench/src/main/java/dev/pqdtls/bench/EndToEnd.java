@@ -1,0 +1,538 @@
+package dev.pqdtls.bench;
+
+import dev.pqdtls.CipherSuite;
+import dev.pqdtls.ConnectionStats;
+import dev.pqdtls.DtlsClient;
+import dev.pqdtls.DtlsConfig;
+import dev.pqdtls.DtlsConnection;
+import dev.pqdtls.DtlsServer;
+import dev.pqdtls.NamedGroup;
+import dev.pqdtls.ffm.NativeDatagramEngine;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * End-to-end throughput over loopback: one connection, a sender thread and a receiver thread, 1200-byte
+ * UDP payloads, each row for a fixed time. Rows: pqdtls ffm (GSO/GRO), pqdtls ffm without offload,
+ * pqdtls fallback, raw UDP through {@link NativeDatagramEngine} (no crypto), and wolfSSL's example
+ * client/server {@code -B} benchmark when its build tree is there. See bench/README.md.
+ *
+ * <p>Properties: {@code -Dseconds=3} (measured time per row), {@code -Dsuite=TLS_AES_128_GCM_SHA256},
+ * {@code -Dwarmup=} (seconds sent before the window opens, default min(1, seconds/3)),
+ * {@code -Dgroup=X25519MLKEM768}, {@code -Dout=bench/results/end-to-end.md} ({@code -Dout=} to skip the
+ * file), {@code -Dwolfssl.dir=~/.cache/pqdtls/wolfssl/build}, {@code -Drows=1,2,3,4,5}.
+ */
+public final class EndToEnd {
+    static final int PAYLOAD = 1200;
+    static final int BATCH = 32;
+    static final int SOCKET_BUFFER = 4 << 20;
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    /** One row of the table; {@code reason} non-null means not measured. */
+    record Row(String name, long sent, long delivered, long windowRecords, long windowBytes, double seconds, String note,
+            String reason) {
+        static Row notMeasured(String name, String reason) {
+            return new Row(name, 0, 0, 0, 0, 0, null, reason);
+        }
+
+        double mbPerSecond() {
+            return seconds > 0 ? windowBytes / seconds / 1e6 : 0;
+        }
+
+        double recordsPerSecond() {
+            return seconds > 0 ? windowRecords / seconds : 0;
+        }
+
+        double lossPercent() {
+            return sent > 0 ? Math.max(0, 100.0 * (sent - delivered) / sent) : 0;
+        }
+    }
+
+    /** What the receiver saw: totals, plus the datagrams/bytes inside the measurement window. */
+    static final class Tally {
+        long total;
+        long windowCount;
+        long windowBytes;
+        long firstNanos = -1;
+        long lastNanos = -1;
+
+        void add(long datagrams, long bytes, long now, long windowStart, long windowEnd) {
+            total += datagrams;
+            if (now >= windowStart && now <= windowEnd) {
+                if (firstNanos < 0) {
+                    firstNanos = now;
+                }
+                lastNanos = now;
+                windowCount += datagrams;
+                windowBytes += bytes;
+            }
+        }
+
+        double windowSeconds() {
+            return firstNanos < 0 || lastNanos <= firstNanos ? 0 : (lastNanos - firstNanos) / 1e9;
+        }
+    }
+
+    private final double seconds;
+    private final double warmup;
+    private final CipherSuite suite;
+    private final NamedGroup group;
+
+    EndToEnd(double seconds, double warmup, CipherSuite suite, NamedGroup group) {
+        this.seconds = seconds;
+        this.warmup = warmup;
+        this.suite = suite;
+        this.group = group;
+    }
+
+    public static void main(String[] args) throws Exception {
+        double seconds = Double.parseDouble(System.getProperty("seconds", "3"));
+        if (!(seconds > 0 && seconds <= 600)) {
+            throw new IllegalArgumentException("-Dseconds must be in (0, 600], got " + seconds);
+        }
+        double warmup = Double.parseDouble(System.getProperty("warmup", Double.toString(Math.min(1.0, seconds / 3))));
+        if (!(warmup >= 0 && warmup <= 60)) {
+            throw new IllegalArgumentException("-Dwarmup must be in [0, 60], got " + warmup);
+        }
+        CipherSuite suite = CipherSuite.byName(System.getProperty("suite", "TLS_AES_128_GCM_SHA256"));
+        NamedGroup group = NamedGroup.byName(System.getProperty("group", "X25519MLKEM768"));
+        String rows = System.getProperty("rows", "1,2,3,4,5");
+        String out = System.getProperty("out", "bench/results/end-to-end.md");
+        Path wolf = Path.of(System.getProperty("wolfssl.dir",
+                System.getProperty("user.home") + "/.cache/pqdtls/wolfssl/build"));
+
+        EndToEnd e = new EndToEnd(seconds, warmup, suite, group);
+        List<Row> result = e.run(rows, wolf);
+        String md = e.markdown(result);
+        System.out.print(md);
+        if (!out.isEmpty()) {
+            Path p = Path.of(out);
+            if (p.getParent() != null) {
+                Files.createDirectories(p.getParent());
+            }
+            Files.writeString(p, md);
+            System.out.println("\nwritten to " + p.toAbsolutePath());
+        }
+        System.exit(0); // stray daemon threads of a failed row must not keep the JVM alive
+    }
+
+    List<Row> run(String rows, Path wolfDir) {
+        List<Row> result = new ArrayList<>();
+        String r1 = "1. pqdtls ffm (GSO/GRO)";
+        String r2 = "2. pqdtls ffm, udpOffload(false)";
+        String r3 = "3. pqdtls fallback (JDK socket)";
+        String r4 = "4. raw UDP, NativeDatagramEngine (GSO/GRO)";
+        String r5 = "5. wolfSSL " + wolfVersion(wolfDir) + " DTLS 1.3 (example -B)";
+        if (rows.contains("1")) {
+            result.add(guard(r1, () -> dtls(r1, "ffm", true)));
+        }
+        if (rows.contains("2")) {
+            result.add(guard(r2, () -> dtls(r2, "ffm", false)));
+        }
+        if (rows.contains("3")) {
+            result.add(guard(r3, () -> dtls(r3, "fallback", true)));
+        }
+        if (rows.contains("4")) {
+            result.add(guard(r4, () -> rawUdp(r4)));
+        }
+        if (rows.contains("5")) {
+            result.add(guard(r5, () -> wolfSsl(r5, wolfDir)));
+        }
+        return result;
+    }
+
+    interface RowTask {
+        Row run() throws Exception;
+    }
+
+    private static Row guard(String name, RowTask task) {
+        System.err.println("running " + name + " ...");
+        try {
+            Row r = task.run();
+            System.err.println("  " + (r.reason() != null ? "not measured: " + r.reason()
+                    : String.format(Locale.ROOT, "%.1f MB/s, %s", r.mbPerSecond(), r.note())));
+            return r;
+        } catch (Exception | Error ex) {
+            String msg = ex.getClass().getSimpleName() + (ex.getMessage() != null ? ": " + ex.getMessage() : "");
+            System.err.println("  failed: " + msg);
+            return Row.notMeasured(name, "failed: " + msg.replace('\n', ' ').replace('|', '/'));
+        }
+    }
+
+    // ---------------------------------------------------------------- pqdtls
+
+    Row dtls(String name, String backend, boolean offload) throws Exception {
+        if (backend.equals("ffm") && NativeDatagramEngine.unavailableReason().isPresent()) {
+            return Row.notMeasured(name, "native library unusable: " + NativeDatagramEngine.unavailableReason().get());
+        }
+        Cert cert = Cert.create();
+        DtlsConfig serverConfig = DtlsConfig.builder().certificate(List.of(cert.certificate()), cert.key())
+                .cipherSuites(suite).groups(group).backend(backend).udpOffload(offload)
+                .socketReceiveBufferSize(SOCKET_BUFFER).socketSendBufferSize(SOCKET_BUFFER)
+                .receiveQueueCapacity(16384).handshakeTimeout(Duration.ofSeconds(20)).build();
+        DtlsConfig clientConfig = DtlsConfig.builder().insecureTrustAll()
+                .cipherSuites(suite).groups(group).backend(backend).udpOffload(offload)
+                .socketReceiveBufferSize(SOCKET_BUFFER).socketSendBufferSize(SOCKET_BUFFER)
+                .handshakeTimeout(Duration.ofSeconds(20)).build();
+        try (DtlsServer server = DtlsServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), serverConfig)) {
+            if (!server.backend().equals(backend)) {
+                return Row.notMeasured(name, "server picked backend " + server.backend());
+            }
+            CompletableFuture<Optional<DtlsConnection>> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return server.accept(Duration.ofSeconds(25));
+                } catch (IOException ex) {
+                    throw new RuntimeException(ex);
+                }
+            });
+            try (DtlsConnection client = DtlsClient.connect(server.localAddress(), clientConfig);
+                    DtlsConnection serverSide = accepted.get(30, TimeUnit.SECONDS)
+                            .orElseThrow(() -> new IOException("server accepted nothing within 25 s"))) {
+                int size = client.maxDatagramSize();
+                List<ByteBuffer> batch = new ArrayList<>();
+                for (int i = 0; i < BATCH; i++) {
+                    ByteBuffer b = ByteBuffer.allocateDirect(size);
+                    for (int j = 0; j < size; j++) {
+                        b.put(j, (byte) (i + j));
+                    }
+                    batch.add(b);
+                }
+                long[] sentByLoop = new long[1];
+                Sender sender = stop -> {
+                    while (!stop.getAsBoolean()) {
+                        for (ByteBuffer b : batch) {
+                            b.clear();
+                        }
+                        client.sendBatch(batch);
+                        sentByLoop[0] += BATCH;
+                    }
+                };
+                Receiver receiver = (tally, ws, we, until) -> {
+                    while (System.nanoTime() < until) {
+                        Optional<byte[]> d = serverSide.receive(POLL);
+                        long now = System.nanoTime();
+                        if (d.isPresent()) {
+                            tally.add(1, d.get().length, now, ws, we);
+                        } else if (now > we) {
+                            return; // sender done and nothing more within one poll
+                        }
+                    }
+                };
+                Tally t = measure(sender, receiver);
+                ConnectionStats cs = client.stats();
+                ConnectionStats ss = serverSide.stats();
+                long sent = cs.recordsSent() > 0 ? cs.recordsSent() : sentByLoop[0];
+                String note = String.format(Locale.ROOT,
+                        "backend %s, %s, %s, %d B app data per %d B datagram; receiver dropped %d records, "
+                                + "queue-full drops %d",
+                        server.backend(), serverSide.session().cipherSuite(), serverSide.session().group(),
+                        size, PAYLOAD, ss.recordsDropped(), ss.datagramsDropped());
+                return new Row(name, sent, t.total, t.windowCount, t.windowBytes, t.windowSeconds(), note + windowNote(t), null);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- raw UDP
+
+    Row rawUdp(String name) throws Exception {
+        Optional<String> why = NativeDatagramEngine.unavailableReason();
+        if (why.isPresent()) {
+            return Row.notMeasured(name, "native library unusable: " + why.get());
+        }
+        InetSocketAddress loop = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        try (NativeDatagramEngine rx = NativeDatagramEngine.open(loop, new NativeDatagramEngine.Options()
+                        .gro(true).maxBatch(64).receiveBufferSize(SOCKET_BUFFER).sendBufferSize(SOCKET_BUFFER));
+                NativeDatagramEngine tx = NativeDatagramEngine.open(loop, new NativeDatagramEngine.Options()
+                        .gso(true).maxBatch(BATCH).receiveBufferSize(SOCKET_BUFFER).sendBufferSize(SOCKET_BUFFER))) {
+            InetSocketAddress to = rx.localAddress();
+            List<ByteBuffer> batch = new ArrayList<>();
+            for (int i = 0; i < BATCH; i++) {
+                ByteBuffer b = ByteBuffer.allocateDirect(PAYLOAD);
+                for (int j = 0; j < PAYLOAD; j++) {
+                    b.put(j, (byte) (i + j));
+                }
+                batch.add(b);
+            }
+            long[] sent = new long[1];
+            Sender sender = stop -> {
+                while (!stop.getAsBoolean()) {
+                    for (ByteBuffer b : batch) {
+                        b.clear();
+                    }
+                    sent[0] += tx.sendBatch(batch, to);
+                }
+            };
+            Receiver receiver = (tally, ws, we, until) -> {
+                while (System.nanoTime() < until) {
+                    NativeDatagramEngine.Received r = rx.receiveBatch(POLL);
+                    long now = System.nanoTime();
+                    int n = r.count();
+                    if (n == 0 && now > we) {
+                        return;
+                    }
+                    long datagrams = 0;
+                    long bytes = 0;
+                    for (int i = 0; i < n; i++) {
+                        int len = r.length(i);
+                        int seg = r.segmentSize(i);
+                        datagrams += r.coalesced(i) && seg > 0 ? (len + seg - 1) / seg : 1;
+                        bytes += len;
+                    }
+                    if (n > 0) {
+                        tally.add(datagrams, bytes, now, ws, we);
+                    }
+                }
+            };
+            Tally t = measure(sender, receiver);
+            NativeDatagramEngine.Capabilities caps = NativeDatagramEngine.capabilities();
+            String note = String.format(Locale.ROOT,
+                    "no crypto, %d B datagrams; kernel GSO %s / GRO %s, receiver GRO %s, %d of %d sent inside GSO, "
+                            + "%d send syscalls",
+                    PAYLOAD, caps.gso(), caps.gro(), rx.groEnabled(), tx.gsoDatagramsSent(), sent[0], tx.sendSyscalls());
+            return new Row(name, sent[0], t.total, t.windowCount, t.windowBytes, t.windowSeconds(), note + windowNote(t), null);
+        }
+    }
+
+    // ---------------------------------------------------------------- common driver
+
+    interface Sender {
+        void run(java.util.function.BooleanSupplier stop) throws Exception;
+    }
+
+    interface Receiver {
+        /** Receive until {@code until} (nanoTime), or earlier once idle after {@code windowEnd}. */
+        void run(Tally tally, long windowStart, long windowEnd, long until) throws Exception;
+    }
+
+    /** Runs sender and receiver on two platform threads: warm-up, then {@code seconds} measured, then drain. */
+    private Tally measure(Sender sender, Receiver receiver) throws Exception {
+        long start = System.nanoTime();
+        long windowStart = start + (long) (warmup * 1e9);
+        long windowEnd = windowStart + (long) (seconds * 1e9);
+        long until = windowEnd + 1_000_000_000L; // drain at most 1 s
+        Tally tally = new Tally();
+        AtomicBoolean stop = new AtomicBoolean();
+        Throwable[] failure = new Throwable[2];
+        Thread rt = Thread.ofPlatform().name("e2e-receiver").daemon().start(() -> {
+            try {
+                receiver.run(tally, windowStart, windowEnd, until);
+            } catch (Throwable ex) {
+                failure[1] = ex;
+            }
+        });
+        Thread st = Thread.ofPlatform().name("e2e-sender").daemon().start(() -> {
+            try {
+                sender.run(() -> stop.get() || System.nanoTime() >= windowEnd);
+            } catch (Throwable ex) {
+                failure[0] = ex;
+            }
+        });
+        long hardDeadlineMs = (long) ((warmup + seconds) * 1000) + 5_000;
+        st.join(hardDeadlineMs);
+        stop.set(true);
+        st.join(2_000);
+        rt.join(hardDeadlineMs);
+        if (st.isAlive() || rt.isAlive()) {
+            throw new IllegalStateException("sender or receiver did not finish by its deadline");
+        }
+        for (Throwable f : failure) {
+            if (f != null) {
+                throw new IllegalStateException("worker failed: " + f, f);
+            }
+        }
+        return tally;
+    }
+
+    private String windowNote(Tally t) {
+        return String.format(Locale.ROOT, "; %.2f s measured after %.2f s warm-up", t.windowSeconds(), warmup);
+    }
+
+    // ---------------------------------------------------------------- wolfSSL
+
+    private static String wolfVersion(Path dir) {
+        try {
+            Matcher m = Pattern.compile("#define LIBWOLFSSL_VERSION_STRING \"([^\"]+)\"")
+                    .matcher(Files.readString(dir.resolve("wolfssl/version.h")));
+            return m.find() ? m.group(1) : "5.9";
+        } catch (IOException | RuntimeException ex) {
+            return "5.9";
+        }
+    }
+
+    private static String wolfSuite(CipherSuite s) {
+        return switch (s) {
+            case TLS_AES_128_GCM_SHA256 -> "TLS13-AES128-GCM-SHA256";
+            case TLS_AES_256_GCM_SHA384 -> "TLS13-AES256-GCM-SHA384";
+            case TLS_CHACHA20_POLY1305_SHA256 -> "TLS13-CHACHA20-POLY1305-SHA256";
+        };
+    }
+
+    private static Optional<String> wolfPqc(NamedGroup g) {
+        return switch (g) {
+            case X25519_MLKEM768 -> Optional.of("X25519MLKEM768");
+            case SECP256R1_MLKEM768 -> Optional.of("SecP256r1MLKEM768");
+            case MLKEM768 -> Optional.of("ML_KEM_768");
+            default -> Optional.empty();
+        };
+    }
+
+    /**
+     * wolfSSL's example client {@code -B <bytes>,<block>}: after the handshake it writes one record of
+     * {@code block} bytes, waits until the server (same {@code -B}) has echoed it back, and repeats until
+     * {@code bytes} were sent; it prints the time spent in writes (TX) and in reads (RX). Lock-step, so no
+     * loss, and each byte crosses loopback twice.
+     */
+    Row wolfSsl(String name, Path dir) throws Exception {
+        Path server = dir.resolve("examples/server/server");
+        Path client = dir.resolve("examples/client/client");
+        if (!Files.isExecutable(server) || !Files.isExecutable(client)) {
+            return Row.notMeasured(name, "no wolfSSL build at " + dir + " (ci/build-wolfssl.sh; -Dwolfssl.dir=)");
+        }
+        long records = Math.max(100, Math.round(seconds * 8e6 / PAYLOAD)); // ~8 MB/s one way observed
+        long bytes = records * PAYLOAD;
+        int port;
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        List<String> common = new ArrayList<>(List.of("-u", "-v", "4", "-p", Integer.toString(port), "-d",
+                "-B", bytes + "," + PAYLOAD, "-l", wolfSuite(suite)));
+        wolfPqc(group).ifPresent(p -> common.addAll(List.of("--pqc", p)));
+        long timeoutS = 30 + (long) (10 * seconds);
+        Process srv = start(dir, server, common);
+        try {
+            Thread.sleep(300); // bind; a client that is earlier retransmits its ClientHello after 1 s anyway
+            Process cli = start(dir, client, common);
+            try {
+                if (!cli.waitFor(timeoutS, TimeUnit.SECONDS)) {
+                    return Row.notMeasured(name, "client did not finish within " + timeoutS + " s");
+                }
+                String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                srv.waitFor(5, TimeUnit.SECONDS);
+                String srvOut = srv.isAlive() ? "" : new String(srv.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                Matcher tx = Pattern.compile("TX\\s+([0-9.]+) ms").matcher(out);
+                Matcher rx = Pattern.compile("RX\\s+([0-9.]+) ms").matcher(out);
+                if (cli.exitValue() != 0 || !tx.find() || !rx.find()) {
+                    return Row.notMeasured(name, "client exit " + cli.exitValue() + ": "
+                            + out.strip().replace('\n', ' ').replace('|', '/'));
+                }
+                double s = (Double.parseDouble(tx.group(1)) + Double.parseDouble(rx.group(1))) / 1000;
+                String negotiated = srvOut.lines().filter(l -> l.startsWith("SSL cipher suite") || l.startsWith("SSL curve")
+                        || l.startsWith("SSL version")).map(l -> l.replaceFirst("^SSL ", "")).reduce((a, b) -> a + ", " + b)
+                        .orElse("negotiation not printed");
+                String note = String.format(Locale.ROOT, "%s; lock-step echo: the client writes one %d B record and "
+                        + "waits for the server's echo before the next (no pipelining, each byte crosses loopback twice); "
+                        + "time = client TX %s ms + RX %s ms for %d records",
+                        negotiated, PAYLOAD, tx.group(1), rx.group(1), records);
+                return new Row(name, records, records, records, bytes, s, note, null);
+            } finally {
+                cli.destroyForcibly();
+            }
+        } finally {
+            srv.destroyForcibly();
+            srv.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Process start(Path dir, Path program, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/stdbuf"))) {
+            cmd.addAll(List.of("/usr/bin/stdbuf", "-oL", "-eL"));
+        }
+        cmd.add(program.toString());
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    }
+
+    // ---------------------------------------------------------------- report
+
+    String markdown(List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# End-to-end throughput over loopback\n\n");
+        sb.append(String.format(Locale.ROOT, "%s; %s %s, %d CPUs; Java %s; %s, %s; %d-byte UDP payloads, one "
+                        + "connection, sender and receiver threads; %.2f s per row after %.2f s warm-up "
+                        + "(`-Dseconds=%s -Dwarmup=%s`). MB = 10^6 bytes of application data delivered.\n\n",
+                Instant.now().toString().replaceFirst("\\.\\d+Z$", "Z"), System.getProperty("os.name"),
+                System.getProperty("os.version"), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), suite, group.toString(), PAYLOAD, seconds, warmup,
+                stripZeros(seconds), stripZeros(warmup)));
+        Row raw = rows.stream().filter(r -> r.name().startsWith("4.") && r.reason() == null).findFirst().orElse(null);
+        sb.append("| row | MB/s | records/s | delivered / sent | loss % | × raw UDP |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|\n");
+        for (Row r : rows) {
+            if (r.reason() != null) {
+                sb.append("| ").append(r.name()).append(" | not measured: ").append(r.reason()).append(" | | | | |\n");
+                continue;
+            }
+            String ratio = raw == null || raw.mbPerSecond() == 0 ? "–"
+                    : String.format(Locale.ROOT, "%.2f", r.mbPerSecond() / raw.mbPerSecond());
+            sb.append(String.format(Locale.ROOT, "| %s | %.1f | %,.0f | %,d / %,d | %.1f | %s |\n", r.name(),
+                    r.mbPerSecond(), r.recordsPerSecond(), r.delivered(), r.sent(), r.lossPercent(), ratio));
+        }
+        sb.append("\nNotes:\n\n");
+        for (Row r : rows) {
+            if (r.note() != null) {
+                sb.append("- ").append(r.name()).append(": ").append(r.note()).append('\n');
+            }
+        }
+        sb.append("\nMB/s and records/s count datagrams that reached the receiving application inside the measured "
+                + "window; delivered / sent and loss are over the whole row (warm-up included). Sender and receiver "
+                + "share the machine's cores.\n");
+        return sb.toString();
+    }
+
+    private static String stripZeros(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    // ---------------------------------------------------------------- certificate
+
+    /** A throw-away self-signed ECDSA P-256 certificate for localhost (the client trusts all anyway). */
+    record Cert(X509Certificate certificate, PrivateKey key) {
+        static Cert create() throws Exception {
+            KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
+            kpg.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair kp = kpg.generateKeyPair();
+            X500Name n = new X500Name("CN=pqdtls bench (localhost)");
+            Instant now = Instant.now();
+            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(n, new BigInteger(127, new SecureRandom()),
+                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), n, kp.getPublic());
+            b.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")));
+            X509Certificate cert = new JcaX509CertificateConverter()
+                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+            return new Cert(cert, kp.getPrivate());
+        }
+    }
+}
