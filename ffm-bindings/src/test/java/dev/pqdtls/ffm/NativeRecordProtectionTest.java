@@ -7,18 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pqdtls.CipherSuite;
+import dev.pqdtls.conformance.support.JdkAead;
 import dev.pqdtls.spi.BadRecordMacException;
 import dev.pqdtls.spi.RecordProtection;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Cipher;
-import javax.crypto.spec.ChaCha20ParameterSpec;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,25 +40,6 @@ class NativeRecordProtectionTest {
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);
         return out;
-    }
-
-    /** Seals with the JDK's own AEAD, as an independent check of nonce construction and layout. */
-    private static byte[] jdkSeal(CipherSuite suite, byte[] key, byte[] iv, long seq, byte[] aad, byte[] plaintext)
-            throws Exception {
-        byte[] nonce = iv.clone();
-        for (int i = 0; i < 8; i++) {
-            nonce[11 - i] ^= (byte) (seq >>> (8 * i));
-        }
-        Cipher c;
-        if (suite.isAes()) {
-            c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
-        } else {
-            c = Cipher.getInstance("ChaCha20-Poly1305");
-            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonce));
-        }
-        c.updateAAD(aad);
-        return c.doFinal(plaintext);
     }
 
     @ParameterizedTest
@@ -99,7 +75,7 @@ class NativeRecordProtectionTest {
             for (int i = 0; i < n; i++) {
                 assertEquals(3, records[i].position());
                 assertEquals(plaintexts[i].length + CipherSuite.TAG_LENGTH, records[i].remaining());
-                assertArrayEquals(jdkSeal(suite, key, iv, seqs[i], aadBytes[i], plaintexts[i]), remaining(records[i]),
+                assertArrayEquals(JdkAead.seal(suite, key, JdkAead.nonce(iv, seqs[i]), aadBytes[i], plaintexts[i]), remaining(records[i]),
                         "record " + i + " matches the JDK's AEAD");
                 assertEquals(aadBytes[i].length, aads[i].remaining(), "AAD position unchanged");
             }
@@ -145,19 +121,7 @@ class NativeRecordProtectionTest {
     void recordNumberMaskMatchesTheJdk(CipherSuite suite) throws Exception {
         byte[] snKey = bytes(suite.keyLength());
         byte[] sample = bytes(16);
-        byte[] expected;
-        if (suite.isAes()) {
-            Cipher ecb = Cipher.getInstance("AES/ECB/NoPadding");
-            ecb.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(snKey, "AES"));
-            expected = ecb.doFinal(sample);
-        } else {
-            // RFC 9147 §4.2.3: counter = first 4 bytes little-endian, nonce = the other 12.
-            int counter = (sample[0] & 0xFF) | (sample[1] & 0xFF) << 8 | (sample[2] & 0xFF) << 16 | (sample[3] & 0xFF) << 24;
-            Cipher chacha = Cipher.getInstance("ChaCha20");
-            chacha.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(snKey, "ChaCha20"),
-                    new ChaCha20ParameterSpec(Arrays.copyOfRange(sample, 4, 16), counter));
-            expected = chacha.doFinal(new byte[16]);
-        }
+        byte[] expected = JdkAead.recordNumberMask(suite, snKey, sample);
         try (RecordProtection rp = backend.recordProtection(suite, bytes(suite.keyLength()), bytes(12), snKey)) {
             for (ByteBuffer s : new ByteBuffer[] {ByteBuffer.wrap(sample), buffer(sample, 0, true),
                     ByteBuffer.wrap(sample).asReadOnlyBuffer()}) {
