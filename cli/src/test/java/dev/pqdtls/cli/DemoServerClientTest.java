@@ -24,23 +24,10 @@ import picocli.CommandLine;
 class DemoServerClientTest {
     private static final Pattern LISTENING = Pattern.compile("^listening on 127\\.0\\.0\\.1:(\\d+) .*");
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     @Timeout(60)
     void demoShakesHandsWithTheHybridGroupAndReportsThroughput() {
-        Run r = run("demo", "--megabytes", "1");
+        CliRun r = CliRun.run("demo", "--megabytes", "1");
         assertEquals(0, r.exit(), r.out() + r.err());
         long hybridHandshakes = r.out().lines()
                 .filter(l -> l.contains("handshake: version=DTLSv1.3 ") && l.contains(" group=X25519MLKEM768 ")).count();
@@ -54,7 +41,7 @@ class DemoServerClientTest {
     @Test
     @Timeout(60)
     void demoOnTheFallbackSaysWhyNotFfm() {
-        Run r = run("demo", "--megabytes", "1", "--backend", "fallback", "--group", "X25519");
+        CliRun r = CliRun.run("demo", "--megabytes", "1", "--backend", "fallback", "--group", "X25519");
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("backend=fallback"), r.out());
         assertTrue(r.out().contains("requested"), r.out());
@@ -79,7 +66,7 @@ class DemoServerClientTest {
             int port = Integer.parseInt(m.group(1));
             assertTrue(serverOut.toString().contains("ephemeral self-signed ECDSA P-256"), serverOut.toString());
 
-            Run c = run("client", "127.0.0.1:" + port, "--insecure", "--message", "hi", "--count", "3", "--timeout", "10");
+            CliRun c = CliRun.run("client", "127.0.0.1:" + port, "--insecure", "--message", "hi", "--count", "3", "--timeout", "10");
             assertEquals(0, c.exit(), c.out() + c.err());
             assertEquals(List.of("echo: hi", "echo: hi", "echo: hi"),
                     c.out().lines().filter(l -> l.startsWith("echo: ")).toList(), c.out());
@@ -90,7 +77,7 @@ class DemoServerClientTest {
             assertTrue(serverOut.await(l -> l.startsWith("handshake: version=DTLSv1.3 "), Duration.ofSeconds(10)).isPresent(),
                     serverOut.toString());
 
-            Run ku = run("client", "127.0.0.1:" + port, "--insecure", "--key-update", "--groups", "X25519",
+            CliRun ku = CliRun.run("client", "127.0.0.1:" + port, "--insecure", "--key-update", "--groups", "X25519",
                     "--suites", "TLS_CHACHA20_POLY1305_SHA256", "--message", "after update", "--count", "2");
             assertEquals(0, ku.exit(), ku.out() + ku.err());
             assertTrue(ku.out().contains("suite=TLS_CHACHA20_POLY1305_SHA256 group=X25519 "), ku.out());
@@ -112,7 +99,7 @@ class DemoServerClientTest {
             port = s.getLocalPort();
         }
         long t0 = System.nanoTime();
-        Run r = run("client", "127.0.0.1:" + port, "--insecure", "--timeout", "1");
+        CliRun r = CliRun.run("client", "127.0.0.1:" + port, "--insecure", "--timeout", "1");
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
         assertNotEquals(0, r.exit(), r.out());
         assertTrue(seconds < 10, "took " + seconds + " s");
@@ -124,32 +111,32 @@ class DemoServerClientTest {
     @Test
     @Timeout(30)
     void unknownNamesAreUsageErrorsListingTheValidOnes() {
-        Run g = run("client", "127.0.0.1:4433", "--insecure", "--groups", "X25519,Kyber512");
+        CliRun g = CliRun.run("client", "127.0.0.1:4433", "--insecure", "--groups", "X25519,Kyber512");
         assertEquals(Main.EXIT_USAGE, g.exit(), g.err());
         assertEquals(1, g.err().lines().count(), g.err());
         for (NamedGroup n : NamedGroup.values()) {
             assertTrue(g.err().contains(n.displayName()), g.err());
         }
-        Run demo = run("demo", "--group", "nope");
+        CliRun demo = CliRun.run("demo", "--group", "nope");
         assertEquals(Main.EXIT_USAGE, demo.exit(), demo.err());
         assertTrue(demo.err().contains("X25519MLKEM768"), demo.err());
 
-        Run s = run("server", "--port", "0", "--suites", "TLS_AES_128_CCM_SHA256");
+        CliRun s = CliRun.run("server", "--port", "0", "--suites", "TLS_AES_128_CCM_SHA256");
         assertEquals(Main.EXIT_USAGE, s.exit(), s.err());
         assertTrue(s.err().contains("TLS_CHACHA20_POLY1305_SHA256"), s.err());
 
-        Run cookie = run("server", "--port", "0", "--cookie", "sometimes");
+        CliRun cookie = CliRun.run("server", "--port", "0", "--cookie", "sometimes");
         assertEquals(Main.EXIT_USAGE, cookie.exit(), cookie.err());
         assertTrue(cookie.err().contains("under-load"), cookie.err());
 
-        Run target = run("client", "localhost");
+        CliRun target = CliRun.run("client", "localhost");
         assertEquals(Main.EXIT_USAGE, target.exit(), target.err());
 
-        Run backend = run("client", "127.0.0.1:4433", "--insecure", "--backend", "quantum");
+        CliRun backend = CliRun.run("client", "127.0.0.1:4433", "--insecure", "--backend", "quantum");
         assertEquals(Main.EXIT_USAGE, backend.exit(), backend.err());
         assertTrue(backend.err().contains("fallback"), backend.err());
 
-        Run mtu = run("client", "127.0.0.1:4433", "--insecure", "--mtu", "10");
+        CliRun mtu = CliRun.run("client", "127.0.0.1:4433", "--insecure", "--mtu", "10");
         assertEquals(Main.EXIT_USAGE, mtu.exit(), mtu.err());
         assertTrue(mtu.err().contains("mtu"), mtu.err());
     }
@@ -163,11 +150,11 @@ class DemoServerClientTest {
         for (String n : ProtocolOptions.SUITE_NAMES.split(", ")) {
             assertTrue(ProtocolOptions.SUITES_HELP.contains(n), n);
         }
-        Run help = run("--help");
+        CliRun help = CliRun.run("--help");
         for (String cmd : List.of("demo", "server", "client", "probe")) {
             assertTrue(help.out().contains(cmd), help.out());
         }
-        Run clientHelp = run("client", "--help");
+        CliRun clientHelp = CliRun.run("client", "--help");
         assertEquals(0, clientHelp.exit());
         assertTrue(clientHelp.out().contains("SecP256r1MLKEM768"), clientHelp.out());
     }

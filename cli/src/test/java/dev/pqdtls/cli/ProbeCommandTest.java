@@ -6,33 +6,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** The {@code pqdtls} command run in-process, with both real backends on the test class path. */
 class ProbeCommandTest {
 
-    /** Exit code, standard output and standard error of one in-process run. */
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     void probeReportsBothBackendsUsable() throws Exception {
-        Run r = run("probe", "--json", "--no-speed");
+        CliRun r = CliRun.run("probe", "--json", "--no-speed");
         assertEquals(0, r.exit(), r.err());
         JsonNode root = new ObjectMapper().readTree(r.out());
         List<String> problems = new ArrayList<>();
@@ -59,7 +42,7 @@ class ProbeCommandTest {
 
     @Test
     void humanProbeHasOneLinePerBackend() {
-        Run r = run("probe", "--no-speed");
+        CliRun r = CliRun.run("probe", "--no-speed");
         assertEquals(0, r.exit(), r.err());
         for (String name : List.of("ffm", "fallback")) {
             assertTrue(r.out().lines().anyMatch(l -> l.trim().startsWith(name + " ") && l.contains("usable")),
@@ -69,10 +52,10 @@ class ProbeCommandTest {
 
     @Test
     void helpAndVersionExitZero() {
-        Run help = run("--help");
+        CliRun help = CliRun.run("--help");
         assertEquals(0, help.exit());
         assertTrue(help.out().contains("probe"), help.out());
-        Run version = run("--version");
+        CliRun version = CliRun.run("--version");
         assertEquals(0, version.exit());
         assertTrue(version.out().startsWith("pqdtls "), version.out());
         assertTrue(!version.out().contains("${"), "version resource is filtered: " + version.out());
@@ -80,12 +63,12 @@ class ProbeCommandTest {
 
     @Test
     void errorsExitNonZeroWithOneLine() {
-        Run bad = run("probe", "--bogus");
+        CliRun bad = CliRun.run("probe", "--bogus");
         assertEquals(Main.EXIT_USAGE, bad.exit());
         assertEquals(1, bad.err().lines().count(), bad.err());
         assertTrue(bad.err().startsWith("pqdtls: "), bad.err());
 
-        Run none = run();
+        CliRun none = CliRun.run();
         assertEquals(Main.EXIT_USAGE, none.exit());
         assertEquals(1, none.err().lines().count(), none.err());
     }
