@@ -22,7 +22,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a function signature, struct or constant below changes meaning. */
-#define PQDTLS_ABI_VERSION 1
+#define PQDTLS_ABI_VERSION 2
 
 /* Status codes: 0 is success, failures are negative. */
 #define PQDTLS_OK 0
@@ -285,6 +285,61 @@ PQDTLS_API int32_t pqdtls_udp_recv_batch(int32_t fd, uint8_t *arena, size_t aren
  * (NUL-terminated, cut to len) and returns its length without the NUL.
  */
 PQDTLS_API int32_t pqdtls_udp_strerror(int32_t code, uint8_t *buf, uint32_t len);
+
+
+/* ---- fused data plane (dp.c): seal + send, open after receive -------------------------------
+ *
+ * The common path of DESIGN §4: application records are sealed and sent in one call, and received
+ * records of one connection are opened in one call after the binding has demultiplexed them. Both
+ * work on whole DTLSCiphertext records with the unified header of RFC 9147 §4 (sequence number
+ * 16 bits, length present), including record-number encryption (§4.2.3).
+ */
+
+/* Failures of sealing or of the arguments, kept apart from -errno (errno values stay below 4096). */
+#define PQDTLS_DP_ERR_BASE (-4096)
+#define PQDTLS_DP_ERR(code) (PQDTLS_DP_ERR_BASE + (code)) /* code: a PQDTLS_ERR_* value */
+
+/* Per-datagram outcomes of pqdtls_dp_open_batch (a positive status is the record's content type). */
+#define PQDTLS_DP_SKIPPED (-1)   /* not one whole record of this epoch: the caller processes it */
+#define PQDTLS_DP_REPLAYED (-2)  /* already seen, or older than the replay window */
+#define PQDTLS_DP_BAD_MAC (-3)   /* did not authenticate; the window is unchanged */
+#define PQDTLS_DP_TOO_SHORT (-4) /* ciphertext shorter than the mask sample or a tag plus type */
+#define PQDTLS_DP_NO_TYPE (-5)   /* authentic, but the inner plaintext is all zeros */
+
+/* Bytes of the unified header that pqdtls_dp_seal_send writes: 001C1 1EE, CID, sequence, length. */
+#define PQDTLS_DP_HEADER_LENGTH(cid_len) (1u + (cid_len) + 4u)
+
+/*
+ * Seals n records of one epoch and sends each as one datagram to *peer. Slot i of arena starts at
+ * i * slot_len and holds content_lens[i] content bytes at offset PQDTLS_DP_HEADER_LENGTH(cid_len);
+ * the call writes the header in front (C set iff cid_len > 0), appends content_type, seals record i
+ * with sequence number first_seq + i (the header as AAD), encrypts its record number, and then sends
+ * like pqdtls_udp_send_batch with `flags` (one UDP_SEGMENT sendmsg where all lengths allow it).
+ * bufs and lens are n-entry arrays the call fills for the send. Returns the number of datagrams sent
+ * (every record was sealed even if fewer were sent), -errno when the socket failed before any was
+ * sent, or PQDTLS_DP_ERR(PQDTLS_ERR_*) when arguments or sealing failed (then nothing was sent).
+ */
+PQDTLS_API int32_t pqdtls_dp_seal_send(pqdtls_rp *rp, int32_t fd, uint64_t epoch, const uint8_t *cid,
+                                       uint32_t cid_len, uint32_t content_type, uint64_t first_seq,
+                                       uint32_t n, uint8_t *arena, uint32_t slot_len,
+                                       const uint32_t *content_lens, const uint8_t **bufs,
+                                       uint32_t *lens, const pqdtls_udp_addr *peer, uint32_t flags,
+                                       void *scratch, size_t scratch_len, uint64_t *stats);
+
+/*
+ * Opens, in place, each of n datagrams that holds exactly one DTLSCiphertext record whose epoch
+ * bits equal epoch_bits (and whose CID, if any, is cid_len bytes; the binding demultiplexed by it).
+ * For each: remove the record-number encryption, reconstruct the sequence number (RFC 9147 §4.2.2),
+ * check the replay window, authenticate and decrypt, then mark it in the window (§4.5.1). window
+ * is {highest authentic sequence number or -1, bitmap of the 64 below and including it} and is
+ * updated. status[i] is the content type (> 0) of an authentic record, whose content is
+ * content_lens[i] bytes at datagrams[i] + content_offsets[i] and whose sequence number is seqs[i];
+ * otherwise a PQDTLS_DP_* outcome. Returns how many opened, or PQDTLS_DP_ERR(PQDTLS_ERR_ARGUMENT).
+ */
+PQDTLS_API int32_t pqdtls_dp_open_batch(pqdtls_rp *rp, uint32_t epoch_bits, uint32_t cid_len,
+                                        int64_t *window, uint32_t n, uint8_t *const *datagrams,
+                                        const uint32_t *datagram_lens, int32_t *status, uint64_t *seqs,
+                                        uint32_t *content_offsets, uint32_t *content_lens);
 
 #ifdef __cplusplus
 }

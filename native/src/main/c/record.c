@@ -115,7 +115,7 @@ static int start_record(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_
     return 1;
 }
 
-static int seal_one(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad_len,
+int rp_seal_record(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad_len,
                     uint8_t *record, uint32_t len) {
     int outl = 0, finl = 0;
     if (!start_record(rp, seq, aad, aad_len, 1)) {
@@ -130,7 +130,7 @@ static int seal_one(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aa
     return EVP_CIPHER_CTX_ctrl(rp->aead, EVP_CTRL_AEAD_GET_TAG, PQDTLS_TAG_LENGTH, record + len) == 1;
 }
 
-static int open_one(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad_len,
+int rp_open_record(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad_len,
                     uint8_t *record, uint32_t len) {
     int outl = 0, finl = 0;
     if (len < PQDTLS_TAG_LENGTH) {
@@ -176,7 +176,7 @@ PQDTLS_API int32_t pqdtls_rp_seal_batch(pqdtls_rp *rp, uint32_t count, const uin
         return PQDTLS_ERR_ARGUMENT;
     }
     for (uint32_t i = 0; i < count; i++) {
-        if (!seal_one(rp, seqs[i], aads[i], aad_lens[i], records[i], plaintext_lens[i])) {
+        if (!rp_seal_record(rp, seqs[i], aads[i], aad_lens[i], records[i], plaintext_lens[i])) {
             ERR_clear_error();
             return PQDTLS_ERR_CRYPTO;
         }
@@ -194,7 +194,7 @@ PQDTLS_API int32_t pqdtls_rp_open_batch(pqdtls_rp *rp, uint32_t count, const uin
     }
     int32_t ok = 0;
     for (uint32_t i = 0; i < count; i++) {
-        if (open_one(rp, seqs[i], aads[i], aad_lens[i], records[i], record_lens[i])) {
+        if (rp_open_record(rp, seqs[i], aads[i], aad_lens[i], records[i], record_lens[i])) {
             status[i] = PQDTLS_OK;
             ok++;
         } else {
@@ -205,11 +205,8 @@ PQDTLS_API int32_t pqdtls_rp_open_batch(pqdtls_rp *rp, uint32_t count, const uin
     return ok;
 }
 
-PQDTLS_API int32_t pqdtls_rp_mask(pqdtls_rp *rp, const uint8_t *sample, uint8_t *mask) {
+int rp_record_mask(pqdtls_rp *rp, const uint8_t *sample, uint8_t *mask) {
     int outl = 0;
-    if (rp == NULL || sample == NULL || mask == NULL) {
-        return PQDTLS_ERR_ARGUMENT;
-    }
     int ok;
     if (rp->chacha) {
         /*
@@ -222,7 +219,14 @@ PQDTLS_API int32_t pqdtls_rp_mask(pqdtls_rp *rp, const uint8_t *sample, uint8_t 
         /* AES-ECB without padding keeps no state between whole blocks. */
         ok = EVP_EncryptUpdate(rp->mask, mask, &outl, sample, PQDTLS_MASK_LENGTH) == 1;
     }
-    if (!ok || outl != PQDTLS_MASK_LENGTH) {
+    return ok && outl == PQDTLS_MASK_LENGTH;
+}
+
+PQDTLS_API int32_t pqdtls_rp_mask(pqdtls_rp *rp, const uint8_t *sample, uint8_t *mask) {
+    if (rp == NULL || sample == NULL || mask == NULL) {
+        return PQDTLS_ERR_ARGUMENT;
+    }
+    if (!rp_record_mask(rp, sample, mask)) {
         ERR_clear_error();
         return PQDTLS_ERR_CRYPTO;
     }

@@ -27,7 +27,12 @@ public interface DtlsConnection extends AutoCloseable {
         send(ByteBuffer.wrap(datagram));
     }
 
-    /** Sends several datagrams; the native data plane does this in one system call where it can. */
+    /**
+     * Sends several datagrams, each as {@link #send} would, and advances each buffer's position to
+     * its limit. Either every datagram is accepted or none is (all are checked against
+     * {@link #maxDatagramSize()} first). With the native backend the whole batch is sealed and
+     * sent in one call into native code: one {@code sendmmsg}, or UDP GSO where the kernel has it.
+     */
     default void sendBatch(List<ByteBuffer> datagrams) throws IOException {
         for (ByteBuffer d : datagrams) {
             send(d);

@@ -25,6 +25,9 @@ final class NativeAbi {
     static final int PQDTLS_ERR_CRYPTO = -4;
     static final int PQDTLS_ERR_AUTH = -5;
 
+    // Fused data plane (pqdtls.h): failures of arguments or sealing, apart from -errno.
+    static final int PQDTLS_DP_ERR_BASE = -4096;
+
     // Hash ids (pqdtls.h).
     static final int PQDTLS_HASH_SHA256 = 1;
     static final int PQDTLS_HASH_SHA384 = 2;
@@ -48,6 +51,13 @@ final class NativeAbi {
                     ADDRESS));
     static final MethodHandle RP_MASK = NativeLibrary.downcall("pqdtls_rp_mask",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), HEAP);
+
+    static final MethodHandle DP_SEAL_SEND = NativeLibrary.downcall("pqdtls_dp_seal_send",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT,
+                    ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+    static final MethodHandle DP_OPEN_BATCH = NativeLibrary.downcall("pqdtls_dp_open_batch",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
+                    ADDRESS, ADDRESS, ADDRESS));
 
     static final MethodHandle HASH_NEW = NativeLibrary.downcall("pqdtls_hash_new",
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -91,6 +101,9 @@ final class NativeAbi {
     }
 
     static String describe(int status) {
+        if (status < PQDTLS_DP_ERR_BASE + 64 && status > PQDTLS_DP_ERR_BASE - 64) {
+            return describe(status - PQDTLS_DP_ERR_BASE);
+        }
         return switch (status) {
             case PQDTLS_ERR_ARGUMENT -> "invalid argument";
             case PQDTLS_ERR_UNSUPPORTED -> "algorithm not available in this libcrypto";

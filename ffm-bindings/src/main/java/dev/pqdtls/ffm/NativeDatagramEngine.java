@@ -128,6 +128,12 @@ public final class NativeDatagramEngine implements AutoCloseable {
     private Arena stagingArena;
     private MemorySegment staging = MemorySegment.NULL;
     private InetSocketAddress encodedPeer;
+    /** Where sealAndSend builds its records: maxBatch slots of sealSlot bytes (grown on demand). */
+    private Arena sealArena;
+    private MemorySegment sealSlots = MemorySegment.NULL;
+    private int sealSlot;
+    private MemorySegment sealContentLengths = MemorySegment.NULL;
+    private MemorySegment sealCid = MemorySegment.NULL;
 
     // Receive side (guarded by receiveLock).
     private final MemorySegment recvArena;
@@ -336,6 +342,82 @@ public final class NativeDatagramEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Seals each content buffer (position to limit; positions do not move) as one DTLS 1.3 record
+     * of {@code contentType} in {@code epoch} under {@code protection}, numbered from
+     * {@code firstSequence}, and sends each as one datagram to {@code peer}: one downcall per
+     * {@code maxBatch} records, which builds the unified headers, seals, encrypts the record numbers
+     * and sends with sendmmsg or GSO (DESIGN §4). The contents are copied once into native memory.
+     *
+     * @return datagrams sent: all of them unless the socket buffer stayed full for a second
+     * @throws IOException with the C library's error text when the kernel refused the first datagram
+     */
+    int sealAndSend(NativeRecordProtection protection, long epoch, byte[] cid, int contentType, long firstSequence,
+            List<ByteBuffer> contents, InetSocketAddress peer) throws IOException {
+        if (cid.length > 255) {
+            throw new IllegalArgumentException("connection ID of " + cid.length + " bytes");
+        }
+        int header = 1 + cid.length + 4;
+        int largest = 0;
+        for (ByteBuffer c : contents) {
+            largest = Math.max(largest, c.remaining());
+        }
+        if (header + largest + 1 + 16 > 65535) {
+            throw new IllegalArgumentException("record content of " + largest + " bytes does not fit a datagram");
+        }
+        synchronized (sendLock) {
+            int fd = openFd();
+            encodePeer(peer);
+            ensureSealSlots(header + largest + 1 + 16, cid);
+            int total = 0;
+            int n = contents.size();
+            while (total < n) {
+                int k = Math.min(maxBatch, n - total);
+                for (int i = 0; i < k; i++) {
+                    ByteBuffer c = contents.get(total + i);
+                    int len = c.remaining();
+                    MemorySegment.copy(MemorySegment.ofBuffer(c), 0, sealSlots, (long) i * sealSlot + header, len);
+                    sealContentLengths.setAtIndex(JAVA_INT, i, len);
+                }
+                int rc;
+                try {
+                    rc = (int) NativeAbi.DP_SEAL_SEND.invokeExact(protection.handle(), fd, epoch, sealCid, cid.length,
+                            contentType, firstSequence + total, k, sealSlots, sealSlot, sealContentLengths, sendPtrs,
+                            sendLens, sendPeer, gsoRequested ? NativeUdp.SEND_GSO : 0, sendScratch,
+                            sendScratch.byteSize(), sendStats);
+                } catch (Throwable e) {
+                    throw NativeUdp.rethrow(e);
+                }
+                if (rc <= NativeAbi.PQDTLS_DP_ERR_BASE + 64) {
+                    NativeAbi.check(rc, "sealing " + k + " records");
+                }
+                int sent = NativeUdp.check(rc, "sending " + k + " records to " + encodedPeer);
+                total += sent;
+                if (sent < k) {
+                    break;
+                }
+            }
+            Reference.reachabilityFence(contents);
+            return total;
+        }
+    }
+
+    /** Makes room for maxBatch records of {@code slot} bytes and stores the CID in native memory. */
+    private void ensureSealSlots(int slot, byte[] cid) {
+        int rounded = (slot + 63) & ~63;
+        if (rounded > sealSlot) {
+            if (sealArena != null) {
+                sealArena.close();
+            }
+            sealArena = Arena.ofShared();
+            sealSlot = Math.max(rounded, 2048);
+            sealSlots = sealArena.allocate((long) maxBatch * sealSlot, 64);
+            sealContentLengths = sealArena.allocate(JAVA_INT, maxBatch);
+            sealCid = sealArena.allocate(256);
+        }
+        MemorySegment.copy(cid, 0, sealCid, JAVA_BYTE, 0, cid.length);
+    }
+
     private int sendChunk(int fd, int k) throws IOException {
         int flags = gsoRequested ? NativeUdp.SEND_GSO : 0;
         int rc;
@@ -433,6 +515,11 @@ public final class NativeDatagramEngine implements AutoCloseable {
                         stagingArena = null;
                         staging = MemorySegment.NULL;
                     }
+                    if (sealArena != null) {
+                        sealSlots.fill((byte) 0); // a failed seal may have left plaintext behind
+                        sealArena.close();
+                        sealArena = null;
+                    }
                     received.count = 0;
                     arena.close();
                 }
@@ -447,6 +534,8 @@ public final class NativeDatagramEngine implements AutoCloseable {
      */
     public final class Received {
         private int count;
+        private InetSocketAddress lastPeer;
+        private final MemorySegment lastPeerRaw = arena.allocate(NativeUdp.ADDR);
 
         private Received() {
         }
@@ -496,9 +585,24 @@ public final class NativeDatagramEngine implements AutoCloseable {
             return Short.toUnsignedInt((short) NativeUdp.DESC_PEER_PORT.get(descriptors, 0L, (long) check(i)));
         }
 
-        /** The sender of datagram i (allocates; IPv4-mapped IPv6 senders are reported as IPv4). */
+        /**
+         * The sender of datagram i (IPv4-mapped IPv6 senders are reported as IPv4). Allocates only
+         * when the sender differs from the previous call's: a batch usually comes from one peer.
+         */
         public InetSocketAddress peer(int i) {
             long base = check(i) * NativeUdp.DESCRIPTOR.byteSize();
+            long addrSize = NativeUdp.ADDR.byteSize();
+            MemorySegment raw = descriptors.asSlice(base + NativeUdp.DESC_PEER_OFFSET, addrSize);
+            if (lastPeer != null && MemorySegment.mismatch(raw, 0, addrSize, lastPeerRaw, 0, addrSize) < 0) {
+                return lastPeer;
+            }
+            InetSocketAddress peer = decodePeer(i, base);
+            MemorySegment.copy(raw, 0, lastPeerRaw, 0, addrSize);
+            lastPeer = peer;
+            return peer;
+        }
+
+        private InetSocketAddress decodePeer(int i, long base) {
             int family = (byte) NativeUdp.DESC_PEER_FAMILY.get(descriptors, 0L, (long) i);
             byte[] bytes = new byte[family == NativeUdp.INET ? 4 : 16];
             MemorySegment.copy(descriptors, JAVA_BYTE, base + NativeUdp.DESC_PEER_BYTES_OFFSET, bytes, 0, bytes.length);

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.pqdtls.CipherSuite;
+import dev.pqdtls.internal.recordlayer.RecordBatchOpener;
 import dev.pqdtls.spi.BadRecordMacException;
 import dev.pqdtls.spi.RecordProtection;
 import java.lang.foreign.Arena;
@@ -15,15 +16,18 @@ import java.nio.BufferOverflowException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
+import java.util.List;
 
 /**
  * Record protection whose keys live in a native {@code pqdtls_rp} context (AEAD and record-number
  * mask under the keys of one direction and epoch). A batch of records is sealed or opened with one
  * downcall: Java fills preallocated descriptor arrays (sequence numbers, pointers, lengths) and C
  * walks them. Direct buffers go to C in place; heap buffers are staged through a native scratch area
- * that is reused, so steady-state batches allocate no native memory.
+ * that is reused, so steady-state batches allocate no native memory. Whole received records are
+ * opened by {@link #openRecords} (header, record number, replay window and AEAD in one downcall), and
+ * {@link NativeDatagramEngine#sealAndSend} seals and sends with this context in one downcall.
  */
-final class NativeRecordProtection implements RecordProtection {
+final class NativeRecordProtection implements RecordProtection, RecordBatchOpener {
     private static final int TAG = CipherSuite.TAG_LENGTH;
     private static final int MASK = 16;
     private static final int MIN_BATCH = 16;
@@ -48,6 +52,9 @@ final class NativeRecordProtection implements RecordProtection {
     private MemorySegment recordPtrs;
     private MemorySegment recordLens;
     private MemorySegment status;
+    private MemorySegment contentOffsets;
+    private MemorySegment contentLengths;
+    private MemorySegment window;
     private MemorySegment scratch = MemorySegment.NULL;
     /** Per record of the current batch: its offset in scratch, or -1 when it is a direct buffer. */
     private long[] scratchOffset = new long[0];
@@ -223,6 +230,45 @@ final class NativeRecordProtection implements RecordProtection {
     }
 
     @Override
+    public void openRecords(int epochBits, int cidLength, long[] replayWindow, List<ByteBuffer> datagrams, int[] outcome,
+            long[] sequences, int[] offsets, int[] lengths) {
+        MemorySegment rp = handle();
+        int count = datagrams.size();
+        checkCount(count, outcome.length, sequences.length, Math.min(offsets.length, lengths.length));
+        ensureCapacity(count, 0);
+        for (int i = 0; i < count; i++) {
+            ByteBuffer d = datagrams.get(i);
+            if (d.isReadOnly() || !d.isDirect()) {
+                recordPtrs.setAtIndex(JAVA_LONG, i, 0); // C skips it; EpochCipher opens it in Java
+                recordLens.setAtIndex(JAVA_INT, i, 0);
+            } else {
+                recordPtrs.setAtIndex(JAVA_LONG, i, MemorySegment.ofBuffer(d).address());
+                recordLens.setAtIndex(JAVA_INT, i, d.remaining());
+            }
+        }
+        window.setAtIndex(JAVA_LONG, 0, replayWindow[0]);
+        window.setAtIndex(JAVA_LONG, 1, replayWindow[1]);
+        int rc;
+        try {
+            rc = (int) NativeAbi.DP_OPEN_BATCH.invokeExact(rp, epochBits, cidLength, window, count, recordPtrs, recordLens,
+                    status, seqs, contentOffsets, contentLengths);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        } finally {
+            Reference.reachabilityFence(datagrams);
+        }
+        NativeAbi.check(rc, "opening a batch of " + count + " records");
+        replayWindow[0] = window.getAtIndex(JAVA_LONG, 0);
+        replayWindow[1] = window.getAtIndex(JAVA_LONG, 1);
+        for (int i = 0; i < count; i++) {
+            outcome[i] = status.getAtIndex(JAVA_INT, i);
+            sequences[i] = seqs.getAtIndex(JAVA_LONG, i);
+            offsets[i] = contentOffsets.getAtIndex(JAVA_INT, i);
+            lengths[i] = contentLengths.getAtIndex(JAVA_INT, i);
+        }
+    }
+
+    @Override
     public void recordNumberMask(ByteBuffer sample, byte[] mask) {
         MemorySegment rp = handle();
         if (sample.remaining() < MASK) {
@@ -258,7 +304,8 @@ final class NativeRecordProtection implements RecordProtection {
         }
     }
 
-    private MemorySegment handle() {
+    /** The pqdtls_rp handle, for the engine's fused seal-and-send. */
+    MemorySegment handle() {
         if (handle == null) {
             throw new IllegalStateException(suite + " record protection is closed");
         }
@@ -320,7 +367,7 @@ final class NativeRecordProtection implements RecordProtection {
             newScratch = Math.max(newScratch, scratch.byteSize() * 2);
         }
         Arena next = Arena.ofShared();
-        MemorySegment[] segments = new MemorySegment[7];
+        MemorySegment[] segments = new MemorySegment[10];
         try {
             segments[0] = next.allocate(JAVA_LONG, newCapacity);
             segments[1] = next.allocate(JAVA_LONG, newCapacity);
@@ -329,6 +376,9 @@ final class NativeRecordProtection implements RecordProtection {
             segments[4] = next.allocate(JAVA_INT, newCapacity);
             segments[5] = next.allocate(JAVA_INT, newCapacity);
             segments[6] = next.allocate(newScratch, 16);
+            segments[7] = next.allocate(JAVA_INT, newCapacity);
+            segments[8] = next.allocate(JAVA_INT, newCapacity);
+            segments[9] = next.allocate(JAVA_LONG, 2);
         } catch (RuntimeException | Error e) {
             next.close();
             throw e;
@@ -342,6 +392,9 @@ final class NativeRecordProtection implements RecordProtection {
         recordLens = segments[4];
         status = segments[5];
         scratch = segments[6];
+        contentOffsets = segments[7];
+        contentLengths = segments[8];
+        window = segments[9];
         capacity = newCapacity;
         scratchOffset = new long[newCapacity];
     }

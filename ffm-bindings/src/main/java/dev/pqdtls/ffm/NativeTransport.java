@@ -1,6 +1,8 @@
 package dev.pqdtls.ffm;
 
+import dev.pqdtls.internal.recordlayer.SealingSender;
 import dev.pqdtls.spi.DatagramTransport;
+import dev.pqdtls.spi.RecordProtection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -10,10 +12,10 @@ import java.util.List;
 
 /**
  * The ffm backend's transport: the native engine's batched sendmmsg (UDP GSO where the kernel has
- * it) and recvmmsg with GRO splitting. Received datagrams are views into native memory, valid only
- * while the receiver runs.
+ * it) and recvmmsg with GRO splitting, plus the fused seal-and-send for records under native keys.
+ * Received datagrams are views into native memory, valid until {@code receive} returns.
  */
-final class NativeTransport implements DatagramTransport {
+final class NativeTransport implements DatagramTransport, SealingSender {
     /** Receive slot size: a DTLS peer may send larger datagrams than our MTU (wolfSSL uses 1400). */
     private static final int MAX_DATAGRAM = 16 * 1024;
 
@@ -40,6 +42,17 @@ final class NativeTransport implements DatagramTransport {
     }
 
     @Override
+    public boolean canSeal(RecordProtection protection) {
+        return protection instanceof NativeRecordProtection;
+    }
+
+    @Override
+    public void sealAndSend(RecordProtection protection, long epoch, byte[] cid, int contentType, long firstSequence,
+            List<ByteBuffer> contents, InetSocketAddress peer) throws IOException {
+        engine.sealAndSend((NativeRecordProtection) protection, epoch, cid, contentType, firstSequence, contents, peer);
+    }
+
+    @Override
     public int receive(Duration timeout, Receiver sink) throws IOException {
         NativeDatagramEngine.Received r = engine.receiveBatch(timeout);
         int delivered = 0;
@@ -50,6 +63,9 @@ final class NativeTransport implements DatagramTransport {
             }
             sink.onDatagram(r.segment(i).asByteBuffer(), r.peer(i));
             delivered++;
+        }
+        if (delivered > 0) {
+            sink.endOfBatch();
         }
         return delivered;
     }

@@ -101,6 +101,8 @@ final class NativeUdp {
     static final VarHandle DESC_PEER_SCOPE_ID;
     /** Offset of the peer's 16 address bytes inside a descriptor. */
     static final long DESC_PEER_BYTES_OFFSET;
+    /** Offset of the whole peer address (a zero-padded ADDR) inside a descriptor. */
+    static final long DESC_PEER_OFFSET;
 
     static {
         ByteOrder order = ByteOrder.nativeOrder();
@@ -137,6 +139,7 @@ final class NativeUdp {
         DESC_PEER_PORT = element("peer_port");
         DESC_PEER_SCOPE_ID = element("peer_scope_id");
         DESC_PEER_BYTES_OFFSET = peer + bytes;
+        DESC_PEER_OFFSET = peer;
         SCRATCH_ALIGN = layout(LAYOUT_SCRATCH_ALIGN);
     }
 

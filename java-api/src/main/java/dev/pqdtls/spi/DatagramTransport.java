@@ -34,9 +34,17 @@ public interface DatagramTransport extends AutoCloseable {
         }
     }
 
-    /** Receives datagrams handed out by {@link #receive}; the buffer is valid only during the call. */
+    /**
+     * Receives the datagrams handed out by one {@link #receive} call: {@link #onDatagram} for each,
+     * then {@link #endOfBatch}. The buffers stay valid until {@code receive} returns, so a receiver
+     * may keep them until the end of the batch and process them together.
+     */
     interface Receiver {
         void onDatagram(ByteBuffer datagram, InetSocketAddress from);
+
+        /** Called once after the last datagram of a {@link #receive} call that delivered any. */
+        default void endOfBatch() {
+        }
     }
 
     /** The bound address, with the actual port. */

@@ -12,6 +12,7 @@ import dev.pqdtls.internal.handshake.HandshakeType;
 import dev.pqdtls.internal.handshake.KeySchedule;
 import dev.pqdtls.internal.recordlayer.ContentType;
 import dev.pqdtls.internal.recordlayer.EpochCipher;
+import dev.pqdtls.internal.recordlayer.SealingSender;
 import dev.pqdtls.internal.reliability.Ack;
 import dev.pqdtls.internal.reliability.HandshakeFragment;
 import dev.pqdtls.internal.reliability.MessageReassembler;
@@ -93,11 +94,19 @@ public abstract class Connection {
 
     /** Processes one received datagram. Hostile content is dropped and counted; failures end the association. */
     public final void onDatagram(ByteBuffer datagram, long nowMillis) {
+        onDatagrams(List.of(datagram), nowMillis);
+    }
+
+    /**
+     * Processes received datagrams in order, opening a batch of them in one native call where the
+     * backend can; otherwise as {@link #onDatagram} for each.
+     */
+    public final void onDatagrams(List<ByteBuffer> datagrams, long nowMillis) {
         if (state == State.CLOSED || state == State.FAILED) {
             return;
         }
         try {
-            records.read(datagram, r -> {
+            records.readBatch(datagrams, r -> {
                 lastReceiveMillis = nowMillis;
                 onRecord(r, nowMillis);
                 return state != State.CLOSED && state != State.FAILED;
@@ -190,19 +199,54 @@ public abstract class Connection {
      * @throws IllegalArgumentException if the data exceeds {@link #maxApplicationData()}
      */
     public final void send(ByteBuffer data, long nowMillis) {
+        checkSendable(List.of(data));
+        int n = data.remaining();
+        ByteBuffer out = ByteBuffer.allocate(config.mtu());
+        records.write(records.writeEpoch(), ContentType.APPLICATION_DATA, data, out);
+        outgoing.add(out.flip());
+        applicationSent(n, nowMillis);
+    }
+
+    /**
+     * Protects application datagrams, one record each, and sends them straight through
+     * {@code sender} in one call when it can seal with this epoch's keys (the fused native path);
+     * otherwise queues them as {@link #send} does. Nothing is sent unless every datagram fits.
+     * Buffer positions are not moved.
+     *
+     * @throws java.io.IOException if the sender's socket failed (the records count as sent and lost)
+     */
+    public final void sendBatch(List<ByteBuffer> data, long nowMillis, SealingSender sender) throws java.io.IOException {
+        long bytes = checkSendable(data);
+        if (sender != null && records.writeApplicationBatch(data, sender, peer)) {
+            applicationSent(bytes, nowMillis);
+            return;
+        }
+        for (ByteBuffer d : data) {
+            send(d.duplicate(), nowMillis);
+        }
+    }
+
+    /** Checks state and sizes before anything is sent; returns the total bytes. */
+    private long checkSendable(List<ByteBuffer> data) {
         if (state != State.CONNECTED) {
             throw new IllegalStateException("cannot send: connection is " + state
                     + (failure != null ? " (" + failure.getMessage() + ")" : ""));
         }
-        int n = data.remaining();
-        if (n > maxApplicationData()) {
-            throw new IllegalArgumentException("datagram of " + n + " bytes exceeds the " + maxApplicationData()
-                    + " bytes that fit one record at MTU " + config.mtu() + "; split it or raise DtlsConfig.mtu");
+        long total = 0;
+        for (ByteBuffer d : data) {
+            int n = d.remaining();
+            if (n > maxApplicationData()) {
+                throw new IllegalArgumentException("datagram of " + n + " bytes exceeds the " + maxApplicationData()
+                        + " bytes that fit one record at MTU " + config.mtu() + "; split it or raise DtlsConfig.mtu");
+            }
+            total += n;
         }
-        ByteBuffer out = ByteBuffer.allocate(config.mtu());
-        records.write(records.writeEpoch(), ContentType.APPLICATION_DATA, data, out);
-        outgoing.add(out.flip());
-        applicationBytesSent += n;
+        return total;
+    }
+
+    /** Counts sent application data and starts a KeyUpdate once the current key has protected enough. */
+    private void applicationSent(long bytes, long nowMillis) {
+        applicationBytesSent += bytes;
         if (records.recordsUnderCurrentWriteKey() >= config.keyUpdateAfterRecords()) {
             startKeyUpdate(false, nowMillis);
         }

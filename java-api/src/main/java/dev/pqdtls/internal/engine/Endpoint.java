@@ -10,6 +10,7 @@ import dev.pqdtls.SessionInfo;
 import dev.pqdtls.internal.auth.LocalCredentials;
 import dev.pqdtls.internal.auth.PeerAuthenticator;
 import dev.pqdtls.internal.backend.BackendSelector;
+import dev.pqdtls.internal.recordlayer.SealingSender;
 import dev.pqdtls.internal.recordlayer.UnifiedHeader;
 import dev.pqdtls.internal.server.CookieIssuer;
 import dev.pqdtls.spi.CryptoBackend;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +51,10 @@ public final class Endpoint implements DtlsServer {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<InetSocketAddress, Link> byAddress = new HashMap<>();
     private final Map<ByteBuffer, Link> byCid = new HashMap<>();
+    /** Datagrams of the current receive batch per connection (loop thread only; see deliverRouted). */
+    private final Map<Link, List<ByteBuffer>> routed = new LinkedHashMap<>();
+    /** The transport's fused seal-and-send, when it has one. */
+    private final SealingSender sealer;
     private final LinkedBlockingQueue<Link> accepted = new LinkedBlockingQueue<>();
     private final Thread loop;
     private volatile boolean closed;
@@ -57,6 +63,7 @@ public final class Endpoint implements DtlsServer {
 
     private Endpoint(DatagramTransport transport, DtlsConfig config, CryptoBackend crypto, boolean server) {
         this.transport = transport;
+        this.sealer = transport instanceof SealingSender s ? s : null;
         this.config = config;
         this.crypto = crypto;
         this.credentials = config.certificateChain().isEmpty() ? null
@@ -139,15 +146,23 @@ public final class Endpoint implements DtlsServer {
     // --- event loop --------------------------------------------------------------------------
 
     private void run() {
-        DatagramTransport.Receiver receiver = (datagram, from) -> {
-            lock.lock();
-            try {
-                route(datagram, from, now());
-            } catch (RuntimeException e) {
-                // A bug must not kill the loop that serves every other client.
-                LOG.log(Level.WARNING, "pqdtls: unexpected error processing a datagram; dropped", e);
-            } finally {
-                lock.unlock();
+        DatagramTransport.Receiver receiver = new DatagramTransport.Receiver() {
+            @Override
+            public void onDatagram(ByteBuffer datagram, InetSocketAddress from) {
+                lock.lock();
+                try {
+                    route(datagram, from, now());
+                } catch (RuntimeException e) {
+                    // A bug must not kill the loop that serves every other client.
+                    LOG.log(Level.WARNING, "pqdtls: unexpected error processing a datagram; dropped", e);
+                } finally {
+                    lock.unlock();
+                }
+            }
+
+            @Override
+            public void endOfBatch() {
+                deliverRouted();
             }
         };
         while (!closed) {
@@ -158,10 +173,41 @@ public final class Endpoint implements DtlsServer {
                     return;
                 }
                 LOG.log(Level.FINE, "receive failed; continuing", e);
+            } finally {
+                routed.clear(); // views into the transport's buffers are invalid after receive
             }
             if (now() >= dueMillis()) {
                 tick();
             }
+        }
+    }
+
+    /**
+     * Hands each connection the datagrams routed to it in this receive batch, in arrival order and
+     * in one call, so the backend can open them together; then flushes and wakes once per connection.
+     */
+    private void deliverRouted() {
+        if (routed.isEmpty()) {
+            return;
+        }
+        lock.lock();
+        try {
+            long now = now();
+            for (Map.Entry<Link, List<ByteBuffer>> e : routed.entrySet()) {
+                Link link = e.getKey();
+                try {
+                    link.connection.onDatagrams(e.getValue(), now);
+                } catch (RuntimeException ex) {
+                    LOG.log(Level.WARNING, "pqdtls: unexpected error processing datagrams; dropped", ex);
+                }
+                flush(link);
+                link.update();
+                schedule(link, now);
+                link.changed.signalAll();
+            }
+        } finally {
+            routed.clear();
+            lock.unlock();
         }
     }
 
@@ -221,11 +267,7 @@ public final class Endpoint implements DtlsServer {
             link = byAddress.get(from);
         }
         if (link != null) {
-            link.connection.onDatagram(datagram, now);
-            flush(link);
-            link.update();
-            schedule(link, now);
-            link.changed.signalAll();
+            routed.computeIfAbsent(link, k -> new ArrayList<>()).add(datagram);
             return;
         }
         if (gate == null || byAddress.size() >= config.maxConnections()) {
@@ -420,7 +462,10 @@ public final class Endpoint implements DtlsServer {
             }
         }
 
-        /** Protects every datagram, then hands them to the transport as one batch (GSO where it can). */
+        /**
+         * Seals and sends the whole batch in one native call where the transport can (the fused
+         * data plane), otherwise protects every datagram and hands them to the transport as one batch.
+         */
         @Override
         public void sendBatch(List<ByteBuffer> datagrams) throws IOException {
             lock.lock();
@@ -429,8 +474,14 @@ public final class Endpoint implements DtlsServer {
                     throw failure();
                 }
                 long now = now();
+                flush(this); // anything queued (ACKs, retransmissions) goes first
+                try {
+                    connection.sendBatch(datagrams, now, sealer);
+                } catch (IOException e) {
+                    LOG.log(Level.FINE, "send to " + connection.peer() + " failed", e); // UDP: lost datagrams
+                }
                 for (ByteBuffer d : datagrams) {
-                    connection.send(d, now);
+                    d.position(d.limit());
                 }
                 flush(this);
                 schedule(this, now);

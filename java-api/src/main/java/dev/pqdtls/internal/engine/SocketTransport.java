@@ -78,6 +78,7 @@ public final class SocketTransport implements DatagramTransport {
             return 0;
         }
         sink.onDatagram(ByteBuffer.wrap(receiveBuffer, 0, packet.getLength()), (InetSocketAddress) packet.getSocketAddress());
+        sink.endOfBatch();
         return 1;
     }
 

@@ -4,6 +4,7 @@ import dev.pqdtls.CipherSuite;
 import dev.pqdtls.spi.BadRecordMacException;
 import dev.pqdtls.spi.RecordProtection;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * Protects and unprotects DTLSCiphertext records of one epoch in one direction (RFC 9147 §4):
@@ -33,6 +34,18 @@ public final class EpochCipher implements AutoCloseable {
 
     public CipherSuite suite() {
         return protection.suite();
+    }
+
+    /** The keys of this epoch, for a {@link SealingSender} that seals outside Java. */
+    public RecordProtection protection() {
+        return protection;
+    }
+
+    /** Takes the next {@code count} sequence numbers for records sealed elsewhere; returns the first. */
+    public long reserve(int count) {
+        long first = nextSendSequence;
+        nextSendSequence += count;
+        return first;
     }
 
     /** Sequence number the next protected record will carry. */
@@ -121,6 +134,42 @@ public final class EpochCipher implements AutoCloseable {
             return Drop.NO_CONTENT_TYPE;
         }
         return new Opened(datagram.get(i) & 0xFF, ciphertextOffset, i - ciphertextOffset, seq);
+    }
+
+    /** Per-datagram results of {@link #unprotectBatch}, reused from batch to batch. */
+    public static final class BatchResult {
+        public int[] status = new int[0];
+        public long[] sequences = new long[0];
+        public int[] contentOffsets = new int[0];
+        public int[] contentLengths = new int[0];
+
+        void ensure(int n) {
+            if (status.length < n) {
+                int size = Math.max(n, 2 * status.length);
+                status = new int[size];
+                sequences = new long[size];
+                contentOffsets = new int[size];
+                contentLengths = new int[size];
+            }
+        }
+    }
+
+    /**
+     * Opens every datagram that is exactly one record of this epoch in one native call, when the
+     * protection is a {@link RecordBatchOpener}; the others get {@link RecordBatchOpener#SKIPPED}.
+     *
+     * @return false when this protection cannot open batches (then nothing was done)
+     */
+    public boolean unprotectBatch(List<ByteBuffer> datagrams, int cidLength, BatchResult out) {
+        if (!(protection instanceof RecordBatchOpener opener)) {
+            return false;
+        }
+        out.ensure(datagrams.size());
+        long[] window = {replay.highest(), replay.seen()};
+        opener.openRecords((int) (epoch & 3), cidLength, window, datagrams, out.status, out.sequences,
+                out.contentOffsets, out.contentLengths);
+        replay.restore(window[0], window[1]);
+        return true;
     }
 
     private void maskSequence(ByteBuffer out, int seqOffset, int headerEnd, int bits) {

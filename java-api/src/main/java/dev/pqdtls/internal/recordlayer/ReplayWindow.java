@@ -40,4 +40,18 @@ public final class ReplayWindow {
     public long highest() {
         return highest;
     }
+
+    /** Bit i set: record {@code highest() - i} was seen (with {@link #highest}, the whole state). */
+    public long seen() {
+        return seen;
+    }
+
+    /** Takes over a state that a batch opener advanced outside Java ({@link RecordBatchOpener}). */
+    public void restore(long highest, long seen) {
+        if (highest < -1 || highest < this.highest) {
+            throw new IllegalArgumentException("replay window cannot move back from " + this.highest + " to " + highest);
+        }
+        this.highest = highest;
+        this.seen = seen;
+    }
 }
