@@ -55,6 +55,17 @@ class CProgramsTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aFailingProgramIsNotMeasuredWithItsStderr() {
+        Path lib = WOLFSSL.resolve("lib/libwolfssl.so");
+        Assumptions.assumeTrue(Files.exists(lib), "no wolfSSL build: " + lib + " is missing (ci/build-wolfssl.sh)");
+        CPrograms.Outcome o = CPrograms.wolfSsl(WOLFSSL, "TLS13-AES128-GCM-SHA256", "NO_SUCH_GROUP", 1178, 0.5, 0.2);
+        Assumptions.assumeFalse(o instanceof CPrograms.NotMeasured(String r) && r.startsWith("gcc not found"));
+        CPrograms.NotMeasured n = assertInstanceOf(CPrograms.NotMeasured.class, o);
+        assertTrue(n.reason().contains("exit 2") && n.reason().contains("unknown --group NO_SUCH_GROUP"), n.reason());
+    }
+
+    @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void missingWolfSslIsNotMeasuredWithThePath(@org.junit.jupiter.api.io.TempDir Path empty) {
         CPrograms.Outcome o = CPrograms.wolfSsl(empty, "TLS13-AES128-GCM-SHA256", "X25519MLKEM768", 1178, 0.5, 0.2);
