@@ -17,6 +17,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -134,6 +135,7 @@ public final class NativeDatagramEngine implements AutoCloseable {
     private int sealSlot;
     private MemorySegment sealContentLengths = MemorySegment.NULL;
     private MemorySegment sealCid = MemorySegment.NULL;
+    private final int[] contentLengthStage;
 
     // Receive side (guarded by receiveLock).
     private final MemorySegment recvArena;
@@ -157,6 +159,7 @@ public final class NativeDatagramEngine implements AutoCloseable {
         } catch (Throwable e) {
             throw NativeUdp.rethrow(e);
         }
+        this.contentLengthStage = new int[maxBatch];
         long scratchBytes = NativeUdp.scratchSize(maxBatch);
         sendPtrs = arena.allocate(ADDRESS, maxBatch);
         sendLens = arena.allocate(JAVA_INT, maxBatch);
@@ -377,8 +380,9 @@ public final class NativeDatagramEngine implements AutoCloseable {
                     ByteBuffer c = contents.get(total + i);
                     int len = c.remaining();
                     MemorySegment.copy(MemorySegment.ofBuffer(c), 0, sealSlots, (long) i * sealSlot + header, len);
-                    sealContentLengths.setAtIndex(JAVA_INT, i, len);
+                    contentLengthStage[i] = len;
                 }
+                MemorySegment.copy(contentLengthStage, 0, sealContentLengths, JAVA_INT, 0, k);
                 int rc;
                 try {
                     rc = (int) NativeAbi.DP_SEAL_SEND.invokeExact(protection.handle(), fd, epoch, sealCid, cid.length,
@@ -481,7 +485,7 @@ public final class NativeDatagramEngine implements AutoCloseable {
             } catch (Throwable e) {
                 throw NativeUdp.rethrow(e);
             }
-            received.count = NativeUdp.check(rc, "receiving on port " + port);
+            received.load(NativeUdp.check(rc, "receiving on port " + port));
             return received;
         }
     }
@@ -529,15 +533,36 @@ public final class NativeDatagramEngine implements AutoCloseable {
     }
 
     /**
-     * The datagrams of the last {@link #receiveBatch}: index {@code 0..count()-1}. Accessors read
-     * the native descriptors directly; only {@link #peer(int)} and {@link #segment(int)} allocate.
+     * The datagrams of the last {@link #receiveBatch}: index {@code 0..count()-1}. The native
+     * descriptors are copied into a Java array once per batch (one bulk copy is cheaper than a
+     * checked segment access per field); only {@link #peer(int)} and {@link #segment(int)} allocate.
      */
     public final class Received {
+        private static final int STRIDE = (int) (NativeUdp.DESCRIPTOR.byteSize() / Integer.BYTES);
+        private static final int OFFSET = intIndex("offset");
+        private static final int LENGTH = intIndex("length");
+        private static final int SEGMENT_SIZE = intIndex("segment_size");
+        private static final int FLAGS = intIndex("flags");
+        private static final int PEER = (int) (NativeUdp.DESC_PEER_OFFSET / Integer.BYTES);
+        private static final int PEER_INTS = (int) (NativeUdp.ADDR.byteSize() / Integer.BYTES);
+
         private int count;
+        private final int[] fields = new int[maxDescriptors * STRIDE];
         private InetSocketAddress lastPeer;
-        private final MemorySegment lastPeerRaw = arena.allocate(NativeUdp.ADDR);
+        private final int[] lastPeerFields = new int[PEER_INTS];
 
         private Received() {
+        }
+
+        private static int intIndex(String field) {
+            return (int) (NativeUdp.DESCRIPTOR.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement(field))
+                    / Integer.BYTES);
+        }
+
+        /** Takes over the descriptors of a receive that returned {@code n}. */
+        private void load(int n) {
+            count = n;
+            MemorySegment.copy(descriptors, JAVA_INT, 0, fields, 0, n * STRIDE);
         }
 
         public int count() {
@@ -550,11 +575,11 @@ public final class NativeDatagramEngine implements AutoCloseable {
         }
 
         public long offset(int i) {
-            return Integer.toUnsignedLong((int) NativeUdp.DESC_OFFSET.get(descriptors, 0L, (long) check(i)));
+            return Integer.toUnsignedLong(field(i, OFFSET));
         }
 
         public int length(int i) {
-            return (int) NativeUdp.DESC_LENGTH.get(descriptors, 0L, (long) check(i));
+            return field(i, LENGTH);
         }
 
         /** Datagram i as a slice of the arena. */
@@ -564,21 +589,17 @@ public final class NativeDatagramEngine implements AutoCloseable {
 
         /** The GRO segment size of the coalesced buffer datagram i came from, or 0. */
         public int segmentSize(int i) {
-            return (int) NativeUdp.DESC_SEGMENT_SIZE.get(descriptors, 0L, (long) check(i));
+            return field(i, SEGMENT_SIZE);
         }
 
         /** The datagram was longer than its receive slot and was cut. */
         public boolean truncated(int i) {
-            return (flags(i) & NativeUdp.DESC_TRUNCATED) != 0;
+            return (field(i, FLAGS) & NativeUdp.DESC_TRUNCATED) != 0;
         }
 
         /** Descriptors ran out: entry i still holds several segments of {@link #segmentSize(int)} bytes. */
         public boolean coalesced(int i) {
-            return (flags(i) & NativeUdp.DESC_COALESCED) != 0;
-        }
-
-        private int flags(int i) {
-            return (int) NativeUdp.DESC_FLAGS.get(descriptors, 0L, (long) check(i));
+            return (field(i, FLAGS) & NativeUdp.DESC_COALESCED) != 0;
         }
 
         public int peerPort(int i) {
@@ -590,14 +611,12 @@ public final class NativeDatagramEngine implements AutoCloseable {
          * when the sender differs from the previous call's: a batch usually comes from one peer.
          */
         public InetSocketAddress peer(int i) {
-            long base = check(i) * NativeUdp.DESCRIPTOR.byteSize();
-            long addrSize = NativeUdp.ADDR.byteSize();
-            MemorySegment raw = descriptors.asSlice(base + NativeUdp.DESC_PEER_OFFSET, addrSize);
-            if (lastPeer != null && MemorySegment.mismatch(raw, 0, addrSize, lastPeerRaw, 0, addrSize) < 0) {
+            int at = check(i) * STRIDE + PEER;
+            if (lastPeer != null && Arrays.equals(fields, at, at + PEER_INTS, lastPeerFields, 0, PEER_INTS)) {
                 return lastPeer;
             }
-            InetSocketAddress peer = decodePeer(i, base);
-            MemorySegment.copy(raw, 0, lastPeerRaw, 0, addrSize);
+            InetSocketAddress peer = decodePeer(i, (long) i * NativeUdp.DESCRIPTOR.byteSize());
+            System.arraycopy(fields, at, lastPeerFields, 0, PEER_INTS);
             lastPeer = peer;
             return peer;
         }
@@ -625,7 +644,11 @@ public final class NativeDatagramEngine implements AutoCloseable {
             return segment(i).toArray(JAVA_BYTE);
         }
 
-        private long check(int i) {
+        private int field(int i, int index) {
+            return fields[check(i) * STRIDE + index];
+        }
+
+        private int check(int i) {
             Objects.checkIndex(i, count);
             return i;
         }

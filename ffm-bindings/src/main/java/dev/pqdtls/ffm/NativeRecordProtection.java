@@ -55,6 +55,8 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
     private MemorySegment contentOffsets;
     private MemorySegment contentLengths;
     private MemorySegment window;
+    private long[] pointerStage = new long[0];
+    private int[] lengthStage = new int[0];
     private MemorySegment scratch = MemorySegment.NULL;
     /** Per record of the current batch: its offset in scratch, or -1 when it is a direct buffer. */
     private long[] scratchOffset = new long[0];
@@ -236,16 +238,20 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
         int count = datagrams.size();
         checkCount(count, outcome.length, sequences.length, Math.min(offsets.length, lengths.length));
         ensureCapacity(count, 0);
+        // Per-element segment accesses cost an alignment and liveness check each: go through Java
+        // arrays and copy them across in bulk.
+        if (pointerStage.length < count) {
+            pointerStage = new long[capacity];
+            lengthStage = new int[capacity];
+        }
         for (int i = 0; i < count; i++) {
             ByteBuffer d = datagrams.get(i);
-            if (d.isReadOnly() || !d.isDirect()) {
-                recordPtrs.setAtIndex(JAVA_LONG, i, 0); // C skips it; EpochCipher opens it in Java
-                recordLens.setAtIndex(JAVA_INT, i, 0);
-            } else {
-                recordPtrs.setAtIndex(JAVA_LONG, i, MemorySegment.ofBuffer(d).address());
-                recordLens.setAtIndex(JAVA_INT, i, d.remaining());
-            }
+            boolean usable = d.isDirect() && !d.isReadOnly();
+            pointerStage[i] = usable ? MemorySegment.ofBuffer(d).address() : 0; // 0: C skips it, Java opens it
+            lengthStage[i] = usable ? d.remaining() : 0;
         }
+        MemorySegment.copy(pointerStage, 0, recordPtrs, JAVA_LONG, 0, count);
+        MemorySegment.copy(lengthStage, 0, recordLens, JAVA_INT, 0, count);
         window.setAtIndex(JAVA_LONG, 0, replayWindow[0]);
         window.setAtIndex(JAVA_LONG, 1, replayWindow[1]);
         int rc;
@@ -260,12 +266,10 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
         NativeAbi.check(rc, "opening a batch of " + count + " records");
         replayWindow[0] = window.getAtIndex(JAVA_LONG, 0);
         replayWindow[1] = window.getAtIndex(JAVA_LONG, 1);
-        for (int i = 0; i < count; i++) {
-            outcome[i] = status.getAtIndex(JAVA_INT, i);
-            sequences[i] = seqs.getAtIndex(JAVA_LONG, i);
-            offsets[i] = contentOffsets.getAtIndex(JAVA_INT, i);
-            lengths[i] = contentLengths.getAtIndex(JAVA_INT, i);
-        }
+        MemorySegment.copy(status, JAVA_INT, 0, outcome, 0, count);
+        MemorySegment.copy(seqs, JAVA_LONG, 0, sequences, 0, count);
+        MemorySegment.copy(contentOffsets, JAVA_INT, 0, offsets, 0, count);
+        MemorySegment.copy(contentLengths, JAVA_INT, 0, lengths, 0, count);
     }
 
     @Override
