@@ -392,10 +392,13 @@ public final class NativeDatagramEngine implements AutoCloseable {
                 } catch (Throwable e) {
                     throw NativeUdp.rethrow(e);
                 }
-                if (rc <= NativeAbi.PQDTLS_DP_ERR_BASE + 64) {
-                    NativeAbi.check(rc, "sealing " + k + " records");
+                if (rc < 0) { // messages are built only on failure: this is the per-batch hot path
+                    if (rc <= NativeAbi.PQDTLS_DP_ERR_BASE + 64) {
+                        NativeAbi.check(rc, "sealing " + k + " records");
+                    }
+                    NativeUdp.check(rc, "sending " + k + " records to " + encodedPeer);
                 }
-                int sent = NativeUdp.check(rc, "sending " + k + " records to " + encodedPeer);
+                int sent = rc;
                 total += sent;
                 if (sent < k) {
                     break;
@@ -431,7 +434,7 @@ public final class NativeDatagramEngine implements AutoCloseable {
         } catch (Throwable e) {
             throw NativeUdp.rethrow(e);
         }
-        return NativeUdp.check(rc, "sending " + k + " datagrams to " + encodedPeer);
+        return rc >= 0 ? rc : NativeUdp.check(rc, "sending " + k + " datagrams to " + encodedPeer);
     }
 
     private void encodePeer(InetSocketAddress peer) {
@@ -485,7 +488,7 @@ public final class NativeDatagramEngine implements AutoCloseable {
             } catch (Throwable e) {
                 throw NativeUdp.rethrow(e);
             }
-            received.load(NativeUdp.check(rc, "receiving on port " + port));
+            received.load(rc >= 0 ? rc : NativeUdp.check(rc, "receiving on port " + port));
             return received;
         }
     }

@@ -172,7 +172,9 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
             Reference.reachabilityFence(aads);
             Reference.reachabilityFence(records);
         }
-        NativeAbi.check(rc, "sealing a batch of " + count + " records");
+        if (rc < 0) {
+            NativeAbi.check(rc, "sealing a batch of " + count + " records");
+        }
         for (int i = 0; i < count; i++) {
             ByteBuffer record = records[i];
             int length = record.remaining() + TAG;
@@ -214,7 +216,9 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
             Reference.reachabilityFence(aads);
             Reference.reachabilityFence(records);
         }
-        NativeAbi.check(verified, "opening a batch of " + count + " records");
+        if (verified < 0) {
+            NativeAbi.check(verified, "opening a batch of " + count + " records");
+        }
         for (int i = 0; i < count; i++) {
             authentic[i] = status.getAtIndex(JAVA_INT, i) == NativeAbi.PQDTLS_OK;
             if (!authentic[i]) {
@@ -263,7 +267,9 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
         } finally {
             Reference.reachabilityFence(datagrams);
         }
-        NativeAbi.check(rc, "opening a batch of " + count + " records");
+        if (rc < 0) {
+            NativeAbi.check(rc, "opening a batch of " + count + " records");
+        }
         replayWindow[0] = window.getAtIndex(JAVA_LONG, 0);
         replayWindow[1] = window.getAtIndex(JAVA_LONG, 1);
         MemorySegment.copy(status, JAVA_INT, 0, outcome, 0, count);

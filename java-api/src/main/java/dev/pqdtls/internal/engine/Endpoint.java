@@ -51,7 +51,9 @@ public final class Endpoint implements DtlsServer {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<InetSocketAddress, Link> byAddress = new HashMap<>();
     private final Map<ByteBuffer, Link> byCid = new HashMap<>();
-    /** Datagrams of the current receive batch per connection (loop thread only; see deliverRouted). */
+    /** The current receive batch and its senders, then its datagrams per connection (loop thread only). */
+    private final List<ByteBuffer> received = new ArrayList<>();
+    private final List<InetSocketAddress> receivedFrom = new ArrayList<>();
     private final Map<Link, List<ByteBuffer>> routed = new LinkedHashMap<>();
     /** The transport's fused seal-and-send, when it has one. */
     private final SealingSender sealer;
@@ -149,20 +151,13 @@ public final class Endpoint implements DtlsServer {
         DatagramTransport.Receiver receiver = new DatagramTransport.Receiver() {
             @Override
             public void onDatagram(ByteBuffer datagram, InetSocketAddress from) {
-                lock.lock();
-                try {
-                    route(datagram, from, now());
-                } catch (RuntimeException e) {
-                    // A bug must not kill the loop that serves every other client.
-                    LOG.log(Level.WARNING, "pqdtls: unexpected error processing a datagram; dropped", e);
-                } finally {
-                    lock.unlock();
-                }
+                received.add(datagram);
+                receivedFrom.add(from);
             }
 
             @Override
             public void endOfBatch() {
-                deliverRouted();
+                deliverReceived();
             }
         };
         while (!closed) {
@@ -174,7 +169,9 @@ public final class Endpoint implements DtlsServer {
                 }
                 LOG.log(Level.FINE, "receive failed; continuing", e);
             } finally {
-                routed.clear(); // views into the transport's buffers are invalid after receive
+                received.clear(); // views into the transport's buffers are invalid after receive
+                receivedFrom.clear();
+                routed.clear();
             }
             if (now() >= dueMillis()) {
                 tick();
@@ -183,16 +180,32 @@ public final class Endpoint implements DtlsServer {
     }
 
     /**
-     * Hands each connection the datagrams routed to it in this receive batch, in arrival order and
-     * in one call, so the backend can open them together; then flushes and wakes once per connection.
+     * Routes the datagrams of one receive batch under one lock, then hands each connection the
+     * datagrams routed to it, in arrival order and in one call, so the backend can open them
+     * together; then flushes and wakes once per connection.
      */
-    private void deliverRouted() {
-        if (routed.isEmpty()) {
-            return;
-        }
+    private void deliverReceived() {
         lock.lock();
         try {
             long now = now();
+            InetSocketAddress lastFrom = null;
+            Link lastLink = null;
+            for (int i = 0; i < received.size(); i++) {
+                ByteBuffer datagram = received.get(i);
+                InetSocketAddress from = receivedFrom.get(i);
+                try {
+                    // A batch usually comes from one peer (the transport hands out the same object).
+                    Link link = from == lastFrom && lastLink != null && !hasCid(datagram) ? lastLink : route(datagram, from, now);
+                    if (link != null) {
+                        routed.computeIfAbsent(link, k -> new ArrayList<>()).add(datagram);
+                    }
+                    lastFrom = from;
+                    lastLink = link;
+                } catch (RuntimeException e) {
+                    // A bug must not kill the loop that serves every other client.
+                    LOG.log(Level.WARNING, "pqdtls: unexpected error processing a datagram; dropped", e);
+                }
+            }
             for (Map.Entry<Link, List<ByteBuffer>> e : routed.entrySet()) {
                 Link link = e.getKey();
                 try {
@@ -206,6 +219,8 @@ public final class Endpoint implements DtlsServer {
                 link.changed.signalAll();
             }
         } finally {
+            received.clear();
+            receivedFrom.clear();
             routed.clear();
             lock.unlock();
         }
@@ -254,24 +269,34 @@ public final class Endpoint implements DtlsServer {
         }
     }
 
-    private void route(ByteBuffer datagram, InetSocketAddress from, long now) {
+    /** Whether the datagram starts with a unified header carrying a connection ID we route by. */
+    private boolean hasCid(ByteBuffer datagram) {
+        if (!datagram.hasRemaining()) {
+            return false;
+        }
+        int first = datagram.get(datagram.position()) & 0xFF;
+        return config.connectionIdLength() > 0 && UnifiedHeader.matches(first) && (first & 0x10) != 0;
+    }
+
+    /**
+     * The connection a datagram belongs to, by connection ID or source address; a datagram from a
+     * new source goes to the {@link ClientHelloGate} instead (null is returned).
+     */
+    private Link route(ByteBuffer datagram, InetSocketAddress from, long now) {
         Link link = null;
-        int first = datagram.get(0) & 0xFF;
-        if (UnifiedHeader.matches(first) && (first & 0x10) != 0 && config.connectionIdLength() > 0
-                && datagram.remaining() > config.connectionIdLength()) {
+        if (hasCid(datagram) && datagram.remaining() > config.connectionIdLength()) {
             byte[] cid = new byte[config.connectionIdLength()];
-            datagram.get(1, cid);
+            datagram.get(datagram.position() + 1, cid);
             link = byCid.get(ByteBuffer.wrap(cid));
         }
         if (link == null) {
             link = byAddress.get(from);
         }
         if (link != null) {
-            routed.computeIfAbsent(link, k -> new ArrayList<>()).add(datagram);
-            return;
+            return link;
         }
         if (gate == null || byAddress.size() >= config.maxConnections()) {
-            return;
+            return null;
         }
         int handshaking = (int) byAddress.values().stream().filter(l -> l.connection.state() == Connection.State.HANDSHAKING).count();
         gate.onDatagram(datagram, from, now, handshaking,
@@ -284,6 +309,7 @@ public final class Endpoint implements DtlsServer {
                     l.update();
                     schedule(l, now);
                 });
+        return null;
     }
 
     /** Sends everything the connection produced in one batch (one system call where the transport can). */
