@@ -1,7 +1,7 @@
 package dev.pqdtls.bench;
 
+import dev.pqdtls.CipherSuite;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,10 +44,6 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 public final class AeadReport {
     private static final String[] OPS = {"seal", "open", "sealBatch", "openBatch"};
     private static final String[] IMPLS = {"ffm", "fallback", "sunjce", "bc"};
-    private static final Map<String, String> OPENSSL_CIPHERS = Map.of(
-            "TLS_AES_128_GCM_SHA256", "aes-128-gcm",
-            "TLS_AES_256_GCM_SHA384", "aes-256-gcm",
-            "TLS_CHACHA20_POLY1305_SHA256", "chacha20-poly1305");
 
     private AeadReport() {
     }
@@ -67,7 +63,7 @@ public final class AeadReport {
         int iterations = Integer.getInteger("iterations", quick ? 3 : 5);
         int seconds = Integer.getInteger("seconds", quick ? 1 : 2);
         String[] impls = list("impl", IMPLS);
-        String[] suites = list("suite", OPENSSL_CIPHERS.keySet().stream().sorted().toArray(String[]::new));
+        String[] suites = list("suite", Arrays.stream(CipherSuite.values()).map(Enum::name).sorted().toArray(String[]::new));
         String[] sizes = list("size", new String[] {"1200"});
         String ops = System.getProperty("ops", String.join("|", OPS));
         Path out = Path.of(System.getProperty("out",
@@ -109,10 +105,10 @@ public final class AeadReport {
         int opensslSeconds = Integer.getInteger("opensslSeconds", 2);
         boolean size1200 = Arrays.asList(sizes).contains("1200");
         if (!"false".equals(System.getProperty("openssl")) && size1200) {
-            opensslVersion = run(List.of("openssl", "version")).map(String::strip);
+            opensslVersion = OpensslSpeed.version();
             if (opensslVersion.isPresent()) {
                 for (String suite : suites) {
-                    String cipher = OPENSSL_CIPHERS.get(suite);
+                    String cipher = OpensslSpeed.cipher(CipherSuite.byName(suite));
                     speed(cipher, opensslSeconds, false).ifPresent(v -> opensslEvp.put(suite, v));
                     speed(cipher, opensslSeconds, true).ifPresent(v -> opensslAead.put(suite, v));
                 }
@@ -174,12 +170,12 @@ public final class AeadReport {
                 }
                 if ("1200".equals(size) && opensslEvp.containsKey(suite)) {
                     md.append(String.format(Locale.ROOT, "| %s | openssl speed -evp | %s | %,.0f | %,.1f | |\n",
-                            shortSuite(suite), opensslLabel(opensslVersion), opensslEvp.get(suite) / 1200,
+                            shortSuite(suite), OpensslSpeed.label(opensslVersion), opensslEvp.get(suite) / 1200,
                             opensslEvp.get(suite) / 1e6));
                 }
                 if ("1200".equals(size) && opensslAead.containsKey(suite)) {
                     md.append(String.format(Locale.ROOT, "| %s | openssl speed -aead -evp | %s | %,.0f | %,.1f | |\n",
-                            shortSuite(suite), opensslLabel(opensslVersion), opensslAead.get(suite) / 1200,
+                            shortSuite(suite), OpensslSpeed.label(opensslVersion), opensslAead.get(suite) / 1200,
                             opensslAead.get(suite) / 1e6));
                 }
             }
@@ -189,7 +185,7 @@ public final class AeadReport {
         if (!opensslEvp.isEmpty()) {
             md.append("## Native batch seal vs targets (1200 B): ffm sealBatch ≥ 0.9 × openssl speed, ≥ 1.0 × sunjce\n\n");
             md.append("`openssl speed -evp <cipher> -bytes 1200 -seconds ").append(opensslSeconds)
-                    .append("` (encrypt loop, one EVP update per buffer; ").append(opensslLabel(opensslVersion))
+                    .append("` (encrypt loop, one EVP update per buffer; ").append(OpensslSpeed.label(opensslVersion))
                     .append("); `-aead` is its TLS-like sequence (set nonce, AAD, encrypt, tag per record).\n\n");
             md.append("| suite | ffm sealBatch MB/s | openssl -evp MB/s | ffm / openssl | openssl -aead MB/s "
                     + "| ffm / openssl -aead | sunjce sealBatch MB/s | ffm / sunjce | target met |\n");
@@ -215,15 +211,6 @@ public final class AeadReport {
         md.append("Noise: short runs on a shared machine; treat differences under ~30% as noise "
                 + "(see ENVIRONMENT.md, \"Measured anchors\").\n");
         return md.toString();
-    }
-
-    /** "OpenSSL 3.0.19" out of "OpenSSL 3.0.19 27 Jan 2026 (Library: ...)". */
-    private static String opensslLabel(Optional<String> version) {
-        if (version.isEmpty()) {
-            return "openssl";
-        }
-        String[] words = version.get().split("\\s+");
-        return words.length >= 2 ? words[0] + " " + words[1] : version.get();
     }
 
     private static Optional<Row> find(List<Row> rows, String suite, String op, String impl, String size) {
@@ -260,48 +247,14 @@ public final class AeadReport {
         return System.getProperty("os.arch");
     }
 
-    /** Bytes per second from {@code openssl speed -mr}, whose result line is {@code +F:<n>:<name>:<bytes/s>}. */
-    private static Optional<Double> speed(String cipher, int seconds, boolean aead)
-            throws InterruptedException {
-        List<String> command = new ArrayList<>(List.of("openssl", "speed", "-mr"));
-        if (aead) {
-            command.add("-aead");
-        }
-        command.addAll(List.of("-evp", cipher, "-bytes", "1200", "-seconds", String.valueOf(seconds)));
+    /** Bytes per second from {@code openssl speed -mr -evp <cipher> -bytes 1200} (with {@code -aead} if asked). */
+    private static Optional<Double> speed(String cipher, int seconds, boolean aead) throws InterruptedException {
+        List<String> command = OpensslSpeed.command(cipher, 1200, seconds, aead);
         System.out.println("# " + String.join(" ", command));
-        Optional<String> output = run(command);
-        if (output.isEmpty()) {
-            return Optional.empty();
+        Optional<OpensslSpeed.Result> result = OpensslSpeed.measure(command);
+        if (result.isEmpty()) {
+            System.out.println("# could not run or parse openssl speed for " + cipher);
         }
-        for (String line : output.get().split("\n")) {
-            if (line.startsWith("+F:")) {
-                String[] fields = line.strip().split(":");
-                try {
-                    return Optional.of(Double.parseDouble(fields[fields.length - 1]));
-                } catch (NumberFormatException e) {
-                    break;
-                }
-            }
-        }
-        System.out.println("# could not parse openssl speed output for " + cipher);
-        return Optional.empty();
-    }
-
-    /** Standard output of a finished process, or empty if it cannot start or fails. */
-    private static Optional<String> run(List<String> command) throws InterruptedException {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String text;
-            try (InputStream in = process.getInputStream()) {
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            if (!process.waitFor(5, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                return Optional.empty();
-            }
-            return process.exitValue() == 0 ? Optional.of(text) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return result.map(OpensslSpeed.Result::bytesPerSecond);
     }
 }

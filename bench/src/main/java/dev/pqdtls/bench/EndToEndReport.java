@@ -1,0 +1,250 @@
+package dev.pqdtls.bench;
+
+import dev.pqdtls.bench.EndToEnd.Row;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The end-to-end results of one run as Markdown (file), as an aligned text table (terminal) and as a PNG bar
+ * chart ({@link EndToEndChart}), each with the targets computed from the same run. The targets are recorded,
+ * never asserted: on a shared 2-vCPU machine a single run is too noisy to fail on.
+ */
+public final class EndToEndReport {
+    /** ffm end-to-end goodput against the fallback and against wolfSSL. */
+    static final double GOAL_VS_PEERS = 3.0;
+    /** ffm against min(raw UDP with the same batching/GSO/GRO, one core's openssl speed -evp). */
+    static final double GOAL_VS_CEILING = 0.7;
+
+    /** One target: {@code ratio} NaN when it could not be computed, then {@code missing} says why. */
+    record Target(String name, String measured, double ratio, double goal, String missing) {
+        boolean computed() {
+            return !Double.isNaN(ratio);
+        }
+
+        String verdict() {
+            return computed() ? (ratio >= goal ? "met" : "missed") : "n/a";
+        }
+
+        String ratioText() {
+            return computed() ? String.format(Locale.ROOT, "%.2f×", ratio) : "–";
+        }
+
+        String goalText() {
+            return "≥ " + number(goal) + "×";
+        }
+    }
+
+    /** Where {@link #write} put the files; {@code chartProblem} says why there is no chart. */
+    public record Written(Path markdown, Optional<Path> chart, Optional<String> chartProblem) {
+    }
+
+    private final EndToEnd.Options options;
+    private final List<Row> rows;
+    private final Instant when;
+    private final String invocation;
+
+    /**
+     * @param invocation how this run was started, for the reader who wants to repeat it (Markdown inline code)
+     */
+    public EndToEndReport(EndToEnd.Options options, List<Row> rows, Instant when, String invocation) {
+        this.options = options;
+        this.rows = List.copyOf(rows);
+        this.when = when.truncatedTo(ChronoUnit.SECONDS);
+        this.invocation = invocation;
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    /** Writes the Markdown to {@code markdown} and the chart next to it ({@code .png}, same base name). */
+    public Written write(Path markdown) throws IOException {
+        Path dir = markdown.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path png = dir.resolve(markdown.getFileName().toString().replaceFirst("\\.md$", "") + ".png");
+        Optional<String> problem = EndToEndChart.write(rows, chartTitle(), png);
+        Files.writeString(markdown, markdown(problem.isEmpty() ? png.getFileName().toString() : null),
+                StandardCharsets.UTF_8);
+        return new Written(markdown, problem.isEmpty() ? Optional.of(png) : Optional.empty(), problem);
+    }
+
+    String chartTitle() {
+        return "pqdtls end-to-end over loopback, " + options.suite() + ", " + options.group() + ", "
+                + when.toString().substring(0, 10);
+    }
+
+    /** The Markdown report; {@code chart} is the PNG's file name next to it, or null for none. */
+    public String markdown(String chart) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# End-to-end throughput over loopback\n\n");
+        sb.append(String.format(Locale.ROOT, "%s; %s %s, %d CPUs; Java %s; %s, %s; %d-byte UDP payloads, one "
+                        + "connection, sender and receiver threads; %s s per row after %s s warm-up (%s). "
+                        + "MB = 10^6 bytes of application data delivered.\n\n",
+                when, System.getProperty("os.name"), System.getProperty("os.version"),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), options.suite(),
+                options.group(), EndToEnd.PAYLOAD, number(options.seconds()), number(options.warmup()), invocation));
+        if (chart != null) {
+            sb.append("![MB/s per row](").append(chart).append(")\n\n");
+        }
+        sb.append("| row | MB/s | records/s | delivered / sent | loss % | × raw UDP |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|\n");
+        for (Row r : rows) {
+            if (!r.measured()) {
+                sb.append("| ").append(r.name()).append(" | not measured: ").append(r.reason()).append(" | | | | |\n");
+                continue;
+            }
+            sb.append(String.format(Locale.ROOT, "| %s | %.1f | %,.0f | %s | %s | %s |\n", r.name(), r.mbPerSecond(),
+                    r.recordsPerSecond(), deliveredOfSent(r), loss(r), vsRawUdp(r)));
+        }
+        sb.append("\n## Targets\n\n");
+        sb.append("Computed from this run and recorded, never asserted; \"ffm\" is row 1 (GSO/GRO), ratios of MB/s.\n\n");
+        sb.append("| target | this run | ratio | goal | |\n|---|---|---:|---:|---|\n");
+        for (Target t : targets()) {
+            sb.append("| ").append(t.name()).append(" | ").append(t.computed() ? t.measured() : t.missing())
+                    .append(" | ").append(t.ratioText()).append(" | ").append(t.goalText()).append(" | ")
+                    .append(t.verdict()).append(" |\n");
+        }
+        sb.append("\nNotes:\n\n");
+        for (Row r : rows) {
+            if (r.note() != null) {
+                sb.append("- ").append(r.name()).append(": ").append(r.note()).append('\n');
+            }
+        }
+        sb.append("\nMB/s and records/s count datagrams that reached the receiving application inside the measured "
+                + "window; delivered / sent and loss are over the whole row (warm-up included). Sender and receiver "
+                + "share the machine's cores. The DTLS rows carry 1178 B of application data per 1200 B datagram, "
+                + "raw UDP, wolfSSL and openssl speed 1200 B.\n");
+        return sb.toString();
+    }
+
+    /** The table and the targets as aligned plain text, for a terminal. */
+    public String text() {
+        List<String[]> cells = new ArrayList<>();
+        cells.add(new String[] {"row", "MB/s", "records/s", "delivered / sent", "loss %", "× raw UDP"});
+        for (Row r : rows) {
+            if (!r.measured()) {
+                cells.add(new String[] {r.name(), "not measured: " + r.reason()});
+            } else {
+                cells.add(new String[] {r.name(), String.format(Locale.ROOT, "%.1f", r.mbPerSecond()),
+                    String.format(Locale.ROOT, "%,.0f", r.recordsPerSecond()), deliveredOfSent(r), loss(r), vsRawUdp(r)});
+            }
+        }
+        int[] width = new int[6];
+        for (String[] row : cells) {
+            if (row.length == width.length) {
+                for (int i = 0; i < row.length; i++) {
+                    width[i] = Math.max(width[i], row[i].length());
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String[] row : cells) {
+            StringBuilder line = new StringBuilder(pad(row[0], width[0], false));
+            if (row.length < width.length) {
+                line.append("  ").append(row[1]);
+            } else {
+                for (int i = 1; i < row.length; i++) {
+                    line.append("  ").append(pad(row[i], width[i], true));
+                }
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        sb.append("\ntargets (this run; recorded, not asserted; ffm = row 1):\n");
+        List<Target> targets = targets();
+        int nameWidth = targets.stream().mapToInt(t -> t.name().length()).max().orElse(0);
+        for (Target t : targets) {
+            sb.append("  ").append(pad(t.name(), nameWidth, false)).append("  ").append(pad(t.ratioText(), 7, true))
+                    .append("  goal ").append(pad(t.goalText(), 6, false)).append("  ").append(pad(t.verdict(), 6, false))
+                    .append("  ").append(t.computed() ? t.measured() : t.missing()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** The three targets of the issue, from this run's rows. */
+    List<Target> targets() {
+        Optional<Row> ffm = measured(EndToEnd.FFM);
+        Optional<Row> raw = measured(EndToEnd.RAW_UDP);
+        Optional<Row> openssl = measured(EndToEnd.OPENSSL_SPEED);
+        List<Target> targets = new ArrayList<>();
+        targets.add(ratio("ffm ÷ fallback", ffm, EndToEnd.FALLBACK, "fallback", GOAL_VS_PEERS));
+        targets.add(ratio("ffm ÷ wolfSSL", ffm, EndToEnd.WOLFSSL, "wolfSSL", GOAL_VS_PEERS));
+
+        String name = "ffm ÷ min(raw UDP, openssl speed)";
+        if (ffm.isEmpty()) {
+            targets.add(new Target(name, null, Double.NaN, GOAL_VS_CEILING, missing("ffm", EndToEnd.FFM)));
+        } else if (raw.isEmpty() && openssl.isEmpty()) {
+            targets.add(new Target(name, null, Double.NaN, GOAL_VS_CEILING,
+                    missing("raw UDP", EndToEnd.RAW_UDP) + "; " + missing("openssl speed", EndToEnd.OPENSSL_SPEED)));
+        } else {
+            double f = ffm.get().mbPerSecond();
+            double ceiling = Math.min(raw.map(Row::mbPerSecond).orElse(Double.MAX_VALUE),
+                    openssl.map(Row::mbPerSecond).orElse(Double.MAX_VALUE));
+            String measured = String.format(Locale.ROOT, "%.1f ÷ min(%s, %s) MB/s", f,
+                    raw.map(r -> String.format(Locale.ROOT, "%.1f", r.mbPerSecond())).orElse("raw UDP not measured"),
+                    openssl.map(r -> String.format(Locale.ROOT, "%.1f", r.mbPerSecond())).orElse("openssl speed not measured"));
+            targets.add(new Target(name, measured, ceiling > 0 ? f / ceiling : Double.NaN, GOAL_VS_CEILING,
+                    "the ceiling measured 0 MB/s"));
+        }
+        return targets;
+    }
+
+    private Target ratio(String name, Optional<Row> ffm, int peerNumber, String peerName, double goal) {
+        if (ffm.isEmpty()) {
+            return new Target(name, null, Double.NaN, goal, missing("ffm", EndToEnd.FFM));
+        }
+        Optional<Row> peer = measured(peerNumber);
+        if (peer.isEmpty()) {
+            return new Target(name, null, Double.NaN, goal, missing(peerName, peerNumber));
+        }
+        if (peer.get().mbPerSecond() <= 0) {
+            return new Target(name, null, Double.NaN, goal, peerName + " measured 0 MB/s");
+        }
+        return new Target(name, String.format(Locale.ROOT, "%.1f ÷ %.1f MB/s", ffm.get().mbPerSecond(),
+                peer.get().mbPerSecond()), ffm.get().mbPerSecond() / peer.get().mbPerSecond(), goal, null);
+    }
+
+    /** "wolfSSL not measured" (with the row's reason when it ran), or "not run" when the row was not selected. */
+    private String missing(String what, int number) {
+        Optional<Row> row = rows.stream().filter(r -> r.number() == number).findFirst();
+        if (row.isEmpty()) {
+            return what + " not measured (row " + number + " not run)";
+        }
+        return what + " not measured" + (row.get().reason() != null ? ": " + row.get().reason() : "");
+    }
+
+    private Optional<Row> measured(int number) {
+        return rows.stream().filter(r -> r.number() == number && r.measured()).findFirst();
+    }
+
+    private String vsRawUdp(Row r) {
+        Optional<Row> raw = measured(EndToEnd.RAW_UDP);
+        return raw.isEmpty() || raw.get().mbPerSecond() == 0 ? "–"
+                : String.format(Locale.ROOT, "%.2f", r.mbPerSecond() / raw.get().mbPerSecond());
+    }
+
+    private static String deliveredOfSent(Row r) {
+        return r.transfers() ? String.format(Locale.ROOT, "%,d / %,d", r.delivered(), r.sent()) : "–";
+    }
+
+    private static String loss(Row r) {
+        return r.transfers() ? String.format(Locale.ROOT, "%.1f", r.lossPercent()) : "–";
+    }
+
+    private static String pad(String s, int width, boolean right) {
+        String fill = " ".repeat(Math.max(0, width - s.length()));
+        return right ? fill + s : s + fill;
+    }
+
+    /** 2 → "2", 0.5 → "0.5". */
+    static String number(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.pqdtls.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bench} in-process through the reflective entry point, raw-UDP row only (no handshakes, a fraction of
+ * a second). Checks the report's shape and files, never the figures: the machine is shared.
+ */
+class BenchCommandTest {
+    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    @Test
+    @Timeout(60)
+    void rawUdpRowWritesTableMarkdownAndPng(@TempDir Path dir) throws Exception {
+        assumeTrue(Runtime.version().feature() >= 22, "bench needs Java 22+");
+        CliRun r = CliRun.run("bench", "--seconds", "0.3", "--warmup", "0.1", "--rows", "4", "--out", dir.toString());
+        assumeTrue(!r.out().contains("native library unusable"),
+                "skipped: the native library is unusable here, so raw UDP cannot run:\n" + r.out());
+        assertEquals(0, r.exit(), r.out() + r.err());
+
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("row") && l.contains("MB/s") && l.contains("records/s")
+                && l.contains("× raw UDP")), "no table header in:\n" + r.out());
+        assertTrue(r.out().contains("4. raw UDP"), r.out());
+        assertTrue(r.out().contains("targets"), r.out());
+        assertTrue(r.err().contains("[1/1] raw UDP"), "no progress line in:\n" + r.err());
+
+        Path md = dir.resolve("end-to-end.md");
+        Path png = dir.resolve("end-to-end.png");
+        assertTrue(r.out().contains("written: " + md.toAbsolutePath() + ", " + png.toAbsolutePath()), r.out());
+        String markdown = Files.readString(md);
+        assertTrue(markdown.contains("| row | MB/s | records/s | delivered / sent | loss % | × raw UDP |"), markdown);
+        assertTrue(markdown.contains("](end-to-end.png)"), "the Markdown embeds the chart:\n" + markdown);
+        assertTrue(markdown.contains("## Targets"), markdown);
+        byte[] bytes = Files.readAllBytes(png);
+        assertTrue(bytes.length > 1000, "PNG of " + bytes.length + " bytes");
+        assertArrayEquals(PNG_MAGIC, Arrays.copyOf(bytes, PNG_MAGIC.length), "PNG signature");
+    }
+
+    @Test
+    void badRowIsAUsageErrorOnOneLine(@TempDir Path dir) {
+        assumeTrue(Runtime.version().feature() >= 22, "bench needs Java 22+");
+        CliRun r = CliRun.run("bench", "--rows", "9", "--out", dir.toString());
+        assertEquals(Main.EXIT_USAGE, r.exit(), r.out() + r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("pqdtls: rows must be among"), r.err());
+    }
+}
