@@ -49,16 +49,17 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * End-to-end throughput over loopback: one connection, a sender thread and a receiver thread, 1200-byte
  * UDP payloads, each row for a fixed time. Rows: pqdtls ffm (GSO/GRO), pqdtls ffm without offload,
- * pqdtls fallback, raw UDP through {@link NativeDatagramEngine} (no crypto), wolfSSL's example
- * client/server {@code -B} benchmark when its build tree is there, and {@code openssl speed -evp} for the
- * suite's AEAD at 1200 B (one core, no network) as the crypto ceiling. See bench/README.md.
+ * pqdtls fallback, raw UDP with the same batching and GSO/GRO and no crypto (the C program udp_blast),
+ * wolfSSL DTLS 1.3 streaming the same way (the C program wolfssl_stream against ci/build-wolfssl.sh's
+ * libwolfssl; see {@link CPrograms}), and {@code openssl speed -evp} for the suite's AEAD at 1200 B (one
+ * core, no network) as the crypto ceiling. See bench/README.md.
  *
  * <p>Driven by {@link #run(Progress)} with {@link Options} ({@link BenchEntry}, the CLI's {@code bench}), or
  * by {@link #main} with system properties: {@code -Dseconds=3} (measured time per row),
  * {@code -Dwarmup=} (seconds sent before the window opens, default min(1, seconds/3)),
  * {@code -Dsuite=TLS_AES_128_GCM_SHA256}, {@code -Dgroup=X25519MLKEM768},
  * {@code -Dout=bench/results/end-to-end.md} ({@code -Dout=} to skip the files; the PNG chart goes next to it),
- * {@code -Dwolfssl.dir=~/.cache/pqdtls/wolfssl/build}, {@code -Drows=1,2,3,4,5,6}.
+ * {@code -Dwolfssl.dir=~/.cache/pqdtls/wolfssl}, {@code -Drows=1,2,3,4,5,6}.
  */
 public final class EndToEnd {
     static final int PAYLOAD = 1200;
@@ -84,7 +85,7 @@ public final class EndToEnd {
      * @param group    the key-exchange group of the DTLS rows and wolfSSL
      * @param rows     row numbers to run, each 1..6 ({@link #ALL_ROWS}), run in ascending order
      * @param markdown the Markdown report to write (the PNG chart goes next to it, same base name); null: none
-     * @param wolfsslDir wolfSSL's build tree (examples/server/server, examples/client/client)
+     * @param wolfsslDir wolfSSL's install prefix from ci/build-wolfssl.sh (include/, lib/, build/certs/)
      */
     public record Options(double seconds, double warmup, CipherSuite suite, NamedGroup group, List<Integer> rows,
             Path markdown, Path wolfsslDir) {
@@ -106,7 +107,7 @@ public final class EndToEnd {
 
         /** wolfSSL where ci/build-wolfssl.sh leaves it. */
         public static Path defaultWolfsslDir() {
-            return Path.of(System.getProperty("user.home"), ".cache", "pqdtls", "wolfssl", "build");
+            return Path.of(System.getProperty("user.home"), ".cache", "pqdtls", "wolfssl");
         }
 
         /** "1,2,4" → [1, 2, 4]. */
@@ -277,8 +278,8 @@ public final class EndToEnd {
             case FFM -> "pqdtls ffm (GSO/GRO)";
             case FFM_NO_OFFLOAD -> "pqdtls ffm, udpOffload(false)";
             case FALLBACK -> "pqdtls fallback (JDK socket)";
-            case RAW_UDP -> "raw UDP, NativeDatagramEngine (GSO/GRO)";
-            case WOLFSSL -> "wolfSSL " + wolfVersion(options.wolfsslDir()) + " DTLS 1.3 (example -B)";
+            case RAW_UDP -> "raw UDP, C udp_blast (GSO/GRO)";
+            case WOLFSSL -> "wolfSSL " + CPrograms.wolfSslVersion(options.wolfsslDir()).orElse("5.9") + " DTLS 1.3 (C driver)";
             case OPENSSL_SPEED -> "openssl speed -evp " + OpensslSpeed.cipher(suite) + ", " + PAYLOAD + " B, one core";
             default -> throw new IllegalArgumentException("no row " + number);
         };
@@ -291,7 +292,7 @@ public final class EndToEnd {
             case FFM_NO_OFFLOAD -> "ffm no offload";
             case FALLBACK -> "fallback";
             case RAW_UDP -> "raw UDP";
-            case WOLFSSL -> "wolfSSL (echo)";
+            case WOLFSSL -> "wolfSSL";
             case OPENSSL_SPEED -> "openssl speed";
             default -> row.name();
         };
@@ -387,63 +388,18 @@ public final class EndToEnd {
 
     // ---------------------------------------------------------------- raw UDP
 
-    Row rawUdp(String name) throws Exception {
-        Optional<String> why = NativeDatagramEngine.unavailableReason();
-        if (why.isPresent()) {
-            return Row.notMeasured(name, "native library unusable: " + why.get());
-        }
-        InetSocketAddress loop = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        try (NativeDatagramEngine rx = NativeDatagramEngine.open(loop, new NativeDatagramEngine.Options()
-                        .gro(true).maxBatch(64).receiveBufferSize(SOCKET_BUFFER).sendBufferSize(SOCKET_BUFFER));
-                NativeDatagramEngine tx = NativeDatagramEngine.open(loop, new NativeDatagramEngine.Options()
-                        .gso(true).maxBatch(BATCH).receiveBufferSize(SOCKET_BUFFER).sendBufferSize(SOCKET_BUFFER))) {
-            InetSocketAddress to = rx.localAddress();
-            List<ByteBuffer> batch = new ArrayList<>();
-            for (int i = 0; i < BATCH; i++) {
-                ByteBuffer b = ByteBuffer.allocateDirect(PAYLOAD);
-                for (int j = 0; j < PAYLOAD; j++) {
-                    b.put(j, (byte) (i + j));
-                }
-                batch.add(b);
-            }
-            long[] sent = new long[1];
-            Sender sender = stop -> {
-                while (!stop.getAsBoolean()) {
-                    for (ByteBuffer b : batch) {
-                        b.clear();
-                    }
-                    sent[0] += tx.sendBatch(batch, to);
-                }
-            };
-            Receiver receiver = (tally, ws, we, until) -> {
-                while (System.nanoTime() < until) {
-                    NativeDatagramEngine.Received r = rx.receiveBatch(POLL);
-                    long now = System.nanoTime();
-                    int n = r.count();
-                    if (n == 0 && now > we) {
-                        return;
-                    }
-                    long datagrams = 0;
-                    long bytes = 0;
-                    for (int i = 0; i < n; i++) {
-                        int len = r.length(i);
-                        int seg = r.segmentSize(i);
-                        datagrams += r.coalesced(i) && seg > 0 ? (len + seg - 1) / seg : 1;
-                        bytes += len;
-                    }
-                    if (n > 0) {
-                        tally.add(datagrams, bytes, now, ws, we);
-                    }
-                }
-            };
-            Tally t = measure(sender, receiver);
-            NativeDatagramEngine.Capabilities caps = NativeDatagramEngine.capabilities();
-            String note = String.format(Locale.ROOT,
-                    "no crypto, %d B datagrams; kernel GSO %s / GRO %s, receiver GRO %s, %d of %d sent inside GSO, "
-                            + "%d send syscalls",
-                    PAYLOAD, caps.gso(), caps.gro(), rx.groEnabled(), tx.gsoDatagramsSent(), sent[0], tx.sendSyscalls());
-            return new Row(name, sent[0], t.total, t.windowCount, t.windowBytes, t.windowSeconds(), note + windowNote(t), null);
-        }
+    /** Raw UDP with row 1's batching and GSO/GRO and no crypto: the C program udp_blast (see {@link CPrograms}). */
+    Row rawUdp(String name) {
+        return row(name, CPrograms.rawUdp(PAYLOAD, BATCH, true, seconds, warmup));
+    }
+
+    private Row row(String name, CPrograms.Outcome outcome) {
+        return switch (outcome) {
+            case CPrograms.Measured m -> new Row(name, m.sent(), m.delivered(), m.windowDatagrams(), m.windowBytes(),
+                    m.windowSeconds(), m.note() + String.format(Locale.ROOT, "; %.2f s measured after %.2f s warm-up",
+                            m.windowSeconds(), warmup), null);
+            case CPrograms.NotMeasured n -> Row.notMeasured(name, n.reason());
+        };
     }
 
     // ---------------------------------------------------------------- common driver
@@ -502,16 +458,6 @@ public final class EndToEnd {
 
     // ---------------------------------------------------------------- wolfSSL
 
-    private static String wolfVersion(Path dir) {
-        try {
-            Matcher m = Pattern.compile("#define LIBWOLFSSL_VERSION_STRING \"([^\"]+)\"")
-                    .matcher(Files.readString(dir.resolve("wolfssl/version.h")));
-            return m.find() ? m.group(1) : "5.9";
-        } catch (IOException | RuntimeException ex) {
-            return "5.9";
-        }
-    }
-
     private static String wolfSuite(CipherSuite s) {
         return switch (s) {
             case TLS_AES_128_GCM_SHA256 -> "TLS13-AES128-GCM-SHA256";
@@ -520,80 +466,24 @@ public final class EndToEnd {
         };
     }
 
-    private static Optional<String> wolfPqc(NamedGroup g) {
+    /** wolfssl_stream's group names (MLKEM768 alone is not in the ci build: that row says so). */
+    private static String wolfGroup(NamedGroup g) {
         return switch (g) {
-            case X25519_MLKEM768 -> Optional.of("X25519MLKEM768");
-            case SECP256R1_MLKEM768 -> Optional.of("SecP256r1MLKEM768");
-            case MLKEM768 -> Optional.of("ML_KEM_768");
-            default -> Optional.empty();
+            case X25519_MLKEM768 -> "X25519MLKEM768";
+            case SECP256R1_MLKEM768 -> "SECP256R1MLKEM768";
+            case MLKEM768 -> "MLKEM768";
+            case X25519 -> "X25519";
+            case SECP256R1 -> "SECP256R1";
         };
     }
 
     /**
-     * wolfSSL's example client {@code -B <bytes>,<block>}: after the handshake it writes one record of
-     * {@code block} bytes, waits until the server (same {@code -B}) has echoed it back, and repeats until
-     * {@code bytes} were sent; it prints the time spent in writes (TX) and in reads (RX). Lock-step, so no
-     * loss, and each byte crosses loopback twice.
+     * wolfSSL DTLS 1.3 streaming one way, as rows 1–3 do: the C program wolfssl_stream against the
+     * libwolfssl of ci/build-wolfssl.sh (see {@link CPrograms}), same suite, group and datagram size.
      */
-    Row wolfSsl(String name, Path dir) throws Exception {
-        Path server = dir.resolve("examples/server/server");
-        Path client = dir.resolve("examples/client/client");
-        if (!Files.isExecutable(server) || !Files.isExecutable(client)) {
-            return Row.notMeasured(name, "no wolfSSL build at " + dir + " (ci/build-wolfssl.sh; -Dwolfssl.dir=)");
-        }
-        long records = Math.max(100, Math.round(seconds * 8e6 / PAYLOAD)); // ~8 MB/s one way observed
-        long bytes = records * PAYLOAD;
-        int port;
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        List<String> common = new ArrayList<>(List.of("-u", "-v", "4", "-p", Integer.toString(port), "-d",
-                "-B", bytes + "," + PAYLOAD, "-l", wolfSuite(suite)));
-        wolfPqc(group).ifPresent(p -> common.addAll(List.of("--pqc", p)));
-        long timeoutS = 30 + (long) (10 * seconds);
-        Process srv = start(dir, server, common);
-        try {
-            Thread.sleep(300); // bind; a client that is earlier retransmits its ClientHello after 1 s anyway
-            Process cli = start(dir, client, common);
-            try {
-                if (!cli.waitFor(timeoutS, TimeUnit.SECONDS)) {
-                    return Row.notMeasured(name, "client did not finish within " + timeoutS + " s");
-                }
-                String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                srv.waitFor(5, TimeUnit.SECONDS);
-                String srvOut = srv.isAlive() ? "" : new String(srv.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                Matcher tx = Pattern.compile("TX\\s+([0-9.]+) ms").matcher(out);
-                Matcher rx = Pattern.compile("RX\\s+([0-9.]+) ms").matcher(out);
-                if (cli.exitValue() != 0 || !tx.find() || !rx.find()) {
-                    return Row.notMeasured(name, "client exit " + cli.exitValue() + ": "
-                            + out.strip().replace('\n', ' ').replace('|', '/'));
-                }
-                double s = (Double.parseDouble(tx.group(1)) + Double.parseDouble(rx.group(1))) / 1000;
-                String negotiated = srvOut.lines().filter(l -> l.startsWith("SSL cipher suite") || l.startsWith("SSL curve")
-                        || l.startsWith("SSL version")).map(l -> l.replaceFirst("^SSL ", "")).reduce((a, b) -> a + ", " + b)
-                        .orElse("negotiation not printed");
-                String note = String.format(Locale.ROOT, "%s; lock-step echo: the client writes one %d B record and "
-                        + "waits for the server's echo before the next (no pipelining, each byte crosses loopback twice); "
-                        + "time = client TX %s ms + RX %s ms for %d records",
-                        negotiated, PAYLOAD, tx.group(1), rx.group(1), records);
-                return new Row(name, records, records, records, bytes, s, note, null);
-            } finally {
-                cli.destroyForcibly();
-            }
-        } finally {
-            srv.destroyForcibly();
-            srv.waitFor(5, TimeUnit.SECONDS);
-        }
-    }
-
-    private static Process start(Path dir, Path program, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        if (Files.isExecutable(Path.of("/usr/bin/stdbuf"))) {
-            cmd.addAll(List.of("/usr/bin/stdbuf", "-oL", "-eL"));
-        }
-        cmd.add(program.toString());
-        cmd.addAll(args);
-        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    Row wolfSsl(String name, Path prefix) {
+        int appBytes = PAYLOAD - (1 + 2 + 2) - 1 - CipherSuite.TAG_LENGTH; // unified header, type, tag: as ours
+        return row(name, CPrograms.wolfSsl(prefix, wolfSuite(suite), wolfGroup(group), appBytes, seconds, warmup));
     }
 
     // ---------------------------------------------------------------- openssl speed

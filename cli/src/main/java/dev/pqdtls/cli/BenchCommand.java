@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
             "",
             "Runs the comparison over loopback, one row after the other: 1 pqdtls ffm with "
                     + "GSO/GRO, 2 ffm with udpOffload(false), 3 pqdtls fallback, 4 raw UDP (same batching, GSO/GRO, "
-                    + "no crypto), 5 wolfSSL's example client/server (lock-step echo; when its build is there), "
+                    + "no crypto; a C program), 5 wolfSSL DTLS 1.3 streaming the same way (a C driver; when "
+                    + "ci/build-wolfssl.sh's build is there), "
                     + "6 'openssl speed -evp' for the suite's AEAD at 1200 B on one core.",
             "Shows progress on stderr, prints the table (MB/s, records/s, delivered/sent, loss, ratio to raw UDP) "
                     + "and the targets (ffm vs fallback and wolfSSL, vs min(raw UDP, openssl speed)) on stdout, and "
@@ -72,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
     private boolean full;
 
     @Option(names = "--wolfssl-dir", paramLabel = "DIR",
-            description = "wolfSSL build tree for row 5 (default ~/.cache/pqdtls/wolfssl/build, from ci/build-wolfssl.sh).")
+            description = "wolfSSL install prefix for row 5 (default ~/.cache/pqdtls/wolfssl, from ci/build-wolfssl.sh).")
     private Path wolfsslDir;
 
     @Override
