@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchEntry {
     public static final double SHORT_SECONDS = 2;
-    public static final double SHORT_WARMUP = 0.5;
+    public static final double SHORT_WARMUP = 1.5;
     public static final double FULL_SECONDS = 5;
-    public static final double FULL_WARMUP = 1;
+    public static final double FULL_WARMUP = 2;
     /** Exit codes, as the CLI's. */
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;

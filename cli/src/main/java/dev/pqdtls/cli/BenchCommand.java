@@ -69,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "Where end-to-end.md and end-to-end.png go (default: bench/results of this checkout).")
     private Path out;
 
-    @Option(names = "--full", description = "Longer rows: 5 s each after 1 s warm-up (about 1 minute in all).")
+    @Option(names = "--full", description = "Longer rows: 5 s each after 2 s warm-up (about 1 minute in all).")
     private boolean full;
 
     @Option(names = "--wolfssl-dir", paramLabel = "DIR",
