@@ -206,6 +206,11 @@ public final class AeadReport {
                         fmtRatio(ffm.isPresent() && aead != null ? ffm.get().megabytesPerSecond() * 1e6 / aead : Double.NaN),
                         mb(sunjce.map(Row::megabytesPerSecond)), fmtRatio(vsSunjce), met));
             }
+            md.append("\nChaCha20-Poly1305: `openssl speed -aead` (3.0.19 and 3.5.7 alike) does not set a nonce and "
+                    + "finish a tag per buffer for this cipher: its 16-byte rate with `-aead` equals its streaming rate "
+                    + "(~200 MB/s, which per-record set-up makes impossible; AES-GCM's drops to ~22 MB/s). Both openssl "
+                    + "columns are streaming rates for ChaCha20, so its ratios understate; docs/performance.md compares "
+                    + "with a per-record C loop instead.\n");
             md.append('\n');
         }
         md.append("Noise: short runs on a shared machine; treat differences under ~30% as noise "

@@ -52,22 +52,6 @@ class EngineMatrixTest {
         return name.equals("ffm") ? FFM : FALLBACK;
     }
 
-    /**
-     * Delivers datagrams both ways until both sides are quiet. No loss, so no timers: the test-jar's
-     * LoopbackPump (loss, reordering) cannot be used from this named module's tests.
-     */
-    private static void exchangeAll(Connection a, Connection b) {
-        boolean moved = true;
-        for (int round = 0; moved && round < 100; round++) {
-            moved = false;
-            for (Connection[] dir : new Connection[][] {{a, b}, {b, a}}) {
-                for (ByteBuffer d = dir[0].pollOutgoing(); d != null; d = dir[0].pollOutgoing()) {
-                    dir[1].onDatagram(d, 0);
-                    moved = true;
-                }
-            }
-        }
-    }
 
     @ParameterizedTest(name = "{0}->{1} {2} {3}")
     @MethodSource("matrix")
@@ -85,7 +69,7 @@ class EngineMatrixTest {
         ServerConnection s = new ServerConnection(serverConfig, byName(serverBackend), addr,
                 LocalCredentials.of(serverConfig.certificateChain(), serverConfig.privateKey().get()), PeerAuthenticator.insecure(), 0);
         c.start(0);
-        exchangeAll(c, s);
+        EnginePump.exchangeAll(c, s);
         assertTrue(c.state() == Connection.State.CONNECTED && s.state() == Connection.State.CONNECTED,
                 () -> c.failure() + " / " + s.failure());
         assertEquals(group, c.session().group());
@@ -93,7 +77,7 @@ class EngineMatrixTest {
         assertEquals(group != NamedGroup.X25519, c.session().helloRetryRequest());
         c.send(ByteBuffer.wrap("to server".getBytes(StandardCharsets.UTF_8)), 0);
         s.send(ByteBuffer.wrap("to client".getBytes(StandardCharsets.UTF_8)), 0);
-        exchangeAll(c, s);
+        EnginePump.exchangeAll(c, s);
         assertEquals("to server", new String(s.pollApplicationData(), StandardCharsets.UTF_8));
         assertEquals("to client", new String(c.pollApplicationData(), StandardCharsets.UTF_8));
         assertArrayEquals(c.exportKeyingMaterial("EXPORTER-matrix", new byte[0], 16),

@@ -216,19 +216,6 @@ class FusedDataPlaneTest {
     private static final TestPki.Pki PKI = TestPki.quickServer();
     private static final CryptoBackend FFM = new FfmBackend();
 
-    /** Delivers everything queued both ways, one datagram at a time, until both sides are quiet. */
-    private static void exchangeAll(Connection a, Connection b) {
-        boolean moved = true;
-        for (int round = 0; moved && round < 100; round++) {
-            moved = false;
-            for (Connection[] dir : new Connection[][] {{a, b}, {b, a}}) {
-                for (ByteBuffer d = dir[0].pollOutgoing(); d != null; d = dir[0].pollOutgoing()) {
-                    dir[1].onDatagram(d, 0);
-                    moved = true;
-                }
-            }
-        }
-    }
 
     private static List<ByteBuffer> drain(Connection c) {
         List<ByteBuffer> out = new ArrayList<>();
@@ -252,7 +239,7 @@ class FusedDataPlaneTest {
                 LocalCredentials.of(serverConfig.certificateChain(), serverConfig.privateKey().get()),
                 PeerAuthenticator.insecure(), 0);
         c.start(0);
-        exchangeAll(c, s);
+        EnginePump.exchangeAll(c, s);
         assertEquals(Connection.State.CONNECTED, s.state(), () -> String.valueOf(s.failure()));
 
         for (int i = 0; i < 10; i++) {
@@ -260,7 +247,7 @@ class FusedDataPlaneTest {
         }
         List<ByteBuffer> oldKey = drain(c); // held back: they arrive late, behind the new epoch's records
         assertTrue(c.startKeyUpdate(false, 0));
-        exchangeAll(c, s); // KeyUpdate in, ACK back: the client now writes epoch 4
+        EnginePump.exchangeAll(c, s); // KeyUpdate in, ACK back: the client now writes epoch 4
         assertEquals(1, c.stats().keyUpdates());
         for (int i = 0; i < 10; i++) {
             c.send(ByteBuffer.wrap(("new key " + i).getBytes(StandardCharsets.UTF_8)), 0);

@@ -1,12 +1,10 @@
 package dev.pqdtls.internal.engine;
 
-import dev.pqdtls.ConnectionStats;
 import dev.pqdtls.DtlsAlert;
 import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsConnection;
 import dev.pqdtls.DtlsException;
 import dev.pqdtls.DtlsServer;
-import dev.pqdtls.SessionInfo;
 import dev.pqdtls.internal.auth.LocalCredentials;
 import dev.pqdtls.internal.auth.PeerAuthenticator;
 import dev.pqdtls.internal.backend.BackendSelector;
@@ -14,8 +12,8 @@ import dev.pqdtls.internal.recordlayer.SealingSender;
 import dev.pqdtls.internal.recordlayer.UnifiedHeader;
 import dev.pqdtls.internal.server.CookieIssuer;
 import dev.pqdtls.spi.CryptoBackend;
-import java.io.IOException;
 import dev.pqdtls.spi.DatagramTransport;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -28,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -40,7 +37,7 @@ import java.util.logging.Logger;
  * send and receive through {@link DtlsConnection} under the endpoint's lock.
  */
 public final class Endpoint implements DtlsServer {
-    private static final Logger LOG = Logger.getLogger(Endpoint.class.getName());
+    static final Logger LOG = Logger.getLogger(Endpoint.class.getName());
     private final DatagramTransport transport;
     private final List<ByteBuffer> sendBatch = new ArrayList<>();
     private final DtlsConfig config;
@@ -48,7 +45,7 @@ public final class Endpoint implements DtlsServer {
     private final LocalCredentials credentials;
     private final PeerAuthenticator authenticator;
     private final ClientHelloGate gate;
-    private final ReentrantLock lock = new ReentrantLock();
+    final ReentrantLock lock = new ReentrantLock();
     private final Map<InetSocketAddress, Link> byAddress = new HashMap<>();
     private final Map<ByteBuffer, Link> byCid = new HashMap<>();
     /** The current receive batch and its senders, then its datagrams per connection (loop thread only). */
@@ -56,7 +53,7 @@ public final class Endpoint implements DtlsServer {
     private final List<InetSocketAddress> receivedFrom = new ArrayList<>();
     private final Map<Link, List<ByteBuffer>> routed = new LinkedHashMap<>();
     /** The transport's fused seal-and-send, when it has one. */
-    private final SealingSender sealer;
+    final SealingSender sealer;
     private final LinkedBlockingQueue<Link> accepted = new LinkedBlockingQueue<>();
     private final Thread loop;
     private volatile boolean closed;
@@ -123,7 +120,7 @@ public final class Endpoint implements DtlsServer {
         try {
             long now = now();
             ClientConnection c = new ClientConnection(config, crypto, server, e.authenticator, e.credentials, now);
-            link = e.new Link(c);
+            link = new Link(e, c);
             e.byAddress.put(server, link);
             c.start(now);
             e.flush(link);
@@ -141,7 +138,7 @@ public final class Endpoint implements DtlsServer {
         return link;
     }
 
-    private static long now() {
+    static long now() {
         return System.nanoTime() / 1_000_000;
     }
 
@@ -236,7 +233,7 @@ public final class Endpoint implements DtlsServer {
     }
 
     /** Notes a connection's next timer after it did something (under the lock). */
-    private void schedule(Link l, long now) {
+    void schedule(Link l, long now) {
         nextDue = Math.min(nextDue, l.connection.nextTimerMillis(now));
     }
 
@@ -303,7 +300,7 @@ public final class Endpoint implements DtlsServer {
                 (client, t) -> new ServerConnection(config, crypto, client, credentials, authenticator, t),
                 d -> sendQuietly(List.of(d), from))
                 .ifPresent(c -> {
-                    Link l = new Link(c);
+                    Link l = new Link(this, c);
                     byAddress.put(from, l);
                     flush(l);
                     l.update();
@@ -313,7 +310,7 @@ public final class Endpoint implements DtlsServer {
     }
 
     /** Sends everything the connection produced in one batch (one system call where the transport can). */
-    private void flush(Link l) {
+    void flush(Link l) {
         for (ByteBuffer d = l.connection.pollOutgoing(); d != null; d = l.connection.pollOutgoing()) {
             sendBatch.add(d);
         }
@@ -332,7 +329,15 @@ public final class Endpoint implements DtlsServer {
         }
     }
 
-    private void forget(Link l) {
+    /** A server connection completed its handshake: route by its CID from now on, offer it to accept(). */
+    void announce(Link l, byte[] cid) {
+        if (cid.length > 0) {
+            byCid.put(ByteBuffer.wrap(cid), l);
+        }
+        accepted.add(l);
+    }
+
+    void forget(Link l) {
         byAddress.remove(l.connection.peer(), l);
         byCid.values().removeIf(x -> x == l);
     }
@@ -412,213 +417,5 @@ public final class Endpoint implements DtlsServer {
         java.net.InetAddress target = local.getAddress().isAnyLocalAddress()
                 ? java.net.InetAddress.getLoopbackAddress() : local.getAddress();
         sendQuietly(List.of(ByteBuffer.allocate(1)), new InetSocketAddress(target, local.getPort()));
-    }
-
-    /** The application's view of one connection. */
-    final class Link implements DtlsConnection {
-        final Connection connection;
-        /** Signalled when this connection received data or changed state. */
-        final Condition changed = lock.newCondition();
-        private boolean announced;
-
-        Link(Connection connection) {
-            this.connection = connection;
-        }
-
-        /** Called under the lock after every input: registers CIDs and announces new connections. */
-        void update() {
-            if (announced || connection.state() != Connection.State.CONNECTED) {
-                return;
-            }
-            announced = true;
-            if (connection instanceof ServerConnection s) {
-                byte[] cid = s.connectionId();
-                if (cid.length > 0) {
-                    byCid.put(ByteBuffer.wrap(cid), this);
-                }
-                accepted.add(this);
-            }
-        }
-
-        boolean ended() {
-            Connection.State s = connection.state();
-            return s == Connection.State.CLOSED || s == Connection.State.FAILED;
-        }
-
-        void awaitEstablished(Duration timeout) throws IOException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            lock.lock();
-            try {
-                while (connection.state() == Connection.State.HANDSHAKING) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new DtlsException(DtlsAlert.HANDSHAKE_FAILURE, false, "handshake timed out");
-                    }
-                    changed.awaitNanos(left);
-                }
-                if (connection.state() != Connection.State.CONNECTED) {
-                    throw failure();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted during the handshake");
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        private DtlsException failure() {
-            DtlsException f = connection.failure();
-            return f != null ? f : new DtlsException(DtlsAlert.CLOSE_NOTIFY, false, "connection is closed");
-        }
-
-        @Override
-        public void send(ByteBuffer datagram) throws IOException {
-            lock.lock();
-            try {
-                if (connection.state() != Connection.State.CONNECTED) {
-                    throw failure();
-                }
-                long now = now();
-                connection.send(datagram, now);
-                flush(this);
-                schedule(this, now);
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        /**
-         * Seals and sends the whole batch in one native call where the transport can (the fused
-         * data plane), otherwise protects every datagram and hands them to the transport as one batch.
-         */
-        @Override
-        public void sendBatch(List<ByteBuffer> datagrams) throws IOException {
-            lock.lock();
-            try {
-                if (connection.state() != Connection.State.CONNECTED) {
-                    throw failure();
-                }
-                long now = now();
-                flush(this); // anything queued (ACKs, retransmissions) goes first
-                try {
-                    connection.sendBatch(datagrams, now, sealer);
-                } catch (IOException e) {
-                    LOG.log(Level.FINE, "send to " + connection.peer() + " failed", e); // UDP: lost datagrams
-                }
-                for (ByteBuffer d : datagrams) {
-                    d.position(d.limit());
-                }
-                flush(this);
-                schedule(this, now);
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public Optional<byte[]> receive(Duration timeout) throws IOException {
-            long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
-            lock.lock();
-            try {
-                while (true) {
-                    byte[] d = connection.pollApplicationData();
-                    if (d != null) {
-                        return Optional.of(d);
-                    }
-                    if (connection.state() != Connection.State.CONNECTED) {
-                        throw failure();
-                    }
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return Optional.empty();
-                    }
-                    changed.awaitNanos(left);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while receiving");
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public int maxDatagramSize() {
-            lock.lock();
-            try {
-                return connection.maxApplicationData();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public boolean keyUpdate(boolean requestPeerUpdate) throws IOException {
-            lock.lock();
-            try {
-                if (connection.state() != Connection.State.CONNECTED) {
-                    throw failure();
-                }
-                long now = now();
-                boolean started = connection.startKeyUpdate(requestPeerUpdate, now);
-                flush(this);
-                schedule(this, now);
-                return started;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public byte[] exportKeyingMaterial(String label, byte[] context, int length) {
-            lock.lock();
-            try {
-                return connection.exportKeyingMaterial(label, context, length);
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public SessionInfo session() {
-            lock.lock();
-            try {
-                return connection.session();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public ConnectionStats stats() {
-            lock.lock();
-            try {
-                return connection.stats();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public boolean isOpen() {
-            return connection.state() == Connection.State.CONNECTED;
-        }
-
-        @Override
-        public void close() {
-            lock.lock();
-            try {
-                connection.close();
-                flush(this);
-                forget(this);
-                this.changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-            if (connection instanceof ClientConnection) {
-                Endpoint.this.close();
-            }
-        }
     }
 }

@@ -1,0 +1,28 @@
+package dev.pqdtls.ffm;
+
+import dev.pqdtls.internal.engine.Connection;
+import java.nio.ByteBuffer;
+
+/**
+ * Moves datagrams between two sans-I/O connections in memory, for this module's engine tests. No loss,
+ * so no timers: the fallback test-jar's LoopbackPump (loss, reordering) cannot be used from this named
+ * module's tests.
+ */
+final class EnginePump {
+    private EnginePump() {
+    }
+
+    /** Delivers everything queued both ways, one datagram at a time, until both sides are quiet. */
+    static void exchangeAll(Connection a, Connection b) {
+        boolean moved = true;
+        for (int round = 0; moved && round < 100; round++) {
+            moved = false;
+            for (Connection[] dir : new Connection[][] {{a, b}, {b, a}}) {
+                for (ByteBuffer d = dir[0].pollOutgoing(); d != null; d = dir[0].pollOutgoing()) {
+                    dir[1].onDatagram(d, 0);
+                    moved = true;
+                }
+            }
+        }
+    }
+}
