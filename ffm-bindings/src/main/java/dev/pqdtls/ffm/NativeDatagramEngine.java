@@ -13,11 +13,9 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -143,7 +141,7 @@ public final class NativeDatagramEngine implements AutoCloseable {
     private final MemorySegment descriptors;
     private final int maxDescriptors;
     private final MemorySegment recvScratch;
-    private final Received received;
+    private final ReceivedDatagrams received;
 
     private NativeDatagramEngine(int fd, InetAddress bindAddress, Options options) throws IOException {
         this.fd = fd;
@@ -180,7 +178,7 @@ public final class NativeDatagramEngine implements AutoCloseable {
         recvArena = arena.allocate((long) slots * slotLength, 64);
         descriptors = arena.allocate(NativeUdp.DESCRIPTOR, maxDescriptors);
         recvScratch = arena.allocate(NativeUdp.scratchSize(slots), NativeUdp.SCRATCH_ALIGN);
-        received = new Received();
+        received = new ReceivedDatagrams(recvArena, descriptors, maxDescriptors);
     }
 
     /** Why the native library cannot be used, or empty when it can. */
@@ -476,7 +474,7 @@ public final class NativeDatagramEngine implements AutoCloseable {
      *
      * @param timeout {@link Duration#ZERO} to poll without waiting; null or negative to wait forever
      */
-    public Received receiveBatch(Duration timeout) throws IOException {
+    public ReceivedDatagrams receiveBatch(Duration timeout) throws IOException {
         int ms = timeout == null || timeout.isNegative() ? -1
                 : (int) Math.min(Integer.MAX_VALUE, timeout.toMillis() + (timeout.toNanosPart() % 1_000_000 > 0 ? 1 : 0));
         synchronized (receiveLock) {
@@ -527,133 +525,11 @@ public final class NativeDatagramEngine implements AutoCloseable {
                         sealArena.close();
                         sealArena = null;
                     }
-                    received.count = 0;
+                    received.load(0);
                     arena.close();
                 }
                 NativeUdp.check(rc, "close");
             }
-        }
-    }
-
-    /**
-     * The datagrams of the last {@link #receiveBatch}: index {@code 0..count()-1}. The native
-     * descriptors are copied into a Java array once per batch (one bulk copy is cheaper than a
-     * checked segment access per field); only {@link #peer(int)} and {@link #segment(int)} allocate.
-     */
-    public final class Received {
-        private static final int STRIDE = (int) (NativeUdp.DESCRIPTOR.byteSize() / Integer.BYTES);
-        private static final int OFFSET = intIndex("offset");
-        private static final int LENGTH = intIndex("length");
-        private static final int SEGMENT_SIZE = intIndex("segment_size");
-        private static final int FLAGS = intIndex("flags");
-        private static final int PEER = (int) (NativeUdp.DESC_PEER_OFFSET / Integer.BYTES);
-        private static final int PEER_INTS = (int) (NativeUdp.ADDR.byteSize() / Integer.BYTES);
-
-        private int count;
-        private final int[] fields = new int[maxDescriptors * STRIDE];
-        private InetSocketAddress lastPeer;
-        private final int[] lastPeerFields = new int[PEER_INTS];
-
-        private Received() {
-        }
-
-        private static int intIndex(String field) {
-            return (int) (NativeUdp.DESCRIPTOR.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement(field))
-                    / Integer.BYTES);
-        }
-
-        /** Takes over the descriptors of a receive that returned {@code n}. */
-        private void load(int n) {
-            count = n;
-            MemorySegment.copy(descriptors, JAVA_INT, 0, fields, 0, n * STRIDE);
-        }
-
-        public int count() {
-            return count;
-        }
-
-        /** The receive arena; datagram i is {@code length(i)} bytes at {@code offset(i)}. */
-        public MemorySegment data() {
-            return recvArena;
-        }
-
-        public long offset(int i) {
-            return Integer.toUnsignedLong(field(i, OFFSET));
-        }
-
-        public int length(int i) {
-            return field(i, LENGTH);
-        }
-
-        /** Datagram i as a slice of the arena. */
-        public MemorySegment segment(int i) {
-            return recvArena.asSlice(offset(i), length(i));
-        }
-
-        /** The GRO segment size of the coalesced buffer datagram i came from, or 0. */
-        public int segmentSize(int i) {
-            return field(i, SEGMENT_SIZE);
-        }
-
-        /** The datagram was longer than its receive slot and was cut. */
-        public boolean truncated(int i) {
-            return (field(i, FLAGS) & NativeUdp.DESC_TRUNCATED) != 0;
-        }
-
-        /** Descriptors ran out: entry i still holds several segments of {@link #segmentSize(int)} bytes. */
-        public boolean coalesced(int i) {
-            return (field(i, FLAGS) & NativeUdp.DESC_COALESCED) != 0;
-        }
-
-        public int peerPort(int i) {
-            return Short.toUnsignedInt((short) NativeUdp.DESC_PEER_PORT.get(descriptors, 0L, (long) check(i)));
-        }
-
-        /**
-         * The sender of datagram i (IPv4-mapped IPv6 senders are reported as IPv4). Allocates only
-         * when the sender differs from the previous call's: a batch usually comes from one peer.
-         */
-        public InetSocketAddress peer(int i) {
-            int at = check(i) * STRIDE + PEER;
-            if (lastPeer != null && Arrays.equals(fields, at, at + PEER_INTS, lastPeerFields, 0, PEER_INTS)) {
-                return lastPeer;
-            }
-            InetSocketAddress peer = decodePeer(i, (long) i * NativeUdp.DESCRIPTOR.byteSize());
-            System.arraycopy(fields, at, lastPeerFields, 0, PEER_INTS);
-            lastPeer = peer;
-            return peer;
-        }
-
-        private InetSocketAddress decodePeer(int i, long base) {
-            int family = (byte) NativeUdp.DESC_PEER_FAMILY.get(descriptors, 0L, (long) i);
-            byte[] bytes = new byte[family == NativeUdp.INET ? 4 : 16];
-            MemorySegment.copy(descriptors, JAVA_BYTE, base + NativeUdp.DESC_PEER_BYTES_OFFSET, bytes, 0, bytes.length);
-            try {
-                InetAddress address;
-                if (family == NativeUdp.INET6) {
-                    int scope = (int) NativeUdp.DESC_PEER_SCOPE_ID.get(descriptors, 0L, (long) i);
-                    address = scope != 0 ? Inet6Address.getByAddress(null, bytes, scope) : InetAddress.getByAddress(bytes);
-                } else {
-                    address = InetAddress.getByAddress(bytes);
-                }
-                return new InetSocketAddress(address, peerPort(i));
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException("bad address from the native engine", e);
-            }
-        }
-
-        /** Copies datagram i into a new array. */
-        public byte[] toByteArray(int i) {
-            return segment(i).toArray(JAVA_BYTE);
-        }
-
-        private int field(int i, int index) {
-            return fields[check(i) * STRIDE + index];
-        }
-
-        private int check(int i) {
-            Objects.checkIndex(i, count);
-            return i;
         }
     }
 }

@@ -54,7 +54,7 @@ final class NativeTransport implements DatagramTransport, SealingSender {
 
     @Override
     public int receive(Duration timeout, Receiver sink) throws IOException {
-        NativeDatagramEngine.Received r = engine.receiveBatch(timeout);
+        ReceivedDatagrams r = engine.receiveBatch(timeout);
         int delivered = 0;
         for (int i = 0; i < r.count(); i++) {
             if (r.truncated(i)) {

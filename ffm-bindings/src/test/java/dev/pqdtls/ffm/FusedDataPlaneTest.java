@@ -128,7 +128,7 @@ class FusedDataPlaneTest {
             List<byte[]> wire = new ArrayList<>();
             boolean coalesced = false;
             while (wire.size() < count) {
-                NativeDatagramEngine.Received r = rx.receiveBatch(WAIT);
+                ReceivedDatagrams r = rx.receiveBatch(WAIT);
                 assertTrue(r.count() > 0, "timed out after " + wire.size() + " records");
                 for (int i = 0; i < r.count(); i++) {
                     wire.add(r.toByteArray(i));

@@ -77,7 +77,7 @@ class NativeDatagramEngineTest {
     private static List<Datagram> receive(NativeDatagramEngine engine, int expected) throws IOException {
         List<Datagram> out = new ArrayList<>();
         while (out.size() < expected) {
-            NativeDatagramEngine.Received r = engine.receiveBatch(WAIT);
+            ReceivedDatagrams r = engine.receiveBatch(WAIT);
             assertTrue(r.count() > 0, () -> "timed out after " + out.size() + " of " + expected + " datagrams");
             for (int i = 0; i < r.count(); i++) {
                 assertFalse(r.truncated(i));
@@ -172,7 +172,7 @@ class NativeDatagramEngineTest {
             assertTrue(receiver.groEnabled());
             InetSocketAddress to = new InetSocketAddress(LOOPBACK, receiver.localPort());
             assertEquals(32, sender.sendBatch(batch(32, 1200, 1200, true), to));
-            NativeDatagramEngine.Received r = receiver.receiveBatch(WAIT);
+            ReceivedDatagrams r = receiver.receiveBatch(WAIT);
             assertEquals(32, r.count(), "one coalesced buffer split into 32 descriptors");
             for (int i = 0; i < 32; i++) {
                 assertEquals(1200, r.length(i));
