@@ -92,8 +92,12 @@ class FusedDataPlaneTest {
 
     /** One record sealed by the Java record layer (EpochCipher over the fallback backend). */
     private static byte[] javaRecord(EpochCipher cipher, byte[] content) {
-        ByteBuffer out = ByteBuffer.allocate(content.length + 64);
-        cipher.protect(ContentType.APPLICATION_DATA, ByteBuffer.wrap(content), new byte[0], out);
+        return javaRecord(cipher, content, new byte[0]);
+    }
+
+    private static byte[] javaRecord(EpochCipher cipher, byte[] content, byte[] cid) {
+        ByteBuffer out = ByteBuffer.allocate(content.length + cid.length + 64);
+        cipher.protect(ContentType.APPLICATION_DATA, ByteBuffer.wrap(content), cid, out);
         out.flip();
         byte[] b = new byte[out.remaining()];
         out.get(b);
@@ -155,6 +159,49 @@ class FusedDataPlaneTest {
                 batch.get(i).get(result.contentOffsets[i], got);
                 assertArrayEquals(content(i, 1000), got);
             }
+        }
+    }
+
+    @Test
+    void recordsCarryingAConnectionIdMatchTheJavaRecordLayerBothWays() throws IOException {
+        Keys keys = Keys.of(CipherSuite.TLS_AES_128_GCM_SHA256, 4);
+        byte[] cid = {9, 8, 7, 6, 5};
+        var options = new NativeDatagramEngine.Options().gso(false);
+        try (NativeDatagramEngine rx = NativeDatagramEngine.open(new InetSocketAddress(LOOPBACK, 0), options);
+                NativeDatagramEngine tx = NativeDatagramEngine.open(new InetSocketAddress(LOOPBACK, 0), options);
+                NativeRecordProtection seal = keys.nativeProtection();
+                EpochCipher reference = keys.javaCipher(EPOCH);
+                EpochCipher open = new EpochCipher(EPOCH, keys.nativeProtection())) {
+            List<ByteBuffer> contents = List.of(ByteBuffer.wrap(content(0, 300)), ByteBuffer.wrap(content(1, 17)),
+                    ByteBuffer.wrap(new byte[0]));
+            assertEquals(3, tx.sealAndSend(seal, EPOCH, cid, ContentType.APPLICATION_DATA, 0, contents,
+                    new InetSocketAddress(LOOPBACK, rx.localPort())));
+            List<ByteBuffer> batch = new ArrayList<>();
+            while (batch.size() < 3) {
+                ReceivedDatagrams r = rx.receiveBatch(WAIT);
+                assertTrue(r.count() > 0, "timed out after " + batch.size() + " records");
+                for (int i = 0; i < r.count(); i++) {
+                    batch.add(direct(r.toByteArray(i)));
+                }
+            }
+            byte[][] expected = {content(0, 300), content(1, 17), new byte[0]};
+            for (int i = 0; i < 3; i++) {
+                byte[] wire = new byte[batch.get(i).remaining()];
+                batch.get(i).duplicate().get(wire);
+                assertArrayEquals(javaRecord(reference, expected[i], cid), wire, "record " + i + " on the wire");
+            }
+            EpochCipher.BatchResult r = new EpochCipher.BatchResult();
+            assertTrue(open.unprotectBatch(batch, cid.length, r));
+            for (int i = 0; i < 3; i++) {
+                assertEquals(ContentType.APPLICATION_DATA, r.status[i], "record " + i);
+                assertEquals(1 + cid.length + 4, r.contentOffsets[i], "content follows the header with the CID");
+                assertEquals(expected[i].length, r.contentLengths[i]);
+            }
+            EpochCipher.BatchResult withoutCid = new EpochCipher.BatchResult();
+            try (EpochCipher other = new EpochCipher(EPOCH, keys.nativeProtection())) {
+                assertTrue(other.unprotectBatch(batch, 0, withoutCid));
+            }
+            assertEquals(RecordBatchOpener.SKIPPED, withoutCid.status[0], "a CID we did not issue: left to the Java path");
         }
     }
 
