@@ -14,24 +14,16 @@
  * (syscalls: the sender's sendmsg/sendmmsg calls; gso/gro: whether actually in effect.)
  * Errors: one line on stderr, exit code 2.
  *
- * Build: gcc -std=c11 -O2 -Wall -Wextra -pthread -o udp_blast udp_blast.c (Linux only).
+ * Build: gcc -std=c11 -O2 -Wall -Wextra -pthread -o udp_blast udp_blast.c (Linux only; bench_common.h
+ * next to it).
  */
 #define _GNU_SOURCE
+#define BENCH_PROG "udp_blast"
 
-#include <errno.h>
-#include <netinet/in.h>
+#include "bench_common.h"
+
 #include <netinet/udp.h>
 #include <poll.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #ifndef SOL_UDP
 #define SOL_UDP 17
@@ -43,42 +35,12 @@
 #define UDP_GRO 104
 #endif
 
-#define SOCKET_BUFFER (4 << 20)
 /* UDP_MAX_SEGMENTS was 64 before Linux 6.x raised it; 64 works everywhere. */
 #define GSO_MAX_SEGMENTS 64
 /* Largest UDP payload of one IPv4 datagram (65535 - 20 - 8): the bound for a GSO super-datagram. */
 #define GSO_MAX_BYTES 65507
 #define RX_BATCH 64
 #define RX_SLOT 65536 /* one GRO buffer holds up to 64 KiB */
-#define POLL_MS 50
-#define NS 1000000000LL
-
-static const char *prog = "udp_blast";
-
-static void fail(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "%s: ", prog);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    fflush(stdout);
-    _exit(2);
-}
-
-static int64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * NS + ts.tv_nsec;
-}
-
-static void on_alarm(int sig) {
-    (void)sig;
-    static const char msg[] = "udp_blast: watchdog: the run did not finish in time\n";
-    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
-    (void)w;
-    _exit(2);
-}
 
 /* ---- options ----------------------------------------------------------------------------- */
 
@@ -91,70 +53,25 @@ static struct {
     int gro;
 } opt = {1200, 32, 3.0, 1.0, 1, 1};
 
-static double parse_number(const char *name, const char *v, double lo, double hi) {
-    char *end;
-    errno = 0;
-    double d = strtod(v, &end);
-    if (errno != 0 || end == v || *end != '\0' || !(d >= lo && d <= hi)) {
-        fail("%s must be a number in [%g, %g], got '%s'", name, lo, hi, v);
-    }
-    return d;
-}
+#define USAGE "usage: --size N --batch N --seconds S --warmup S --gso 0|1 --gro 0|1"
 
-static void parse_args(int argc, char **argv) {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (i + 1 >= argc) {
-            fail("option %s needs a value (usage: --size N --batch N --seconds S --warmup S --gso 0|1 --gro 0|1)", a);
-        }
-        const char *v = argv[++i];
-        if (strcmp(a, "--size") == 0) {
-            opt.size = (int)parse_number(a, v, 1, GSO_MAX_BYTES);
-        } else if (strcmp(a, "--batch") == 0) {
-            opt.batch = (int)parse_number(a, v, 1, 1024);
-        } else if (strcmp(a, "--seconds") == 0) {
-            opt.seconds = parse_number(a, v, 0.001, 3600);
-        } else if (strcmp(a, "--warmup") == 0) {
-            opt.warmup = parse_number(a, v, 0, 600);
-        } else if (strcmp(a, "--gso") == 0) {
-            opt.gso = (int)parse_number(a, v, 0, 1);
-        } else if (strcmp(a, "--gro") == 0) {
-            opt.gro = (int)parse_number(a, v, 0, 1);
-        } else {
-            fail("unknown option %s (usage: --size N --batch N --seconds S --warmup S --gso 0|1 --gro 0|1)", a);
-        }
+/* The options besides --seconds and --warmup (parse_options); 0 for an unknown one. */
+static int option(const char *a, const char *v) {
+    if (strcmp(a, "--size") == 0) {
+        opt.size = (int)parse_number(a, v, 1, GSO_MAX_BYTES);
+    } else if (strcmp(a, "--batch") == 0) {
+        opt.batch = (int)parse_number(a, v, 1, 1024);
+    } else if (strcmp(a, "--gso") == 0) {
+        opt.gso = (int)parse_number(a, v, 0, 1);
+    } else if (strcmp(a, "--gro") == 0) {
+        opt.gro = (int)parse_number(a, v, 0, 1);
+    } else {
+        return 0;
     }
+    return 1;
 }
 
 /* ---- sockets ----------------------------------------------------------------------------- */
-
-/* SO_*BUFFORCE ignores net.core.[rw]mem_max but needs CAP_NET_ADMIN; the plain option is capped. */
-static void set_buffer(int fd, int force, int plain, int bytes) {
-    if (setsockopt(fd, SOL_SOCKET, force, &bytes, sizeof bytes) != 0) {
-        (void)setsockopt(fd, SOL_SOCKET, plain, &bytes, sizeof bytes);
-    }
-}
-
-static int open_socket(struct sockaddr_in *bound) {
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
-    if (fd < 0) {
-        fail("socket: %s", strerror(errno));
-    }
-    set_buffer(fd, SO_RCVBUFFORCE, SO_RCVBUF, SOCKET_BUFFER);
-    set_buffer(fd, SO_SNDBUFFORCE, SO_SNDBUF, SOCKET_BUFFER);
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-        fail("bind 127.0.0.1:0: %s", strerror(errno));
-    }
-    socklen_t len = sizeof *bound;
-    if (getsockname(fd, (struct sockaddr *)bound, &len) != 0) {
-        fail("getsockname: %s", strerror(errno));
-    }
-    return fd;
-}
 
 static int buffer_size(int fd, int which) {
     int v = 0;
@@ -164,18 +81,16 @@ static int buffer_size(int fd, int which) {
 
 /* ---- shared state ------------------------------------------------------------------------ */
 
-static int64_t window_start, window_end, drain_end;
+/* Set before the threads start. */
+static struct window win;
 
 /* Receiver side; only the receiver thread writes these. */
 static struct {
     int fd;
     int gro;
-    uint64_t delivered;
-    uint64_t window_datagrams;
-    uint64_t window_bytes;
+    struct tally tally;
     uint64_t coalesced_buffers;
-    int64_t first_ns, last_ns;
-} rx = {.first_ns = -1, .last_ns = -1};
+} rx = {.tally = TALLY_INIT};
 
 /* Sender side; only the sender thread writes these. */
 static struct {
@@ -186,18 +101,6 @@ static struct {
 } tx;
 
 /* ---- receiver ---------------------------------------------------------------------------- */
-
-static void tally(uint64_t datagrams, uint64_t bytes, int64_t now) {
-    rx.delivered += datagrams;
-    if (now >= window_start && now <= window_end) {
-        if (rx.first_ns < 0) {
-            rx.first_ns = now;
-        }
-        rx.last_ns = now;
-        rx.window_datagrams += datagrams;
-        rx.window_bytes += bytes;
-    }
-}
 
 union gro_cmsg {
     struct cmsghdr align;
@@ -234,7 +137,7 @@ static void *receiver(void *arg) {
             if (errno != EAGAIN && errno != EWOULDBLOCK) {
                 fail("recvmmsg: %s", strerror(errno));
             }
-            if (now >= drain_end) {
+            if (now >= win.drain_end) {
                 break;
             }
             struct pollfd p = {.fd = rx.fd, .events = POLLIN};
@@ -242,7 +145,7 @@ static void *receiver(void *arg) {
             if (r < 0 && errno != EINTR) {
                 fail("poll: %s", strerror(errno));
             }
-            if (r == 0 && now_ns() > window_end) {
+            if (r == 0 && now_ns() > win.end) {
                 break; /* the sender has stopped and nothing came for one poll: drained */
             }
             continue;
@@ -265,8 +168,8 @@ static void *receiver(void *arg) {
             }
             bytes += len;
         }
-        tally(datagrams, bytes, now);
-        if (now >= drain_end) {
+        tally_add(&rx.tally, &win, datagrams, bytes, now);
+        if (now >= win.drain_end) {
             break;
         }
     }
@@ -355,7 +258,7 @@ static void *sender(void *arg) {
     if (per_gso_call > GSO_MAX_SEGMENTS) {
         per_gso_call = GSO_MAX_SEGMENTS;
     }
-    while (now_ns() < window_end) {
+    while (now_ns() < win.end) {
         int done = 0;
         while (done < n) {
             int k = n - done;
@@ -375,7 +278,7 @@ static void *sender(void *arg) {
                 r = send_plain(&msgs[done], k);
             }
             if (r == 0) {
-                if (now_ns() >= window_end) {
+                if (now_ns() >= win.end) {
                     break;
                 }
                 wait_writable();
@@ -394,14 +297,14 @@ static void *sender(void *arg) {
 /* ---- main -------------------------------------------------------------------------------- */
 
 int main(int argc, char **argv) {
-    parse_args(argc, argv);
+    parse_options(argc, argv, USAGE, &opt.seconds, &opt.warmup, option);
     if (opt.gso && opt.size > GSO_MAX_BYTES / 2) {
         fail("--size %d is too large for --gso 1 (at most %d)", opt.size, GSO_MAX_BYTES / 2);
     }
 
     struct sockaddr_in rx_addr, tx_addr;
-    rx.fd = open_socket(&rx_addr);
-    tx.fd = open_socket(&tx_addr);
+    rx.fd = open_socket(&rx_addr, SOCK_NONBLOCK);
+    tx.fd = open_socket(&tx_addr, SOCK_NONBLOCK);
     if (connect(tx.fd, (struct sockaddr *)&rx_addr, sizeof rx_addr) != 0) {
         fail("connect: %s", strerror(errno));
     }
@@ -415,34 +318,18 @@ int main(int argc, char **argv) {
     }
     tx.gso = opt.gso && opt.batch >= 2; /* one datagram per call never goes through GSO */
 
-    signal(SIGALRM, on_alarm);
-    /* Below the Java runner's timeout (seconds + warm-up + 15 s), so a hang ends with a message. */
-    alarm((unsigned)(opt.warmup + opt.seconds) + 1 + 10);
+    watchdog_arm((unsigned)(opt.warmup + opt.seconds) + 1 + 10);
+    win = window_from(now_ns(), opt.warmup, opt.seconds);
 
-    int64_t start = now_ns();
-    window_start = start + (int64_t)(opt.warmup * NS);
-    window_end = window_start + (int64_t)(opt.seconds * NS);
-    drain_end = window_end + NS; /* drain at most 1 s after the window */
-
-    pthread_t rt, st;
-    int e;
-    if ((e = pthread_create(&rt, NULL, receiver, NULL)) != 0) {
-        fail("pthread_create: %s", strerror(e));
-    }
-    if ((e = pthread_create(&st, NULL, sender, NULL)) != 0) {
-        fail("pthread_create: %s", strerror(e));
-    }
+    pthread_t rt = start_thread(receiver);
+    pthread_t st = start_thread(sender);
     pthread_join(st, NULL);
     pthread_join(rt, NULL);
     alarm(0);
 
-    double window_seconds = rx.first_ns < 0 || rx.last_ns <= rx.first_ns ? 0 : (double)(rx.last_ns - rx.first_ns) / NS;
     fprintf(stderr, "%s: rcvbuf %d B, sndbuf %d B (kernel-doubled), %llu GRO-coalesced buffers\n", prog,
             buffer_size(rx.fd, SO_RCVBUF), buffer_size(tx.fd, SO_SNDBUF), (unsigned long long)rx.coalesced_buffers);
-    printf("result sent=%llu delivered=%llu window_datagrams=%llu window_bytes=%llu window_seconds=%.6f "
-           "syscalls=%llu gso=%d gro=%d\n",
-           (unsigned long long)tx.sent, (unsigned long long)rx.delivered, (unsigned long long)rx.window_datagrams,
-           (unsigned long long)rx.window_bytes, window_seconds, (unsigned long long)tx.syscalls, tx.gso, rx.gro);
+    print_result(&rx.tally, tx.sent, tx.syscalls, tx.gso, rx.gro);
     close(tx.fd);
     close(rx.fd);
     return 0;

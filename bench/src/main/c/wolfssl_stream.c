@@ -25,67 +25,30 @@
  * Errors: one line on stderr, exit code 2.
  *
  * Build: gcc -std=c11 -O2 -Wall -Wextra -pthread -I<prefix>/include wolfssl_stream.c
- *            -L<prefix>/lib -lwolfssl -Wl,-rpath,<prefix>/lib
+ *            -L<prefix>/lib -lwolfssl -Wl,-rpath,<prefix>/lib (bench_common.h next to it)
  */
 #define _GNU_SOURCE
+#define BENCH_PROG "wolfssl_stream"
 
 /* options.h first: it carries the configure-time defines the other headers depend on. */
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
 #include <wolfssl/wolfio.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
+#include "bench_common.h"
 
-#define SOCKET_BUFFER (4 << 20)
-#define POLL_MS 50
+#include <fcntl.h>
+#include <poll.h>
+
 #define HANDSHAKE_WAIT_MS 5000
-#define NS 1000000000LL
 
 static const char END_MARKER[] = "pqdtls-wolfssl-stream-end";
-
-static void fail(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("wolfssl_stream: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    fflush(stdout);
-    _exit(2);
-}
 
 static void fail_ssl(const char *what, WOLFSSL *ssl, int ret) {
     int err = wolfSSL_get_error(ssl, ret);
     char buf[WOLFSSL_MAX_ERROR_SZ];
     wolfSSL_ERR_error_string_n((unsigned long)err, buf, sizeof buf);
     fail("%s failed: error %d (%s), errno %s", what, err, buf, strerror(errno));
-}
-
-static int64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * NS + ts.tv_nsec;
-}
-
-static void on_alarm(int sig) {
-    (void)sig;
-    static const char msg[] = "wolfssl_stream: watchdog: the run did not finish in time\n";
-    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
-    (void)w;
-    _exit(2);
 }
 
 /* ---- options ----------------------------------------------------------------------------- */
@@ -111,83 +74,38 @@ static const struct {
     {"SECP256R1", WOLFSSL_ECC_SECP256R1},
 };
 
-static double parse_number(const char *name, const char *v, double lo, double hi) {
-    char *end;
-    errno = 0;
-    double d = strtod(v, &end);
-    if (errno != 0 || end == v || *end != '\0' || !(d >= lo && d <= hi)) {
-        fail("%s must be a number in [%g, %g], got '%s'", name, lo, hi, v);
-    }
-    return d;
-}
-
 #define USAGE "usage: --certs DIR [--suite NAME] [--group NAME] [--app-bytes N] [--seconds S] [--warmup S]"
 
-static void parse_args(int argc, char **argv) {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (i + 1 >= argc) {
-            fail("option %s needs a value (" USAGE ")", a);
-        }
-        const char *v = argv[++i];
-        if (strcmp(a, "--suite") == 0) {
-            opt.suite = v;
-        } else if (strcmp(a, "--group") == 0) {
-            opt.group = -1;
-            for (size_t g = 0; g < sizeof GROUPS / sizeof GROUPS[0]; g++) {
-                if (strcmp(v, GROUPS[g].name) == 0) {
-                    opt.group = GROUPS[g].id;
-                    opt.group_name = GROUPS[g].name;
-                }
+/* The options besides --seconds and --warmup (parse_options); 0 for an unknown one. */
+static int option(const char *a, const char *v) {
+    if (strcmp(a, "--suite") == 0) {
+        opt.suite = v;
+    } else if (strcmp(a, "--group") == 0) {
+        opt.group = -1;
+        for (size_t g = 0; g < sizeof GROUPS / sizeof GROUPS[0]; g++) {
+            if (strcmp(v, GROUPS[g].name) == 0) {
+                opt.group = GROUPS[g].id;
+                opt.group_name = GROUPS[g].name;
             }
-            if (opt.group < 0) {
-                fail("unknown --group %s (X25519MLKEM768, SECP256R1MLKEM768, MLKEM768, X25519, SECP256R1)", v);
-            }
-        } else if (strcmp(a, "--certs") == 0) {
-            opt.certs = v;
-        } else if (strcmp(a, "--app-bytes") == 0) {
-            opt.app_bytes = (int)parse_number(a, v, 1, 16384);
-        } else if (strcmp(a, "--seconds") == 0) {
-            opt.seconds = parse_number(a, v, 0.001, 3600);
-        } else if (strcmp(a, "--warmup") == 0) {
-            opt.warmup = parse_number(a, v, 0, 600);
-        } else {
-            fail("unknown option %s (" USAGE ")", a);
         }
+        if (opt.group < 0) {
+            fail("unknown --group %s (X25519MLKEM768, SECP256R1MLKEM768, MLKEM768, X25519, SECP256R1)", v);
+        }
+    } else if (strcmp(a, "--certs") == 0) {
+        opt.certs = v;
+    } else if (strcmp(a, "--app-bytes") == 0) {
+        opt.app_bytes = (int)parse_number(a, v, 1, 16384);
+    } else {
+        return 0;
     }
+    return 1;
+}
+
+static void parse_args(int argc, char **argv) {
+    parse_options(argc, argv, USAGE, &opt.seconds, &opt.warmup, option);
     if (opt.certs == NULL) {
         fail("--certs is required: wolfSSL's certs/ directory (" USAGE ")");
     }
-}
-
-/* ---- sockets ----------------------------------------------------------------------------- */
-
-static void set_buffer(int fd, int force, int plain, int bytes) {
-    if (setsockopt(fd, SOL_SOCKET, force, &bytes, sizeof bytes) != 0) {
-        (void)setsockopt(fd, SOL_SOCKET, plain, &bytes, sizeof bytes);
-    }
-}
-
-/* A blocking UDP socket bound to 127.0.0.1:0 with 4 MiB buffers; *bound gets its address. */
-static int open_socket(struct sockaddr_in *bound) {
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
-    if (fd < 0) {
-        fail("socket: %s", strerror(errno));
-    }
-    set_buffer(fd, SO_RCVBUFFORCE, SO_RCVBUF, SOCKET_BUFFER);
-    set_buffer(fd, SO_SNDBUFFORCE, SO_SNDBUF, SOCKET_BUFFER);
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-        fail("bind 127.0.0.1:0: %s", strerror(errno));
-    }
-    socklen_t len = sizeof *bound;
-    if (getsockname(fd, (struct sockaddr *)bound, &len) != 0) {
-        fail("getsockname: %s", strerror(errno));
-    }
-    return fd;
 }
 
 /* ---- the two sides meet after their handshakes; the second to arrive starts the clock ----- */
@@ -196,16 +114,13 @@ static struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int arrived;
-    int64_t window_start, window_end, drain_end;
-} meet = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0};
+    struct window win;
+} meet = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, {0, 0, 0}};
 
 static void rendezvous(void) {
     pthread_mutex_lock(&meet.mu);
     if (++meet.arrived == 2) {
-        int64_t start = now_ns();
-        meet.window_start = start + (int64_t)(opt.warmup * NS);
-        meet.window_end = meet.window_start + (int64_t)(opt.seconds * NS);
-        meet.drain_end = meet.window_end + NS; /* drain at most 1 s after the window */
+        meet.win = window_from(now_ns(), opt.warmup, opt.seconds);
         pthread_cond_broadcast(&meet.cv);
     }
     while (meet.arrived < 2) {
@@ -233,12 +148,9 @@ static struct {
     int fd;
     int handshake_done;
     int max_datagram;
-    uint64_t delivered;
-    uint64_t window_records;
-    uint64_t window_bytes;
-    int64_t first_ns, last_ns;
+    struct tally tally; /* one record = one datagram; bytes are application bytes */
     char version[32], suite[64], group[64];
-} srv = {.first_ns = -1, .last_ns = -1};
+} srv = {.tally = TALLY_INIT};
 
 /* wolfSSL's own receive callback, plus the size of each datagram after the handshake. */
 static int server_recv(WOLFSSL *ssl, char *buf, int sz, void *ctx) {
@@ -315,16 +227,8 @@ static void *server(void *arg) {
             if ((size_t)n == sizeof END_MARKER - 1 && memcmp(buf, END_MARKER, (size_t)n) == 0) {
                 break;
             }
-            srv.delivered++;
-            if (now >= meet.window_start && now <= meet.window_end) {
-                if (srv.first_ns < 0) {
-                    srv.first_ns = now;
-                }
-                srv.last_ns = now;
-                srv.window_records++;
-                srv.window_bytes += (uint64_t)n;
-            }
-            if (now >= meet.drain_end) {
+            tally_add(&srv.tally, &meet.win, 1, (uint64_t)n, now);
+            if (now >= meet.win.drain_end) {
                 break;
             }
             continue;
@@ -336,14 +240,14 @@ static void *server(void *arg) {
         if (err != WOLFSSL_ERROR_WANT_READ) {
             fail_ssl("server: wolfSSL_read", ssl, n);
         }
-        if (now >= meet.drain_end) {
+        if (now >= meet.win.drain_end) {
             break;
         }
         r = poll(&p, 1, POLL_MS);
         if (r < 0 && errno != EINTR) {
             fail("server: poll: %s", strerror(errno));
         }
-        if (r == 0 && now_ns() > meet.window_end) {
+        if (r == 0 && now_ns() > meet.win.end) {
             break; /* the client has stopped and nothing came for one poll (its end marker was lost) */
         }
     }
@@ -401,7 +305,7 @@ static void *client(void *arg) {
     rendezvous();
     cli.sends = 0; /* count the data phase only */
 
-    while (now_ns() < meet.window_end) {
+    while (now_ns() < meet.win.end) {
         int n = wolfSSL_write(ssl, payload, opt.app_bytes);
         if (n == opt.app_bytes) {
             cli.sent++;
@@ -459,21 +363,16 @@ int main(int argc, char **argv) {
     wolfSSL_CTX_set_verify(cli.ctx, WOLFSSL_VERIFY_NONE, NULL); /* throughput only; like insecureTrustAll() */
 
     struct sockaddr_in client_addr;
-    srv.fd = open_socket(&cli.server_addr);
-    cli.fd = open_socket(&client_addr);
+    srv.fd = open_socket(&cli.server_addr, 0); /* blocking: see the top of the file */
+    cli.fd = open_socket(&client_addr, 0);
     if (connect(cli.fd, (struct sockaddr *)&cli.server_addr, sizeof cli.server_addr) != 0) {
         fail("client: connect: %s", strerror(errno));
     }
 
-    signal(SIGALRM, on_alarm);
-    /* Below the Java runner's timeout (seconds + warm-up + 15 s), so a hang ends with a message. */
-    alarm((unsigned)(opt.warmup + opt.seconds) + 1 + HANDSHAKE_WAIT_MS / 1000 + 6);
+    watchdog_arm((unsigned)(opt.warmup + opt.seconds) + 1 + HANDSHAKE_WAIT_MS / 1000 + 6);
 
-    pthread_t st, ct;
-    int e;
-    if ((e = pthread_create(&st, NULL, server, NULL)) != 0 || (e = pthread_create(&ct, NULL, client, NULL)) != 0) {
-        fail("pthread_create: %s", strerror(e));
-    }
+    pthread_t st = start_thread(server);
+    pthread_t ct = start_thread(client);
     pthread_join(ct, NULL);
     pthread_join(st, NULL);
     alarm(0);
@@ -483,15 +382,10 @@ int main(int argc, char **argv) {
 #else
     int aesni = 0;
 #endif
-    double window_seconds =
-        srv.first_ns < 0 || srv.last_ns <= srv.first_ns ? 0 : (double)(srv.last_ns - srv.first_ns) / NS;
     printf("negotiated version=%s suite=%s group=%s\n", srv.version, srv.suite, srv.group);
     printf("library version=%s aesni=%d app_bytes=%d datagram_bytes=%d\n", wolfSSL_lib_version(), aesni,
            opt.app_bytes, srv.max_datagram > 0 ? srv.max_datagram : cli.predicted_datagram);
-    printf("result sent=%llu delivered=%llu window_datagrams=%llu window_bytes=%llu window_seconds=%.6f "
-           "syscalls=%llu gso=0 gro=0\n",
-           (unsigned long long)cli.sent, (unsigned long long)srv.delivered, (unsigned long long)srv.window_records,
-           (unsigned long long)srv.window_bytes, window_seconds, (unsigned long long)cli.sends);
+    print_result(&srv.tally, cli.sent, cli.sends, 0, 0);
     wolfSSL_CTX_free(cli.ctx);
     wolfSSL_CTX_free(srv.ctx);
     wolfSSL_Cleanup();

@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,9 +23,9 @@ import java.util.regex.Pattern;
 
 /**
  * The C peers of {@link EndToEnd}: {@code udp_blast} (raw UDP, same batching and GSO/GRO, no crypto) and
- * {@code wolfssl_stream} (wolfSSL DTLS 1.3 one-way streaming). Their sources travel in the jar under
- * {@code dev/pqdtls/bench/c/}; each is compiled with gcc once into
- * {@code ${PQDTLS_CACHE:-~/.cache/pqdtls}/bench/<name>-<hash>/<name>} (hash of source and flags), run
+ * {@code wolfssl_stream} (wolfSSL DTLS 1.3 one-way streaming). Their sources and the header they share,
+ * {@code bench_common.h}, travel in the jar under {@code dev/pqdtls/bench/c/}; each is compiled with gcc
+ * once into {@code ${PQDTLS_CACHE:-~/.cache/pqdtls}/bench/<name>-<hash>/<name>} (hash of sources and flags), run
  * with a timeout, and its {@code result} line parsed. Anything missing (gcc, wolfSSL) or failing gives a
  * {@link NotMeasured} with the reason instead of an exception. See bench/README.md, "C peers".
  */
@@ -33,6 +34,8 @@ final class CPrograms {
     static final String WOLFSSL = "wolfssl_stream";
 
     private static final List<String> CFLAGS = List.of("-std=c11", "-O2", "-Wall", "-Wextra", "-pthread");
+    /** Headers every program includes ({@code #include "..."}), written next to its source before compiling. */
+    private static final List<String> SHARED_HEADERS = List.of("bench_common.h");
     private static final long COMPILE_TIMEOUT_S = 120;
     /** Extra time over warm-up + window for start-up, handshake and drain; the programs' own watchdogs fire earlier. */
     private static final double RUN_SLACK_S = 15;
@@ -206,21 +209,30 @@ final class CPrograms {
         throw new Unavailable("gcc not found on the PATH (needed to build the C peers)");
     }
 
+    /** A file of {@code dev/pqdtls/bench/c/} on the class path. */
+    private static byte[] resource(String file) throws Unavailable {
+        try (InputStream in = CPrograms.class.getResourceAsStream("c/" + file)) {
+            if (in == null) {
+                throw new Unavailable("source dev/pqdtls/bench/c/" + file + " is not on the class path");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new Unavailable("reading the source " + file + ": " + e);
+        }
+    }
+
     /**
      * The binary of {@code name}.c, compiled on first use into a directory named after the hash of the
-     * source, the flags and {@code inputs} (headers the build depends on), and reused afterwards.
-     * Concurrent builders each write a temp file and rename it into place, so a reader never sees half a binary.
+     * source, the {@link #SHARED_HEADERS}, the flags and {@code inputs} (other headers the build depends on),
+     * and reused afterwards. Concurrent builders each write temp files and rename them into place, so a
+     * reader (or a concurrent gcc) never sees half a file.
      */
     private static Path compile(String name, List<String> compileFlags, List<String> linkFlags, Path... inputs)
             throws Unavailable {
-        byte[] source;
-        try (InputStream in = CPrograms.class.getResourceAsStream("c/" + name + ".c")) {
-            if (in == null) {
-                throw new Unavailable("source dev/pqdtls/bench/c/" + name + ".c is not on the class path");
-            }
-            source = in.readAllBytes();
-        } catch (IOException e) {
-            throw new Unavailable("reading the source of " + name + ": " + e);
+        byte[] source = resource(name + ".c");
+        Map<String, byte[]> headers = new LinkedHashMap<>();
+        for (String h : SHARED_HEADERS) {
+            headers.put(h, resource(h));
         }
         List<String> flags = new ArrayList<>(CFLAGS);
         flags.addAll(compileFlags);
@@ -228,6 +240,10 @@ final class CPrograms {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(source);
+            for (Map.Entry<String, byte[]> h : headers.entrySet()) {
+                md.update(("\2" + h.getKey() + "\0").getBytes(StandardCharsets.UTF_8));
+                md.update(h.getValue());
+            }
             for (String f : flags) {
                 md.update(("\0" + f).getBytes(StandardCharsets.UTF_8));
             }
@@ -251,6 +267,16 @@ final class CPrograms {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
+            // The quoted #include finds the headers in the directory of the source, which is this one.
+            for (Map.Entry<String, byte[]> h : headers.entrySet()) {
+                Path hdr = Files.createTempFile(dir, h.getKey() + "-", ".tmp");
+                try {
+                    Files.write(hdr, h.getValue());
+                    move(hdr, dir.resolve(h.getKey()));
+                } finally {
+                    deleteQuietly(hdr);
+                }
+            }
             src = Files.createTempFile(dir, name + "-", ".c");
             Files.write(src, source);
             tmp = Files.createTempFile(dir, name + "-", ".tmp");

@@ -114,7 +114,8 @@ final class DemoCommand implements Callable<Integer> {
                 transfer(conn, clientConfig.mtu(), receiver, out);
                 say(out, "");
                 say(out, "next: 'pqdtls server --port 4433 --echo' in one terminal, "
-                        + "'pqdtls client 127.0.0.1:4433 --insecure' in another");
+                        + "'pqdtls client 127.0.0.1:4433 --insecure' in another;");
+                say(out, "      'pqdtls bench' for streaming throughput (this transfer waits for acknowledgements)");
             } finally {
                 receiver.stop();
                 server.close();
