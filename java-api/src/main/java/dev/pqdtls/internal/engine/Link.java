@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 
 /**
@@ -149,12 +150,7 @@ final class Link implements DtlsConnection {
 
     @Override
     public int maxDatagramSize() {
-        lock.lock();
-        try {
-            return connection.maxApplicationData();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> connection.maxApplicationData());
     }
 
     @Override
@@ -176,29 +172,24 @@ final class Link implements DtlsConnection {
 
     @Override
     public byte[] exportKeyingMaterial(String label, byte[] context, int length) {
-        lock.lock();
-        try {
-            return connection.exportKeyingMaterial(label, context, length);
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> connection.exportKeyingMaterial(label, context, length));
     }
 
     @Override
     public SessionInfo session() {
-        lock.lock();
-        try {
-            return connection.session();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> connection.session());
     }
 
     @Override
     public ConnectionStats stats() {
+        return locked(() -> connection.stats());
+    }
+
+    /** Reads the connection under the endpoint's lock (the loop thread writes it). */
+    private <T> T locked(Supplier<T> read) {
         lock.lock();
         try {
-            return connection.stats();
+            return read.get();
         } finally {
             lock.unlock();
         }
