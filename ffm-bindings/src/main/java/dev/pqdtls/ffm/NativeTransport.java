@@ -22,6 +22,9 @@ final class NativeTransport implements DatagramTransport, SealingSender {
     private final NativeDatagramEngine engine;
     private final boolean offload;
     private long truncated;
+    /** The engine's receive arena as one buffer, and reusable views of datagrams in it (loop thread only). */
+    private ByteBuffer arenaView;
+    private ByteBuffer[] views = new ByteBuffer[64];
 
     NativeTransport(InetSocketAddress bind, Options options) throws IOException {
         this.engine = NativeDatagramEngine.open(bind, new NativeDatagramEngine.Options()
@@ -61,13 +64,33 @@ final class NativeTransport implements DatagramTransport, SealingSender {
                 truncated++; // longer than any DTLS record we accept: dropped, as the kernel would
                 continue;
             }
-            sink.onDatagram(r.segment(i).asByteBuffer(), r.peer(i));
+            sink.onDatagram(view(r, i), r.peer(i));
             delivered++;
         }
         if (delivered > 0) {
             sink.endOfBatch();
         }
         return delivered;
+    }
+
+    /**
+     * Datagram i as a buffer over the receive arena. The buffer objects are reused from batch to
+     * batch (one per descriptor), so a steady stream allocates no views.
+     */
+    private ByteBuffer view(ReceivedDatagrams r, int i) {
+        if (arenaView == null) {
+            arenaView = r.data().asByteBuffer();
+        }
+        if (i >= views.length) {
+            views = java.util.Arrays.copyOf(views, Math.max(i + 1, 2 * views.length));
+        }
+        ByteBuffer v = views[i];
+        if (v == null) {
+            v = views[i] = arenaView.duplicate();
+        }
+        int offset = (int) r.offset(i);
+        v.clear().position(offset).limit(offset + r.length(i));
+        return v;
     }
 
     @Override

@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +50,7 @@ public final class Endpoint implements DtlsServer {
     /** The current receive batch and its senders, then its datagrams per connection (loop thread only). */
     private final List<ByteBuffer> received = new ArrayList<>();
     private final List<InetSocketAddress> receivedFrom = new ArrayList<>();
-    private final Map<Link, List<ByteBuffer>> routed = new LinkedHashMap<>();
+    private final List<Link> routed = new ArrayList<>();
     /** The transport's fused seal-and-send, when it has one. */
     final SealingSender sealer;
     private final LinkedBlockingQueue<Link> accepted = new LinkedBlockingQueue<>();
@@ -168,7 +167,6 @@ public final class Endpoint implements DtlsServer {
             } finally {
                 received.clear(); // views into the transport's buffers are invalid after receive
                 receivedFrom.clear();
-                routed.clear();
             }
             if (now() >= dueMillis()) {
                 tick();
@@ -194,7 +192,10 @@ public final class Endpoint implements DtlsServer {
                     // A batch usually comes from one peer (the transport hands out the same object).
                     Link link = from == lastFrom && lastLink != null && !hasCid(datagram) ? lastLink : route(datagram, from, now);
                     if (link != null) {
-                        routed.computeIfAbsent(link, k -> new ArrayList<>()).add(datagram);
+                        if (link.received.isEmpty()) {
+                            routed.add(link);
+                        }
+                        link.received.add(datagram);
                     }
                     lastFrom = from;
                     lastLink = link;
@@ -203,10 +204,9 @@ public final class Endpoint implements DtlsServer {
                     LOG.log(Level.WARNING, "pqdtls: unexpected error processing a datagram; dropped", e);
                 }
             }
-            for (Map.Entry<Link, List<ByteBuffer>> e : routed.entrySet()) {
-                Link link = e.getKey();
+            for (Link link : routed) {
                 try {
-                    link.connection.onDatagrams(e.getValue(), now);
+                    link.connection.onDatagrams(link.received, now);
                 } catch (RuntimeException ex) {
                     LOG.log(Level.WARNING, "pqdtls: unexpected error processing datagrams; dropped", ex);
                 }
@@ -218,6 +218,9 @@ public final class Endpoint implements DtlsServer {
         } finally {
             received.clear();
             receivedFrom.clear();
+            for (Link link : routed) {
+                link.received.clear();
+            }
             routed.clear();
             lock.unlock();
         }

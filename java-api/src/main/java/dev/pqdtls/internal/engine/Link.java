@@ -8,6 +8,7 @@ import dev.pqdtls.SessionInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
@@ -25,6 +26,8 @@ final class Link implements DtlsConnection {
     final Connection connection;
     /** Signalled when this connection received data or changed state. */
     final Condition changed;
+    /** Datagrams routed to this connection in the endpoint's current receive batch (loop thread only). */
+    final List<ByteBuffer> received = new ArrayList<>();
     private boolean announced;
 
     Link(Endpoint endpoint, Connection connection) {
