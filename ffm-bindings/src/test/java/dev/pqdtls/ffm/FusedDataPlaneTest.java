@@ -248,6 +248,7 @@ class FusedDataPlaneTest {
                     assertArrayEquals(content(n, 100 + n), got, "content of record " + n);
                 }
             }
+            assertEquals(1, open.authenticationFailures(), "the forgery counts against this key (RFC 9147 §4.5.3)");
             // The batch left the window where the Java path continues: 0..5 seen, a forgery changed nothing.
             ByteBuffer again = ByteBuffer.wrap(records.get(3).clone());
             assertEquals(EpochCipher.Drop.REPLAYED, open.unprotect(again, 0,

@@ -2,10 +2,12 @@ package dev.pqdtls.fallback.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pqdtls.CipherSuite;
+import dev.pqdtls.DtlsAlert;
 import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.NamedGroup;
 import dev.pqdtls.fallback.FallbackBackend;
@@ -120,6 +122,28 @@ public class EngineHandshakeTest {
             assertEquals("m" + i, new String(p[1].pollApplicationData(), StandardCharsets.UTF_8));
         }
         assertTrue(p[0].stats().keyUpdates() >= 3, "20 records at 5 per key: " + p[0].stats());
+    }
+
+    @Test
+    void aKeyUpdateTheMissingAckNeverCompletesEndsTheConnectionAtTheUsageLimit() {
+        Connection[] p = pair(clientConfig().keyUpdateAfterRecords(5).build(), serverConfig().build(), 1_000_000);
+        LoopbackPump pump = new LoopbackPump(p[0], p[1]);
+        assertTrue(pump.runUntilEstablished(1000));
+        // From here nothing reaches the server: the KeyUpdate after record 5 is never acknowledged.
+        // The key may protect 2 × 5 records: 9 of data plus the KeyUpdate message itself.
+        for (int i = 0; i < 9; i++) {
+            p[0].send(ByteBuffer.wrap(("m" + i).getBytes(StandardCharsets.UTF_8)), pump.now);
+            while (p[0].pollOutgoing() != null) {
+                // dropped
+            }
+        }
+        assertEquals(0, p[0].stats().keyUpdates());
+        assertEquals(Connection.State.CONNECTED, p[0].state(), "10 records = twice keyUpdateAfterRecords: still allowed");
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> p[0].send(ByteBuffer.wrap("one too many".getBytes(StandardCharsets.UTF_8)), pump.now));
+        assertTrue(refused.getMessage().contains("RFC 9147 §4.5.3"), refused.getMessage());
+        assertEquals(Connection.State.FAILED, p[0].state());
+        assertEquals(DtlsAlert.INTERNAL_ERROR, p[0].failure().alert());
     }
 
     @Test

@@ -73,6 +73,7 @@ class EpochCipherTest {
         ByteBuffer forged = ByteBuffer.allocate(end).put(d.duplicate().flip()).flip();
         forged.put(end - 1, (byte) (forged.get(end - 1) ^ 1));
         assertEquals(EpochCipher.Drop.BAD_MAC, rx.unprotect(forged, 0, UnifiedHeader.parse(forged, 0, end, 0)));
+        assertEquals(1, rx.authenticationFailures(), "counted against the key (RFC 9147 §4.5.3)");
         assertInstanceOf(EpochCipher.Opened.class, rx.unprotect(d, 0, UnifiedHeader.parse(d, 0, end, 0)),
                 "the genuine record still opens after a forgery with the same number");
 

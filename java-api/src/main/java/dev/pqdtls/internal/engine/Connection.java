@@ -43,6 +43,13 @@ public abstract class Connection {
     /** Epoch of the handshake traffic keys and of the first application traffic keys (RFC 9147 §6.1). */
     static final long HANDSHAKE_EPOCH = 2;
     static final long APPLICATION_EPOCH = 3;
+    /**
+     * Records one write key may protect at most: below AES-GCM's 2^24.5 (RFC 8446 §5.5, RFC 9147
+     * §4.5.3); ChaCha20-Poly1305 could go further, one rule keeps it simple.
+     */
+    static final long KEY_USAGE_LIMIT = 1L << 24;
+    /** Records failing authentication under one read key before the connection ends (RFC 9147 §4.5.3). */
+    static final long INTEGRITY_LIMIT = 1L << 36;
 
     protected final DtlsConfig config;
     protected final CryptoBackend crypto;
@@ -111,12 +118,28 @@ public abstract class Connection {
                 onRecord(r, nowMillis);
                 return state != State.CLOSED && state != State.FAILED;
             });
+            checkIntegrityLimit(nowMillis);
         } catch (DtlsException e) {
             abort(e);
         } catch (RuntimeException e) {
             // A bug or an unexpected library failure must end this association cleanly, not leave
             // it half-updated; the message names the cause for the logs.
             abort(new DtlsException(DtlsAlert.INTERNAL_ERROR, false, "internal error: " + e, e));
+        }
+    }
+
+    /**
+     * RFC 9147 §4.5.3: too many forgeries under one key end the connection; halfway there, ask for
+     * fresh keys both ways (update_requested), which retires the attacked key.
+     */
+    private void checkIntegrityLimit(long nowMillis) throws DtlsException {
+        long failures = records.mostAuthenticationFailures();
+        if (failures >= INTEGRITY_LIMIT) {
+            throw fatal(DtlsAlert.INTERNAL_ERROR, failures + " records failed authentication under one key, the limit "
+                    + "for this AEAD (RFC 9147 §4.5.3); connection closed");
+        }
+        if (failures >= INTEGRITY_LIMIT / 2 && state == State.CONNECTED) {
+            startKeyUpdate(true, nowMillis); // no-op while one is in flight
         }
     }
 
@@ -226,8 +249,21 @@ public abstract class Connection {
         }
     }
 
-    /** Checks state and sizes before anything is sent; returns the total bytes. */
+    /**
+     * Checks state, sizes and the write key's usage limit before anything is sent; returns the total
+     * bytes. A key whose KeyUpdate the peer has not acknowledged by twice keyUpdateAfterRecords (at
+     * most {@link #KEY_USAGE_LIMIT}) must not protect more (RFC 9147 §4.5.3): the connection ends.
+     */
     private long checkSendable(List<ByteBuffer> data) {
+        if (state == State.CONNECTED) {
+            long limit = Math.min(2 * config.keyUpdateAfterRecords(), KEY_USAGE_LIMIT);
+            long used = records.recordsUnderCurrentWriteKey();
+            if (used + data.size() > limit) {
+                abort(fatal(DtlsAlert.INTERNAL_ERROR, "the write key has protected " + used + " records and may protect at most "
+                        + limit + " (RFC 9147 §4.5.3), but " + peer + " has not acknowledged the KeyUpdate started after "
+                        + config.keyUpdateAfterRecords() + "; connection closed"));
+            }
+        }
         if (state != State.CONNECTED) {
             throw new IllegalStateException("cannot send: connection is " + state
                     + (failure != null ? " (" + failure.getMessage() + ")" : ""));

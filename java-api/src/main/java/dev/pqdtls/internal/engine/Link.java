@@ -88,7 +88,11 @@ final class Link implements DtlsConnection {
                 throw failure();
             }
             long now = Endpoint.now();
-            connection.send(datagram, now);
+            try {
+                connection.send(datagram, now);
+            } catch (IllegalStateException e) {
+                throw ended(e);
+            }
             endpoint.flush(this);
             endpoint.schedule(this, now);
         } finally {
@@ -111,6 +115,8 @@ final class Link implements DtlsConnection {
             endpoint.flush(this); // anything queued (ACKs, retransmissions) goes first
             try {
                 connection.sendBatch(datagrams, now, endpoint.sealer);
+            } catch (IllegalStateException e) {
+                throw ended(e);
             } catch (IOException e) {
                 Endpoint.LOG.log(Level.FINE, "send to " + connection.peer() + " failed", e); // UDP: lost datagrams
             }
@@ -122,6 +128,19 @@ final class Link implements DtlsConnection {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The engine refused to send because the connection just ended (its write key reached the usage
+     * limit): the alert goes out, waiters wake, and the caller gets the reason as a DtlsException.
+     */
+    private DtlsException ended(IllegalStateException refusal) {
+        if (connection.state() == Connection.State.CONNECTED) {
+            throw refusal; // not an ending: a bug, reported as is
+        }
+        endpoint.flush(this);
+        changed.signalAll();
+        return failure();
     }
 
     @Override

@@ -291,6 +291,15 @@ final class RecordLayer {
         retireReadEpochsBelow(Long.MAX_VALUE);
     }
 
+    /** The most records that failed authentication under any one read key still held. */
+    long mostAuthenticationFailures() {
+        long most = 0;
+        for (EpochCipher c : readEpochs.values()) {
+            most = Math.max(most, c.authenticationFailures());
+        }
+        return most;
+    }
+
     /** Epochs currently readable, for diagnostics. */
     List<Long> readEpochs() {
         return new ArrayList<>(readEpochs.keySet());

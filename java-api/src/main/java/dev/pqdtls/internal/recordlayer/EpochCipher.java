@@ -22,6 +22,7 @@ public final class EpochCipher implements AutoCloseable {
     private final ReplayWindow replay = new ReplayWindow();
     private final byte[] mask = new byte[16];
     private long nextSendSequence;
+    private long authenticationFailures;
 
     public EpochCipher(long epoch, RecordProtection protection) {
         this.epoch = epoch;
@@ -46,6 +47,11 @@ public final class EpochCipher implements AutoCloseable {
         long first = nextSendSequence;
         nextSendSequence += count;
         return first;
+    }
+
+    /** Records that failed authentication under this key (RFC 9147 §4.5.3 counts them per key). */
+    public long authenticationFailures() {
+        return authenticationFailures;
     }
 
     /** Sequence number the next protected record will carry. */
@@ -122,6 +128,7 @@ public final class EpochCipher implements AutoCloseable {
         try {
             protection.open(seq, ByteBuffer.wrap(aad), body);
         } catch (BadRecordMacException e) {
+            authenticationFailures++;
             return Drop.BAD_MAC;
         }
         replay.markAuthentic(seq);
@@ -169,6 +176,11 @@ public final class EpochCipher implements AutoCloseable {
         opener.openRecords((int) (epoch & 3), cidLength, window, datagrams, out.status, out.sequences,
                 out.contentOffsets, out.contentLengths);
         replay.restore(window[0], window[1]);
+        for (int i = 0; i < datagrams.size(); i++) {
+            if (out.status[i] == RecordBatchOpener.BAD_MAC) {
+                authenticationFailures++;
+            }
+        }
         return true;
     }
 
