@@ -16,7 +16,6 @@ import dev.pqdtls.internal.recordlayer.SealingSender;
 import dev.pqdtls.internal.reliability.Ack;
 import dev.pqdtls.internal.reliability.HandshakeFragment;
 import dev.pqdtls.internal.reliability.MessageReassembler;
-import dev.pqdtls.internal.reliability.RetransmitTimer;
 import dev.pqdtls.internal.wire.DecodeException;
 import dev.pqdtls.spi.CryptoBackend;
 import java.net.InetSocketAddress;
@@ -24,7 +23,6 @@ import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -42,14 +40,7 @@ public abstract class Connection {
     static final int MAX_HANDSHAKE_MESSAGE = 64 * 1024;
     /** Epoch of the handshake traffic keys and of the first application traffic keys (RFC 9147 §6.1). */
     static final long HANDSHAKE_EPOCH = 2;
-    static final long APPLICATION_EPOCH = 3;
-    /**
-     * Records one write key may protect at most: below AES-GCM's 2^24.5 (RFC 8446 §5.5, RFC 9147
-     * §4.5.3); ChaCha20-Poly1305 could go further, one rule keeps it simple.
-     */
-    static final long KEY_USAGE_LIMIT = 1L << 24;
-    /** Records failing authentication under one read key before the connection ends (RFC 9147 §4.5.3). */
-    static final long INTEGRITY_LIMIT = 1L << 36;
+    static final long APPLICATION_EPOCH = TrafficKeys.FIRST_EPOCH;
 
     protected final DtlsConfig config;
     protected final CryptoBackend crypto;
@@ -67,24 +58,17 @@ public abstract class Connection {
     private final boolean client;
     private final ArrayDeque<ByteBuffer> outgoing = new ArrayDeque<>();
     private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
-    private final RetransmitTimer timer;
+    private final FlightSender flights;
     private final List<Ack.RecordNumber> peerFlightRecords = new ArrayList<>();
     private State state = State.HANDSHAKING;
-    private HandshakeFlight flight;
-    private long lastTransmitMillis = Long.MIN_VALUE / 2;
     private int nextSendSeq;
     private final long handshakeDeadline;
     private long lastReceiveMillis;
     private DtlsException failure;
-    private byte[] writeTrafficSecret;
-    private byte[] readTrafficSecret;
-    private boolean keyUpdateInFlight;
-    private long currentKeySinceMillis;
+    private final TrafficKeys keys;
     private long applicationBytesSent;
     private long applicationBytesReceived;
     private long datagramsDropped;
-    private long retransmissions;
-    private long keyUpdates;
 
     protected Connection(boolean client, DtlsConfig config, CryptoBackend crypto, InetSocketAddress peer, long nowMillis) {
         this.client = client;
@@ -92,7 +76,8 @@ public abstract class Connection {
         this.crypto = crypto;
         this.peer = peer;
         this.transcript = new Transcript(crypto);
-        this.timer = new RetransmitTimer(config.initialRetransmitTimeout());
+        this.keys = new TrafficKeys(config, records);
+        this.flights = new FlightSender(config, records, outgoing::add);
         this.handshakeDeadline = nowMillis + config.handshakeTimeout().toMillis();
         this.lastReceiveMillis = nowMillis;
     }
@@ -133,12 +118,12 @@ public abstract class Connection {
      * fresh keys both ways (update_requested), which retires the attacked key.
      */
     private void checkIntegrityLimit(long nowMillis) throws DtlsException {
-        long failures = records.mostAuthenticationFailures();
-        if (failures >= INTEGRITY_LIMIT) {
+        long failures = keys.mostAuthenticationFailures();
+        if (failures >= TrafficKeys.INTEGRITY_LIMIT) {
             throw fatal(DtlsAlert.INTERNAL_ERROR, failures + " records failed authentication under one key, the limit "
                     + "for this AEAD (RFC 9147 §4.5.3); connection closed");
         }
-        if (failures >= INTEGRITY_LIMIT / 2 && state == State.CONNECTED) {
+        if (failures >= TrafficKeys.INTEGRITY_LIMIT / 2 && state == State.CONNECTED) {
             startKeyUpdate(true, nowMillis); // no-op while one is in flight
         }
     }
@@ -150,7 +135,7 @@ public abstract class Connection {
         }
         if (state == State.HANDSHAKING && nowMillis >= handshakeDeadline) {
             abort(new DtlsException(DtlsAlert.HANDSHAKE_FAILURE, false, "handshake with " + peer + " did not complete within "
-                    + config.handshakeTimeout() + " (" + timer.expiries() + " retransmissions); is the peer reachable?"));
+                    + config.handshakeTimeout() + " (" + flights.timerExpiries() + " retransmissions); is the peer reachable?"));
             return;
         }
         if (state == State.CONNECTED && nowMillis - lastReceiveMillis >= config.idleTimeout().toMillis()) {
@@ -158,11 +143,8 @@ public abstract class Connection {
                     + config.idleTimeout() + "; connection closed as idle"));
             return;
         }
-        if (flight != null && timer.expire(nowMillis)) {
-            retransmissions++;
-            transmitFlight(nowMillis);
-        }
-        if (state == State.CONNECTED && nowMillis - currentKeySinceMillis >= config.keyUpdateAfterTime().toMillis()) {
+        flights.onTimer(nowMillis);
+        if (state == State.CONNECTED && keys.updateDue(nowMillis)) {
             startKeyUpdate(false, nowMillis);
         }
     }
@@ -172,15 +154,12 @@ public abstract class Connection {
         if (state == State.CLOSED || state == State.FAILED) {
             return Long.MAX_VALUE;
         }
-        long next = nowMillis + timer.remaining(nowMillis);
-        if (timer.remaining(nowMillis) == Long.MAX_VALUE) {
-            next = Long.MAX_VALUE;
-        }
+        long next = flights.dueMillis(nowMillis);
         if (state == State.HANDSHAKING) {
             next = Math.min(next, handshakeDeadline);
         } else if (state == State.CONNECTED) {
             next = Math.min(next, lastReceiveMillis + config.idleTimeout().toMillis());
-            next = Math.min(next, currentKeySinceMillis + config.keyUpdateAfterTime().toMillis());
+            next = Math.min(next, keys.timeDueMillis());
         }
         return next;
     }
@@ -251,18 +230,12 @@ public abstract class Connection {
 
     /**
      * Checks state, sizes and the write key's usage limit before anything is sent; returns the total
-     * bytes. A key whose KeyUpdate the peer has not acknowledged by twice keyUpdateAfterRecords (at
-     * most {@link #KEY_USAGE_LIMIT}) must not protect more (RFC 9147 §4.5.3): the connection ends.
+     * bytes. A key past its usage limit must not protect more (RFC 9147 §4.5.3): the connection ends.
      */
     private long checkSendable(List<ByteBuffer> data) {
-        if (state == State.CONNECTED) {
-            long limit = Math.min(2 * config.keyUpdateAfterRecords(), KEY_USAGE_LIMIT);
-            long used = records.recordsUnderCurrentWriteKey();
-            if (used + data.size() > limit) {
-                abort(fatal(DtlsAlert.INTERNAL_ERROR, "the write key has protected " + used + " records and may protect at most "
-                        + limit + " (RFC 9147 §4.5.3), but " + peer + " has not acknowledged the KeyUpdate started after "
-                        + config.keyUpdateAfterRecords() + "; connection closed"));
-            }
+        String exhausted = state == State.CONNECTED ? keys.usageLimitReached(data.size()) : null;
+        if (exhausted != null) {
+            abort(fatal(DtlsAlert.INTERNAL_ERROR, exhausted + " (" + peer + "); connection closed"));
         }
         if (state != State.CONNECTED) {
             throw new IllegalStateException("cannot send: connection is " + state
@@ -283,7 +256,7 @@ public abstract class Connection {
     /** Counts sent application data and starts a KeyUpdate once the current key has protected enough. */
     private void applicationSent(long bytes, long nowMillis) {
         applicationBytesSent += bytes;
-        if (records.recordsUnderCurrentWriteKey() >= config.keyUpdateAfterRecords()) {
+        if (keys.updateDue(nowMillis)) {
             startKeyUpdate(false, nowMillis);
         }
     }
@@ -294,10 +267,9 @@ public abstract class Connection {
      * @return false if one is already in progress or the connection is not established
      */
     public final boolean startKeyUpdate(boolean requestPeerUpdate, long nowMillis) {
-        if (state != State.CONNECTED || keyUpdateInFlight) {
+        if (state != State.CONNECTED || !keys.beginUpdate()) {
             return false;
         }
-        keyUpdateInFlight = true;
         HandshakeFlight f = new HandshakeFlight();
         f.add(newMessage(HandshakeType.KEY_UPDATE, new byte[] {(byte) (requestPeerUpdate ? 1 : 0)}, records.writeEpoch()));
         f.expectAck(true);
@@ -329,7 +301,7 @@ public abstract class Connection {
 
     public final ConnectionStats stats() {
         return new ConnectionStats(records.recordsSent, records.recordsReceived, applicationBytesSent,
-                applicationBytesReceived, records.dropped, datagramsDropped, retransmissions, keyUpdates);
+                applicationBytesReceived, records.dropped, datagramsDropped, flights.retransmissions(), keys.updates());
     }
 
     // --- for the role subclasses -------------------------------------------------------------
@@ -352,17 +324,12 @@ public abstract class Connection {
 
     /** Sends a flight and keeps it for retransmission until answered or acknowledged. */
     protected final void sendFlight(HandshakeFlight f, long nowMillis) {
-        flight = f;
-        timer.stop();
-        transmitFlight(nowMillis);
+        flights.send(f, nowMillis);
     }
 
     /** The peer answered our last flight: stop retransmitting it. */
     protected final void flightAnswered() {
-        if (flight != null && !flight.expectsAck()) {
-            flight = null;
-            timer.stop();
-        }
+        flights.answered();
     }
 
     /** Records of the peer's current flight to acknowledge when it completes. */
@@ -379,11 +346,8 @@ public abstract class Connection {
 
     /** Installs the first application traffic keys and marks the connection established. */
     protected final void established(byte[] clientTrafficSecret, byte[] serverTrafficSecret, long nowMillis) {
-        writeTrafficSecret = client ? clientTrafficSecret : serverTrafficSecret;
-        readTrafficSecret = client ? serverTrafficSecret : clientTrafficSecret;
-        records.installRead(epochCipher(APPLICATION_EPOCH, readTrafficSecret));
-        records.installWrite(epochCipher(APPLICATION_EPOCH, writeTrafficSecret));
-        currentKeySinceMillis = nowMillis;
+        keys.install(schedule, client ? clientTrafficSecret : serverTrafficSecret,
+                client ? serverTrafficSecret : clientTrafficSecret, nowMillis);
         state = State.CONNECTED;
         if (client) {
             peerFlightRecords.clear(); // the server's flight is acknowledged implicitly by our Finished
@@ -419,12 +383,6 @@ public abstract class Connection {
     }
 
     // --- internals ---------------------------------------------------------------------------
-
-    private void transmitFlight(long nowMillis) {
-        flight.transmit(records, config.mtu(), outgoing::add);
-        lastTransmitMillis = nowMillis;
-        timer.arm(nowMillis);
-    }
 
     private void onRecord(RecordLayer.Record r, long nowMillis) throws DtlsException {
         switch (r.contentType()) {
@@ -490,10 +448,7 @@ public abstract class Connection {
         if (postHandshake) {
             return; // the record number is in peerFlightRecords and gets ACKed again
         }
-        if (flight != null && nowMillis - lastTransmitMillis >= config.initialRetransmitTimeout().toMillis() / 2) {
-            retransmissions++;
-            transmitFlight(nowMillis);
-        } else if (flight == null && state == State.CONNECTED) {
+        if (!flights.onPeerRetransmission(nowMillis) && state == State.CONNECTED) {
             acknowledgePeerFlight();
         }
     }
@@ -508,19 +463,10 @@ public abstract class Connection {
         if (body.length != 1 || (body[0] & 0xFF) > 1) {
             throw fatal(DtlsAlert.DECODE_ERROR, "KeyUpdate body must be one byte 0 or 1");
         }
-        long readEpoch = epoch;
-        readTrafficSecret = next(readTrafficSecret);
-        records.installRead(epochCipher(readEpoch + 1, readTrafficSecret));
-        records.retireReadEpochsBelow(readEpoch);
+        keys.peerUpdated(epoch);
         if (body[0] == 1) {
             startKeyUpdate(false, nowMillis);
         }
-    }
-
-    private byte[] next(byte[] secret) {
-        byte[] n = schedule.nextTrafficSecret(secret);
-        Arrays.fill(secret, (byte) 0);
-        return n;
     }
 
     private void onAck(RecordLayer.Record r, long nowMillis) {
@@ -537,21 +483,12 @@ public abstract class Connection {
             records.dropped++;
             return;
         }
-        if (flight == null || !flight.acknowledge(acked)) {
+        HandshakeFlight done = flights.acknowledge(acked);
+        if (done == null) {
             return;
         }
-        boolean wasKeyUpdate = flight.messages().get(0).type() == HandshakeType.KEY_UPDATE;
-        flight = null;
-        timer.stop();
-        if (wasKeyUpdate) {
-            // RFC 9147 §8: switch to the new sending keys only once the KeyUpdate is acknowledged.
-            long newEpoch = records.writeEpoch() + 1;
-            writeTrafficSecret = next(writeTrafficSecret);
-            records.installWrite(epochCipher(newEpoch, writeTrafficSecret));
-            records.retireWriteEpochsBelow(newEpoch);
-            keyUpdateInFlight = false;
-            keyUpdates++;
-            currentKeySinceMillis = nowMillis;
+        if (done.messages().get(0).type() == HandshakeType.KEY_UPDATE) {
+            keys.updateAcknowledged(nowMillis);
         } else {
             onFinalFlightAcknowledged();
         }
@@ -631,15 +568,9 @@ public abstract class Connection {
     }
 
     private void wipe() {
-        flight = null;
-        timer.stop();
+        flights.forget();
         records.close();
-        if (writeTrafficSecret != null) {
-            Arrays.fill(writeTrafficSecret, (byte) 0);
-        }
-        if (readTrafficSecret != null) {
-            Arrays.fill(readTrafficSecret, (byte) 0);
-        }
+        keys.wipe();
         if (schedule != null) {
             schedule.destroy();
         }

@@ -1,0 +1,132 @@
+package dev.pqdtls.internal.engine;
+
+import dev.pqdtls.DtlsConfig;
+import dev.pqdtls.internal.handshake.KeySchedule;
+import dev.pqdtls.internal.recordlayer.EpochCipher;
+import java.util.Arrays;
+
+/**
+ * The application traffic keys of one connection over their lifetime: the first application epoch,
+ * the KeyUpdate ratchet in each direction (RFC 8446 §7.2, RFC 9147 §8) and the AEAD usage limits
+ * (RFC 9147 §4.5.3). The connection decides when to send a KeyUpdate; this class says when one is
+ * due and installs the new keys into the record layer.
+ */
+final class TrafficKeys {
+    /** Epoch of the first application traffic keys (RFC 9147 §6.1). */
+    static final long FIRST_EPOCH = 3;
+    /**
+     * Records one write key may protect at most: below AES-GCM's 2^24.5 (RFC 8446 §5.5, RFC 9147
+     * §4.5.3); ChaCha20-Poly1305 could go further, one rule keeps it simple.
+     */
+    static final long USAGE_LIMIT = 1L << 24;
+    /** Records failing authentication under one read key before the connection ends (RFC 9147 §4.5.3). */
+    static final long INTEGRITY_LIMIT = 1L << 36;
+
+    private final DtlsConfig config;
+    private final RecordLayer records;
+    private KeySchedule schedule;
+    private byte[] writeSecret;
+    private byte[] readSecret;
+    private boolean updateInFlight;
+    private long writeKeySinceMillis;
+    private long updates;
+
+    TrafficKeys(DtlsConfig config, RecordLayer records) {
+        this.config = config;
+        this.records = records;
+    }
+
+    /** Installs the first application keys (epoch 3) in both directions; takes over the secrets. */
+    void install(KeySchedule schedule, byte[] writeSecret, byte[] readSecret, long nowMillis) {
+        this.schedule = schedule;
+        this.writeSecret = writeSecret;
+        this.readSecret = readSecret;
+        records.installRead(cipher(FIRST_EPOCH, readSecret));
+        records.installWrite(cipher(FIRST_EPOCH, writeSecret));
+        writeKeySinceMillis = nowMillis;
+    }
+
+    private EpochCipher cipher(long epoch, byte[] secret) {
+        return new EpochCipher(epoch, schedule.recordProtection(secret));
+    }
+
+    /** Marks a KeyUpdate as sent; false if one is already waiting for its ACK. */
+    boolean beginUpdate() {
+        if (updateInFlight) {
+            return false;
+        }
+        updateInFlight = true;
+        return true;
+    }
+
+    /** Our KeyUpdate was acknowledged: switch to the next write keys (RFC 9147 §8: only now). */
+    void updateAcknowledged(long nowMillis) {
+        long epoch = records.writeEpoch() + 1;
+        writeSecret = next(writeSecret);
+        records.installWrite(cipher(epoch, writeSecret));
+        records.retireWriteEpochsBelow(epoch);
+        updateInFlight = false;
+        updates++;
+        writeKeySinceMillis = nowMillis;
+    }
+
+    /** The peer's KeyUpdate arrived in {@code epoch}: read the next epoch with the next keys. */
+    void peerUpdated(long epoch) {
+        readSecret = next(readSecret);
+        records.installRead(cipher(epoch + 1, readSecret));
+        records.retireReadEpochsBelow(epoch);
+    }
+
+    private byte[] next(byte[] secret) {
+        byte[] n = schedule.nextTrafficSecret(secret);
+        Arrays.fill(secret, (byte) 0);
+        return n;
+    }
+
+    /** KeyUpdates of ours that completed. */
+    long updates() {
+        return updates;
+    }
+
+    /** Whether the write key is old enough (by records or by time) for a KeyUpdate. */
+    boolean updateDue(long nowMillis) {
+        return records.recordsUnderCurrentWriteKey() >= config.keyUpdateAfterRecords()
+                || nowMillis >= timeDueMillis();
+    }
+
+    /** When the write key becomes old by time. */
+    long timeDueMillis() {
+        return writeKeySinceMillis + config.keyUpdateAfterTime().toMillis();
+    }
+
+    /**
+     * Why the write key may not protect {@code count} more records, or null if it may: once a
+     * KeyUpdate is due the peer has until twice keyUpdateAfterRecords (at most {@link #USAGE_LIMIT})
+     * to acknowledge it.
+     */
+    String usageLimitReached(int count) {
+        long limit = Math.min(2 * config.keyUpdateAfterRecords(), USAGE_LIMIT);
+        long used = records.recordsUnderCurrentWriteKey();
+        if (used + count <= limit) {
+            return null;
+        }
+        return "the write key has protected " + used + " records and may protect at most " + limit
+                + " (RFC 9147 §4.5.3), but the peer has not acknowledged the KeyUpdate started after "
+                + config.keyUpdateAfterRecords();
+    }
+
+    /** Failed authentications under the most attacked read key still held. */
+    long mostAuthenticationFailures() {
+        return records.mostAuthenticationFailures();
+    }
+
+    /** Wipes both secrets. */
+    void wipe() {
+        if (writeSecret != null) {
+            Arrays.fill(writeSecret, (byte) 0);
+        }
+        if (readSecret != null) {
+            Arrays.fill(readSecret, (byte) 0);
+        }
+    }
+}
