@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -52,34 +51,21 @@ public abstract class KdfConformanceTest extends BackendConformance {
     }
 
     private Stream<DynamicNode> hkdf(String file, HashAlgorithm hash) {
-        Wycheproof vectors = Wycheproof.load(file);
-        List<DynamicNode> groups = new ArrayList<>();
-        int runs = 0;
-        for (Wycheproof.Group g : vectors.groups()) {
-            List<DynamicNode> cases = new ArrayList<>();
-            for (Wycheproof.Vector v : g.tests()) {
-                runs++;
-                cases.add(bounded(v.displayName(), () -> {
-                    byte[] ikm = v.bytes("ikm");
-                    byte[] salt = v.bytes("salt");
-                    byte[] info = v.bytes("info");
-                    int size = v.intValue("size");
-                    CryptoBackend b = cryptoBackend();
-                    byte[] prk = b.hkdfExtract(hash, salt, ikm);
-                    assertEquals(hash.length(), prk.length, v + ": PRK length");
-                    if (v.isValid()) {
-                        assertArrayEquals(v.bytes("okm"), b.hkdfExpand(hash, prk, info, size), v + ": okm");
-                    } else {
-                        assertThrows(IllegalArgumentException.class, () -> b.hkdfExpand(hash, prk, info, size),
-                                v + ": hkdfExpand of " + size + " bytes must throw IllegalArgumentException");
-                    }
-                }));
+        return vectorGroups(Wycheproof.load(file), g -> "keySize=" + g.intValue("keySize"), (g, v) -> {
+            byte[] ikm = v.bytes("ikm");
+            byte[] salt = v.bytes("salt");
+            byte[] info = v.bytes("info");
+            int size = v.intValue("size");
+            CryptoBackend b = cryptoBackend();
+            byte[] prk = b.hkdfExtract(hash, salt, ikm);
+            assertEquals(hash.length(), prk.length, v + ": PRK length");
+            if (v.isValid()) {
+                assertArrayEquals(v.bytes("okm"), b.hkdfExpand(hash, prk, info, size), v + ": okm");
+            } else {
+                assertThrows(IllegalArgumentException.class, () -> b.hkdfExpand(hash, prk, info, size),
+                        v + ": hkdfExpand of " + size + " bytes must throw IllegalArgumentException");
             }
-            groups.add(DynamicContainer.dynamicContainer("group " + g.index() + " keySize=" + g.intValue("keySize"),
-                    cases));
-        }
-        log(file + ": running " + runs + " vectors in " + groups.size() + " groups; skipped 0 groups");
-        return groups.stream();
+        });
     }
 
     @Test

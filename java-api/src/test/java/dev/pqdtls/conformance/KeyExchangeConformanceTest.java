@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
@@ -57,19 +56,7 @@ public abstract class KeyExchangeConformanceTest extends BackendConformance {
     }
 
     private Stream<DynamicNode> ecdhGroups(Wycheproof vectors, NamedGroup group) {
-        List<DynamicNode> groups = new ArrayList<>();
-        int runs = 0;
-        for (Wycheproof.Group g : vectors.groups()) {
-            List<DynamicNode> cases = new ArrayList<>();
-            for (Wycheproof.Vector v : g.tests()) {
-                runs++;
-                cases.add(bounded(v.displayName(), () -> checkEcdh(group, v)));
-            }
-            groups.add(DynamicContainer.dynamicContainer("group " + g.index() + " " + g.text("curve") + " "
-                    + g.text("encoding"), cases));
-        }
-        log(vectors.fileName() + ": running " + runs + " vectors in " + groups.size() + " groups; skipped 0 groups");
-        return groups.stream();
+        return vectorGroups(vectors, g -> g.text("curve") + " " + g.text("encoding"), (g, v) -> checkEcdh(group, v));
     }
 
     private void checkEcdh(NamedGroup group, Wycheproof.Vector v) {
@@ -150,7 +137,7 @@ public abstract class KeyExchangeConformanceTest extends BackendConformance {
     Stream<DynamicNode> wycheproofMlKem768KeyGen() {
         Wycheproof vectors = Wycheproof.load("mlkem_768_keygen_seed_test.json");
         MlKemKnownAnswer kat = mlKemOrSkip();
-        return mlKemGroups(vectors, v -> {
+        return mlKemGroups(vectors, (g, v) -> {
             MlKemKnownAnswer.KeyPair kp = kat.keyGen(v.bytes("seed"));
             assertEquals(MLKEM_EK, kp.encapsulationKey().length, v + ": ek length");
             assertEquals(MLKEM_DK, kp.decapsulationKey().length, v + ": dk length");
@@ -163,7 +150,7 @@ public abstract class KeyExchangeConformanceTest extends BackendConformance {
     Stream<DynamicNode> wycheproofMlKem768Encaps() {
         Wycheproof vectors = Wycheproof.load("mlkem_768_encaps_test.json");
         MlKemKnownAnswer kat = mlKemOrSkip();
-        return mlKemGroups(vectors, v -> {
+        return mlKemGroups(vectors, (g, v) -> {
             byte[] ek = v.bytes("ek");
             byte[] m = v.bytes("m");
             if (v.isValid()) {
@@ -188,7 +175,7 @@ public abstract class KeyExchangeConformanceTest extends BackendConformance {
     Stream<DynamicNode> wycheproofMlKem768Decaps() {
         Wycheproof vectors = Wycheproof.load("mlkem_768_test.json");
         MlKemKnownAnswer kat = mlKemOrSkip();
-        return mlKemGroups(vectors, v -> {
+        return mlKemGroups(vectors, (g, v) -> {
             byte[] seed = v.bytes("seed");
             byte[] c = v.bytes("c");
             if (seed.length != 64) {
@@ -211,24 +198,8 @@ public abstract class KeyExchangeConformanceTest extends BackendConformance {
         });
     }
 
-    private interface VectorCheck {
-        void check(Wycheproof.Vector v) throws Exception;
-    }
-
     private Stream<DynamicNode> mlKemGroups(Wycheproof vectors, VectorCheck check) {
-        List<DynamicNode> groups = new ArrayList<>();
-        int runs = 0;
-        for (Wycheproof.Group g : vectors.groups()) {
-            List<DynamicNode> cases = new ArrayList<>();
-            for (Wycheproof.Vector v : g.tests()) {
-                runs++;
-                cases.add(bounded(v.displayName(), () -> check.check(v)));
-            }
-            groups.add(DynamicContainer.dynamicContainer("group " + g.index() + " " + g.text("parameterSet") + " "
-                    + g.source(), cases));
-        }
-        log(vectors.fileName() + ": running " + runs + " vectors in " + groups.size() + " groups; skipped 0 groups");
-        return groups.stream();
+        return vectorGroups(vectors, g -> g.text("parameterSet") + " " + g.source(), check);
     }
 
     /** ML-KEM through the protocol interface agrees with the deterministic one on ek/c shapes. */

@@ -25,7 +25,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
@@ -59,32 +58,20 @@ public abstract class SignatureConformanceTest extends BackendConformance {
     }
 
     private Stream<DynamicNode> verifyVectors(Wycheproof vectors, SignatureScheme scheme, String keyAlgorithm) {
-        List<DynamicNode> groups = new ArrayList<>();
-        int runs = 0;
-        for (Wycheproof.Group g : vectors.groups()) {
-            byte[] der = g.bytes("publicKeyDer");
-            List<DynamicNode> cases = new ArrayList<>();
-            for (Wycheproof.Vector v : g.tests()) {
-                runs++;
-                cases.add(bounded(v.displayName(), () -> {
-                    PublicKey key = KeyFactory.getInstance(keyAlgorithm).generatePublic(new X509EncodedKeySpec(der));
-                    boolean ok;
-                    try {
-                        ok = cryptoBackend().verify(scheme, key, v.bytes("msg"), v.bytes("sig"));
-                    } catch (RuntimeException e) {
-                        throw new AssertionError(v + ": verify must return a boolean, not throw " + e, e);
-                    }
-                    if (v.isValid()) {
-                        assertTrue(ok, v + ": valid signature must verify");
-                    } else if (v.isInvalid()) {
-                        assertFalse(ok, v + ": invalid signature must not verify");
-                    }
-                }));
+        return vectorGroups(vectors, Wycheproof.Group::type, (g, v) -> {
+            PublicKey key = KeyFactory.getInstance(keyAlgorithm).generatePublic(new X509EncodedKeySpec(g.bytes("publicKeyDer")));
+            boolean ok;
+            try {
+                ok = cryptoBackend().verify(scheme, key, v.bytes("msg"), v.bytes("sig"));
+            } catch (RuntimeException e) {
+                throw new AssertionError(v + ": verify must return a boolean, not throw " + e, e);
             }
-            groups.add(DynamicContainer.dynamicContainer("group " + g.index() + " " + g.type(), cases));
-        }
-        log(vectors.fileName() + ": running " + runs + " vectors in " + groups.size() + " groups; skipped 0 groups");
-        return groups.stream();
+            if (v.isValid()) {
+                assertTrue(ok, v + ": valid signature must verify");
+            } else if (v.isInvalid()) {
+                assertFalse(ok, v + ": invalid signature must not verify");
+            }
+        });
     }
 
     // --- round trips against the JDK ---------------------------------------------------------------

@@ -5,8 +5,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.pqdtls.spi.CryptoBackend;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.function.Executable;
@@ -58,5 +64,30 @@ public abstract class BackendConformance {
     protected static DynamicTest bounded(String name, Executable body) {
         return DynamicTest.dynamicTest(name, () -> assertTimeoutPreemptively(DYNAMIC_TEST_TIMEOUT, body,
                 () -> name + " did not finish within " + DYNAMIC_TEST_TIMEOUT));
+    }
+
+    /** What one Wycheproof vector must satisfy; the group carries shared inputs (keys, sizes). */
+    protected interface VectorCheck {
+        void check(Wycheproof.Group group, Wycheproof.Vector vector) throws Exception;
+    }
+
+    /**
+     * Every vector of every group as a bounded dynamic test, one container per group named
+     * "group N " + {@code label}, and a log line with the counts.
+     */
+    protected final Stream<DynamicNode> vectorGroups(Wycheproof vectors, Function<Wycheproof.Group, String> label,
+            VectorCheck check) {
+        List<DynamicNode> groups = new ArrayList<>();
+        int runs = 0;
+        for (Wycheproof.Group g : vectors.groups()) {
+            List<DynamicNode> cases = new ArrayList<>();
+            for (Wycheproof.Vector v : g.tests()) {
+                runs++;
+                cases.add(bounded(v.displayName(), () -> check.check(g, v)));
+            }
+            groups.add(DynamicContainer.dynamicContainer("group " + g.index() + " " + label.apply(g), cases));
+        }
+        log(vectors.fileName() + ": running " + runs + " vectors in " + groups.size() + " groups; skipped 0 groups");
+        return groups.stream();
     }
 }
