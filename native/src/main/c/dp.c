@@ -131,7 +131,6 @@ static int32_t open_one_datagram(pqdtls_rp *rp, uint32_t epoch_bits, uint32_t ci
     if (pos > len) {
         return PQDTLS_DP_SKIPPED;
     }
-    uint32_t end = len;
     if (d[0] & L_BIT) {
         if (pos + 2 > len) {
             return PQDTLS_DP_SKIPPED;
@@ -143,7 +142,7 @@ static int32_t open_one_datagram(pqdtls_rp *rp, uint32_t epoch_bits, uint32_t ci
         }
     }
     uint32_t header = pos;
-    if (end - header < PQDTLS_TAG_LENGTH + 1 || end - header < PQDTLS_MASK_LENGTH) {
+    if (len - header < PQDTLS_TAG_LENGTH + 1 || len - header < PQDTLS_MASK_LENGTH) {
         return PQDTLS_DP_TOO_SHORT;
     }
     uint8_t mask[PQDTLS_MASK_LENGTH];
@@ -164,13 +163,13 @@ static int32_t open_one_datagram(pqdtls_rp *rp, uint32_t epoch_bits, uint32_t ci
     if (bits == 16) {
         aad[seq_at + 1] = (uint8_t)truncated;
     }
-    if (!rp_open_record(rp, (uint64_t)seq, aad, header, d + header, end - header)) {
+    if (!rp_open_record(rp, (uint64_t)seq, aad, header, d + header, len - header)) {
         ERR_clear_error();
         return PQDTLS_DP_BAD_MAC;
     }
     window_mark(window, seq);
     /* DTLSInnerPlaintext: content || type || zeros; the type is the last non-zero byte. */
-    uint32_t i = end - PQDTLS_TAG_LENGTH;
+    uint32_t i = len - PQDTLS_TAG_LENGTH;
     while (i > header && d[i - 1] == 0) {
         i--;
     }

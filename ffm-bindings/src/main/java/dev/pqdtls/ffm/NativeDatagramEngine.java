@@ -5,6 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.pqdtls.internal.recordlayer.EpochCipher;
+import dev.pqdtls.internal.recordlayer.UnifiedHeader;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -358,18 +360,19 @@ public final class NativeDatagramEngine implements AutoCloseable {
         if (cid.length > 255) {
             throw new IllegalArgumentException("connection ID of " + cid.length + " bytes");
         }
-        int header = 1 + cid.length + 4;
+        int header = UnifiedHeader.length(cid.length, 16, true); // what pqdtls_dp_seal_send writes
         int largest = 0;
         for (ByteBuffer c : contents) {
             largest = Math.max(largest, c.remaining());
         }
-        if (header + largest + 1 + 16 > 65535) {
+        int slot = EpochCipher.protectedLength(cid.length, largest);
+        if (slot > 65535) {
             throw new IllegalArgumentException("record content of " + largest + " bytes does not fit a datagram");
         }
         synchronized (sendLock) {
             int fd = openFd();
             encodePeer(peer);
-            ensureSealSlots(header + largest + 1 + 16, cid);
+            ensureSealSlots(slot, cid);
             int total = 0;
             int n = contents.size();
             while (total < n) {

@@ -244,10 +244,6 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
         ensureCapacity(count, 0);
         // Per-element segment accesses cost an alignment and liveness check each: go through Java
         // arrays and copy them across in bulk.
-        if (pointerStage.length < count) {
-            pointerStage = new long[capacity];
-            lengthStage = new int[capacity];
-        }
         for (int i = 0; i < count; i++) {
             ByteBuffer d = datagrams.get(i);
             boolean usable = d.isDirect() && !d.isReadOnly();
@@ -407,6 +403,8 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
         window = segments[9];
         capacity = newCapacity;
         scratchOffset = new long[newCapacity];
+        pointerStage = new long[newCapacity];
+        lengthStage = new int[newCapacity];
     }
 
     /** Plaintext passes through scratch: wipe it before the memory goes back to the allocator. */

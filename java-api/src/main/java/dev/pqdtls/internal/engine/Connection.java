@@ -201,12 +201,9 @@ public abstract class Connection {
      * @throws IllegalArgumentException if the data exceeds {@link #maxApplicationData()}
      */
     public final void send(ByteBuffer data, long nowMillis) {
-        checkSendable(List.of(data));
-        int n = data.remaining();
-        ByteBuffer out = ByteBuffer.allocate(config.mtu());
-        records.write(records.writeEpoch(), ContentType.APPLICATION_DATA, data, out);
-        outgoing.add(out.flip());
-        applicationSent(n, nowMillis);
+        long bytes = checkSendable(List.of(data));
+        queueApplicationRecord(data);
+        applicationSent(bytes, nowMillis);
     }
 
     /**
@@ -219,13 +216,19 @@ public abstract class Connection {
      */
     public final void sendBatch(List<ByteBuffer> data, long nowMillis, SealingSender sender) throws java.io.IOException {
         long bytes = checkSendable(data);
-        if (sender != null && records.writeApplicationBatch(data, sender, peer)) {
-            applicationSent(bytes, nowMillis);
-            return;
+        if (sender == null || !records.writeApplicationBatch(data, sender, peer)) {
+            for (ByteBuffer d : data) {
+                queueApplicationRecord(d.duplicate());
+            }
         }
-        for (ByteBuffer d : data) {
-            send(d.duplicate(), nowMillis);
-        }
+        applicationSent(bytes, nowMillis);
+    }
+
+    /** Protects one checked application datagram into one record for {@link #pollOutgoing}. */
+    private void queueApplicationRecord(ByteBuffer data) {
+        ByteBuffer out = ByteBuffer.allocate(config.mtu());
+        records.write(records.writeEpoch(), ContentType.APPLICATION_DATA, data, out);
+        outgoing.add(out.flip());
     }
 
     /**
