@@ -11,6 +11,13 @@
 #        <cache>/wolfssl -> wolfssl-<version>. A build counts as done only when
 #        <cache>/wolfssl-<version>/.pqdtls-complete exists (its first line is printed on reuse).
 # A cached build is reused only if it was configured with the current CONFIGURE_FLAGS.
+# Which wolfSSL is used, in this order (the script says which on stderr):
+#   1. PQDTLS_WOLFSSL_DIR=<build tree>: an existing wolfSSL build tree with examples/server/server,
+#      examples/client/client and certs/; nothing is downloaded or built.
+#   2. a completed build in the cache.
+#   3. the newest 5.9.x that sid's index lists AND the archive serves (every listed version tried
+#      newest first, as for OpenSSL); PQDTLS_WOLFSSL_VERSION=5.9.2 pins one.
+#   PQDTLS_OFFLINE=1 forbids step 3.
 # When a completed 5.9.x build is cached, the script returns at once without touching the network;
 # PQDTLS_WOLFSSL_REFRESH=1 asks the archive for the current sid version and builds it if new.
 #
@@ -48,6 +55,16 @@ if [[ "$(uname -m)" == x86_64 ]]; then
 fi
 FLAGS_LINE="configure flags: ${CONFIGURE_FLAGS[*]}"
 
+if [[ -n "${PQDTLS_WOLFSSL_DIR:-}" ]]; then
+  for f in examples/server/server examples/client/client; do
+    [[ -x "$PQDTLS_WOLFSSL_DIR/$f" ]] || die "PQDTLS_WOLFSSL_DIR=$PQDTLS_WOLFSSL_DIR has no $f (give a wolfSSL build tree built with --enable-dtls13 --enable-examples)"
+  done
+  [[ -d "$PQDTLS_WOLFSSL_DIR/certs" ]] || die "PQDTLS_WOLFSSL_DIR=$PQDTLS_WOLFSSL_DIR has no certs/"
+  log "using the existing wolfSSL build tree from PQDTLS_WOLFSSL_DIR; nothing downloaded or built"
+  echo "$PQDTLS_WOLFSSL_DIR"
+  exit 0
+fi
+
 mkdir -p "$CACHE"
 CACHE="$(cd "$CACHE" && pwd -P)"
 
@@ -61,6 +78,7 @@ complete() {  # $1 = prefix dir -> 0 if a usable completed build with the curren
 cached_build() {
   local d
   for d in "$CACHE"/wolfssl-5.9.*; do
+    [[ -z "${PQDTLS_WOLFSSL_VERSION:-}" || "$d" == "$CACHE/wolfssl-$PQDTLS_WOLFSSL_VERSION" ]] || continue
     if complete "$d"; then echo "$d"; fi
   done | sort -V | tail -n1
 }
@@ -92,6 +110,9 @@ if ! flock -n 9; then
   fi
 fi
 
+[[ "${PQDTLS_OFFLINE:-0}" != 1 ]] \
+  || die "no wolfSSL 5.9 build in $CACHE and PQDTLS_OFFLINE=1: set PQDTLS_WOLFSSL_DIR=<build tree> or allow the download"
+
 # ---------------------------------------------------------------------------------------------
 # Private apt configuration (suite sid), version, download + SHA-256 verification
 # ---------------------------------------------------------------------------------------------
@@ -103,20 +124,15 @@ done
 debsrc_archive
 debsrc_apt_init "$CACHE/apt-$SUITE" "$SUITE" "ci/build-wolfssl.sh"
 debsrc_update "$SUITE"
-debsrc_showsrc wolfssl "$SUITE"
-[[ "$UPSTREAM" == 5.9.* ]] || die "$SUITE has wolfssl $UPSTREAM, expected 5.9.x (the configure flags are checked against 5.9)"
-PREFIX="$CACHE/wolfssl-$UPSTREAM"
-log "$SUITE wolfssl source: $DEB_VERSION (upstream $UPSTREAM)"
-
-if complete "$PREFIX"; then
-  log "wolfssl $UPSTREAM already built"
-  link_and_print "$PREFIX"
+debsrc_candidates wolfssl "$SUITE" "${PQDTLS_WOLFSSL_VERSION:-5.9.*}"
+if complete "$CACHE/wolfssl-$(debsrc_upstream "${CANDIDATES[0]}")"; then
+  log "wolfssl ${CANDIDATES[0]} already built"
+  link_and_print "$CACHE/wolfssl-$(debsrc_upstream "${CANDIDATES[0]}")"
   exit 0
 fi
-
-SRC="$CACHE/src/wolfssl-$UPSTREAM"
-rm -rf "$SRC"; mkdir -p "$SRC"
-debsrc_fetch_orig wolfssl "$DEB_VERSION" "$UPSTREAM" "$SRC"
+debsrc_fetch_first wolfssl "$CACHE/src/wolfssl"
+PREFIX="$CACHE/wolfssl-$UPSTREAM"
+log "$SUITE wolfssl source: $DEB_VERSION (upstream $UPSTREAM)"
 
 # ---------------------------------------------------------------------------------------------
 # Build (in place: the build tree is kept inside the prefix, the examples run from it)

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Shared helpers for fetching an upstream tarball from Debian's source archive with a PRIVATE apt
 # configuration (the system's apt configuration is never modified). Sourced by
-# ci/build-openssl35.sh (suite trixie) and ci/build-wolfssl.sh (suite sid).
+# ci/build-openssl35.sh (suite trixie), ci/build-wolfssl.sh (suite sid) and ci/fetch-wycheproof.sh
+# (suite sid).
 #
 # The caller defines log() and die() (both write to stderr) and SYS_SOURCES (the system's
 # debian.sources, read at run time for the archive URI). Functions set globals rather than print,
@@ -10,10 +11,14 @@
 #   debsrc_archive                          -> ARCHIVE_URI, SIGNED_BY (logs the URI)
 #   debsrc_apt_init APTDIR SUITE GENERATOR  -> writes APTDIR/sources.list, sets APT_OPTS
 #   debsrc_update SUITE                     -> apt-get update with the private lists
-#   debsrc_showsrc PKG SUITE                -> SHOWSRC (apt-cache showsrc), DEB_VERSION (highest),
-#                                              UPSTREAM (no epoch, no Debian revision)
-#   debsrc_fetch_orig PKG DEB_VERSION UPSTREAM DIR -> downloads PKG_UPSTREAM.orig.tar.* into DIR,
-#                                              verifies its SHA-256 against SHOWSRC; sets TARBALL
+#   debsrc_candidates PKG SUITE GLOB        -> SHOWSRC, CANDIDATES (every Debian version the index
+#                                              lists whose upstream version matches GLOB, newest first)
+#   debsrc_fetch_first PKG DIR_BASE         -> tries CANDIDATES in order until one orig tarball
+#                                              downloads and its SHA-256 matches the index; sets
+#                                              DEB_VERSION, UPSTREAM, SRC (DIR_BASE-UPSTREAM), TARBALL.
+#                                              A version the index lists but the archive lacks (404),
+#                                              or a bad checksum, is logged and the next one tried.
+#   debsrc_upstream DEBVER                  -> prints the upstream version (no epoch, no revision)
 #
 # Use one APTDIR per suite: showsrc then reports only that suite's versions, and concurrent
 # scripts for different suites do not overwrite each other's sources.list.
@@ -60,34 +65,76 @@ EOF
 
 debsrc_update() {  # $1 = suite (for the error message)
   log "apt-get update (private lists in $APTDIR)"
-  apt-get "${APT_OPTS[@]}" -qq update >&2 || die "apt-get update with the private $1 deb-src list failed"
+  local try
+  for try in 1 2 3; do
+    apt-get "${APT_OPTS[@]}" -qq update >&2 && return 0
+    log "apt-get update failed (attempt $try of 3)"
+    sleep $((try * 5))   # back-off between network retries, not test synchronisation
+  done
+  die "apt-get update with the private $1 deb-src list failed 3 times"
 }
 
-debsrc_showsrc() {  # $1 = source package, $2 = suite (for messages)
-  SHOWSRC="$(apt-cache "${APT_OPTS[@]}" showsrc "$1")" || die "apt-cache showsrc $1 failed"
-  # Take the highest Version among the stanzas (there is normally just one per suite).
-  DEB_VERSION="$(printf '%s\n' "$SHOWSRC" | awk '/^Version:/ { print $2 }' | sort -V | tail -n1)"
-  [[ -n "$DEB_VERSION" ]] || die "no $1 source version found in $2"
-  UPSTREAM="${DEB_VERSION#*:}"; UPSTREAM="${UPSTREAM%-*}"
+debsrc_upstream() {  # $1 = Debian version -> upstream version
+  local v="${1#*:}"
+  echo "${v%-*}"
 }
 
-debsrc_fetch_orig() {  # $1 = source package, $2 = Debian version, $3 = upstream version, $4 = dir
-  local pkg="$1" debver="$2" upstream="$3" dir="$4" expected actual
-  log "downloading the source tarball"
-  ( cd "$dir" && apt-get "${APT_OPTS[@]}" -qq source --download-only --tar-only "$pkg=$debver" >&2 ) \
-    || die "apt-get source --download-only --tar-only $pkg failed"
-  TARBALL="$(cd "$dir" && ls "${pkg}_${upstream}".orig.tar.* 2>/dev/null | grep -v '\.asc$' | head -n1 || true)"
-  [[ -n "$TARBALL" ]] || die "orig tarball not found after download (got: $(ls "$dir"))"
+debsrc_candidates() {  # $1 = source package, $2 = suite (for messages), $3 = upstream glob (e.g. 3.5.*)
+  local pkg="$1" suite="$2" glob="$3" v
+  SHOWSRC="$(apt-cache "${APT_OPTS[@]}" showsrc "$pkg")" || die "apt-cache showsrc $pkg failed"
+  CANDIDATES=()
+  while read -r v; do
+    [[ -n "$v" ]] || continue
+    # shellcheck disable=SC2053   # glob match on purpose
+    [[ "$(debsrc_upstream "$v")" == $glob ]] && CANDIDATES+=("$v")
+  done < <(printf '%s\n' "$SHOWSRC" | awk '/^Version:/ { print $2 }' | sort -Vru)
+  ((${#CANDIDATES[@]})) || die "$suite lists no $pkg source version matching $glob (it lists: $(printf '%s\n' "$SHOWSRC" | awk '/^Version:/ { printf "%s ", $2 }'))"
+  log "$suite lists $pkg ${CANDIDATES[*]} (trying newest first)"
+}
 
-  # Expected SHA-256 from the Checksums-Sha256 section of the matching showsrc stanza.
-  expected="$(printf '%s\n' "$SHOWSRC" | awk -v ver="$debver" -v file="$TARBALL" '
+# Expected SHA-256 of FILE in the showsrc stanza of Debian version VER (empty if none).
+debsrc_sha256() {  # $1 = Debian version, $2 = file name
+  printf '%s\n' "$SHOWSRC" | awk -v ver="$1" -v file="$2" '
     /^Package:/ { inpkg=0; insha=0 }
     /^Version:/ { inpkg = ($2 == ver) }
     /^[A-Za-z0-9-]+:/ { insha = ($1 == "Checksums-Sha256:") ; next }
     inpkg && insha && $3 == file { print $1; exit }
-  ')"
-  [[ -n "$expected" ]] || die "no SHA-256 for $TARBALL in apt-cache showsrc output"
+  '
+}
+
+# Downloads one version's orig tarball into DIR and verifies it; returns 1 (with REASON) on failure.
+debsrc_try_orig() {  # $1 = source package, $2 = Debian version, $3 = upstream version, $4 = dir
+  local pkg="$1" debver="$2" upstream="$3" dir="$4" expected actual out
+  rm -rf "$dir"; mkdir -p "$dir"
+  if ! out="$(cd "$dir" && apt-get "${APT_OPTS[@]}" -qq source --download-only --tar-only "$pkg=$debver" 2>&1)"; then
+    REASON="$(printf '%s\n' "$out" | grep -m1 -E '^E: ' || printf '%s\n' "$out" | tail -n1)"
+    return 1
+  fi
+  TARBALL="$(cd "$dir" && ls "${pkg}_${upstream}".orig.tar.* 2>/dev/null | grep -v '\.asc$' | head -n1 || true)"
+  if [[ -z "$TARBALL" ]]; then REASON="orig tarball not found after download (got: $(ls "$dir"))"; return 1; fi
+  expected="$(debsrc_sha256 "$debver" "$TARBALL")"
+  if [[ -z "$expected" ]]; then REASON="no SHA-256 for $TARBALL in the index"; return 1; fi
   actual="$(sha256sum "$dir/$TARBALL" | awk '{ print $1 }')"
-  [[ "$actual" == "$expected" ]] || die "SHA-256 mismatch for $TARBALL: got $actual, expected $expected"
+  if [[ "$actual" != "$expected" ]]; then
+    REASON="SHA-256 mismatch for $TARBALL: got $actual, expected $expected"; return 1
+  fi
   log "SHA-256 verified: $TARBALL $actual"
+}
+
+debsrc_fetch_first() {  # $1 = source package, $2 = directory prefix (the upstream version is appended)
+  local pkg="$1" base="$2" v failures=()
+  for v in "${CANDIDATES[@]}"; do
+    UPSTREAM="$(debsrc_upstream "$v")"
+    SRC="$base-$UPSTREAM"
+    log "downloading $pkg $v"
+    if debsrc_try_orig "$pkg" "$v" "$UPSTREAM" "$SRC"; then
+      DEB_VERSION="$v"
+      ((${#failures[@]})) && log "used $pkg $v after: ${failures[*]}"
+      return 0
+    fi
+    log "$pkg $v not usable ($REASON); trying the next listed version"
+    failures+=("[$v: $REASON]")
+    rm -rf "$SRC"
+  done
+  die "no listed $pkg version could be downloaded and verified: ${failures[*]}"
 }

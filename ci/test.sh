@@ -32,6 +32,7 @@ MVN+=("${EXTRA_MVN_ARGS[@]}")
 T0=$(date +%s)
 STAGE="(start)"
 STAGES_DONE=()
+STAGES_SKIPPED=()
 elapsed() { local s=$(( $(date +%s) - $1 )); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 stage() {  # $1 = short name, $2 = description
   STAGE="$1"
@@ -52,13 +53,47 @@ on_exit() {
 trap on_exit EXIT
 fail() { echo "ci/test.sh: $*" >&2; exit 1; }
 
+# Counts the conformance test cases (one per Wycheproof vector or RFC 8448 check) that ran in the
+# surefire reports of one module and run (report-name suffix); prints one line and fails when
+# nothing ran or something was skipped under CI=true — zero vectors is never a pass.
+conformance_count() {  # $1 = backend label, $2 = module, $3 = report suffix ("" for the reactor run)
+  local label="$1" dir="$2/target/surefire-reports" suffix="${3:+-$3}" f total=0 skipped=0 n s
+  for f in "$dir"/TEST-*ConformanceTest"$suffix".xml "$dir"/TEST-*Rfc8448Test"$suffix".xml; do
+    [[ -f "$f" ]] || continue
+    n="$(grep -c '<testcase ' "$f" || true)"
+    s="$(grep -c '<skipped' "$f" || true)"
+    total=$((total + n)); skipped=$((skipped + s))
+  done
+  echo "conformance [$label]: $((total - skipped)) test cases ran, $skipped skipped"
+  CONFORMANCE_LINES+=("conformance [$label]: $((total - skipped)) ran, $skipped skipped")
+  (( total - skipped > 0 )) || fail "conformance [$label]: no conformance test case ran"
+  if [[ "${CI:-}" == true ]] && (( skipped > 0 )); then
+    fail "conformance [$label]: $skipped test cases skipped under CI=true (missing vectors?)"
+  fi
+}
+CONFORMANCE_LINES=()
+
 # ------------------------------------------------------------------------------------------------
-stage set-up "Debian packages, OpenSSL 3.5 (cached)"
-if [[ "${PQDTLS_SKIP_SETUP:-0}" != 1 ]]; then
+stage set-up "Debian packages; OpenSSL 3.5, wolfSSL 5.9, Wycheproof vectors (each cached)"
+if [[ "${PQDTLS_SKIP_SETUP:-0}" == 1 ]]; then
+  # No apt, no downloads, no builds: only what PQDTLS_OPENSSL35_DIR / PQDTLS_WOLFSSL_DIR /
+  # PQDTLS_WYCHEPROOF_DIR name or the cache already holds.
+  echo "PQDTLS_SKIP_SETUP=1: no packages installed, nothing downloaded or built"
+  export PQDTLS_OFFLINE=1
+else
   PQDTLS_SKIP_OPENSSL35=1 ci/setup.sh
 fi
-LIBCRYPTO35="$(ci/build-openssl35.sh | tail -n1)"
-[[ -e "$LIBCRYPTO35" ]] || fail "OpenSSL 3.5 libcrypto not found at '$LIBCRYPTO35'"
+# Each piece: the script prints its result as the last stdout line and says on stderr which one it
+# used (an existing install, the cache, or the newest listed version the archive serves).
+LIBCRYPTO35=""
+if LIBCRYPTO35="$(ci/build-openssl35.sh | tail -n1)" && [[ -e "$LIBCRYPTO35" ]]; then
+  echo "libcrypto 3.5: $LIBCRYPTO35"
+elif [[ "${PQDTLS_SKIP_SETUP:-0}" == 1 ]]; then
+  echo "!!!!!! WARNING: no OpenSSL 3.5 (PQDTLS_SKIP_SETUP=1): stage ffm-openssl35 will be SKIPPED !!!!!!" >&2
+  LIBCRYPTO35=""
+else
+  fail "OpenSSL 3.5 could not be provided (see the [openssl35] lines above)"
+fi
 # wolfSSL 5.9 build tree (DTLS 1.3 interop peer), passed to every Maven stage as -Dpqdtls.wolfssl.dir.
 # Not fatal: if the build fails, the interop tests skip (they print why) and CI carries on.
 WOLFSSL_LOG="$(mktemp)"
@@ -72,9 +107,18 @@ else
 fi
 rm -f "$WOLFSSL_LOG"
 MVN+=(-Dpqdtls.wolfssl.dir="$WOLFSSL_DIR")
+# Wycheproof vectors (Debian's wycheproof source package). Missing vectors make the conformance
+# tests skip with the reason; under CI=true they fail instead.
+if WYCHEPROOF_DIR="$(ci/fetch-wycheproof.sh | tail -n1)" && [[ -d "$WYCHEPROOF_DIR" ]]; then
+  echo "Wycheproof vectors: $WYCHEPROOF_DIR"
+  MVN+=(-Dpqdtls.wycheproof.dir="$WYCHEPROOF_DIR")
+elif [[ "${CI:-}" == true ]]; then
+  fail "Wycheproof vectors could not be provided (see the [wycheproof] lines above); CI needs them"
+else
+  echo "!!!!!! WARNING: no Wycheproof vectors — the conformance suites will report SKIPPED test cases !!!!!!" >&2
+fi
 [[ -x "$JDK25/bin/javac" ]] || fail "JDK 25 not found at $JDK25 (set JDK25=<home>)"
 [[ -x "$JDK17/bin/java" ]] || fail "JDK 17 not found at $JDK17 (set JDK17=<home>)"
-echo "libcrypto 3.5: $LIBCRYPTO35"
 echo "JDK 25: $JDK25    JDK 17: $JDK17"
 JAVA_HOME="$JDK25" mvn -B -v
 done_stage
@@ -84,19 +128,28 @@ stage reactor "mvn install: build + all tests on JDK 25 (system libcrypto)"
 goals=(install)
 [[ "${PQDTLS_CLEAN:-0}" == 1 ]] && goals=(clean install)
 JAVA_HOME="$JDK25" "${MVN[@]}" "${goals[@]}"
+conformance_count "ffm, system libcrypto, JDK 25" ffm-bindings ""
+conformance_count "fallback, JDK 25" fallback-pure-java ""
 done_stage
 
 # ------------------------------------------------------------------------------------------------
-stage ffm-openssl35 "ffm-bindings tests against OpenSSL 3.5 ($LIBCRYPTO35)"
-JAVA_HOME="$JDK25" "${MVN[@]}" -pl ffm-bindings surefire:test \
-  -Dpqdtls.libcrypto.path="$LIBCRYPTO35" -Dpqdtls.expect.libcrypto=3.5 \
-  -Dsurefire.reportNameSuffix=openssl35
-done_stage
+stage ffm-openssl35 "ffm-bindings tests against OpenSSL 3.5 (${LIBCRYPTO35:-none})"
+if [[ -n "$LIBCRYPTO35" ]]; then
+  JAVA_HOME="$JDK25" "${MVN[@]}" -pl ffm-bindings surefire:test \
+    -Dpqdtls.libcrypto.path="$LIBCRYPTO35" -Dpqdtls.expect.libcrypto=3.5 \
+    -Dsurefire.reportNameSuffix=openssl35
+  conformance_count "ffm, OpenSSL 3.5, JDK 25" ffm-bindings openssl35
+  done_stage
+else
+  echo "SKIPPED: no OpenSSL 3.5 (PQDTLS_SKIP_SETUP=1 and none given or cached)"
+  STAGES_SKIPPED+=("$STAGE")
+fi
 
 # ------------------------------------------------------------------------------------------------
 stage fallback-jdk17 "fallback-pure-java tests in a JDK 17 JVM"
 JAVA_HOME="$JDK25" "${MVN[@]}" -pl fallback-pure-java surefire:test \
   -Djvm="$JDK17/bin/java" -Dsurefire.reportNameSuffix=jdk17
+conformance_count "fallback, JDK 17" fallback-pure-java jdk17
 done_stage
 
 # ------------------------------------------------------------------------------------------------
@@ -149,4 +202,6 @@ grep -q 'goodput' "$OUT/demo.txt" || fail "demo printed no goodput"
 done_stage
 
 echo
-echo "== ci/test.sh: all ${#STAGES_DONE[@]} stages passed in $(elapsed "$T0"): ${STAGES_DONE[*]}"
+printf '%s\n' "${CONFORMANCE_LINES[@]}"
+echo "== ci/test.sh: ${#STAGES_DONE[@]} stages passed in $(elapsed "$T0"): ${STAGES_DONE[*]}" \
+     "${STAGES_SKIPPED:+; SKIPPED: ${STAGES_SKIPPED[*]}}"
