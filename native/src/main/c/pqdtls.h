@@ -22,7 +22,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a function signature, struct or constant below changes meaning. */
-#define PQDTLS_ABI_VERSION 2
+#define PQDTLS_ABI_VERSION 3
 
 /* Status codes: 0 is success, failures are negative. */
 #define PQDTLS_OK 0
@@ -221,6 +221,12 @@ typedef struct pqdtls_udp_descriptor {
 #define PQDTLS_UDP_STAT_GSO_DATAGRAMS 0 /* datagrams sent inside UDP_SEGMENT sendmsg calls */
 #define PQDTLS_UDP_STAT_SYSCALLS 1      /* sendmsg/sendmmsg calls made */
 #define PQDTLS_UDP_STAT_COUNT 2
+
+/*
+ * Restricts the socket to one peer (connect(2)), so the kernel reports an ICMP port unreachable from
+ * it: the next receive returns -ECONNREFUSED. Sends may still name the peer. Returns 0 or -errno.
+ */
+PQDTLS_API int32_t pqdtls_udp_connect(int32_t fd, const pqdtls_udp_addr *peer);
 
 /* Size, offset or alignment for a PQDTLS_UDP_LAYOUT_* item; -1 for an unknown item. */
 PQDTLS_API int64_t pqdtls_udp_layout(int32_t item);

@@ -323,6 +323,36 @@ static void from_sockaddr(const union any_sockaddr *sa, socklen_t len, pqdtls_ud
     }
 }
 
+/* ---- connecting ------------------------------------------------------------------------------ */
+
+PQDTLS_API int32_t pqdtls_udp_connect(int32_t fd, const pqdtls_udp_addr *peer) {
+    if (peer == NULL) {
+        return -EINVAL;
+    }
+    union any_sockaddr sa, local;
+    socklen_t len, local_len = sizeof local;
+    int rc = to_sockaddr(peer, &sa, &len);
+    if (rc < 0) {
+        return rc;
+    }
+    if (getsockname(fd, &local.sa, &local_len) != 0) {
+        return -errno;
+    }
+    if (local.sa.sa_family == AF_INET6 && sa.sa.sa_family == AF_INET) {
+        /* A dual-stack socket reaches an IPv4 peer through its v4-mapped address. */
+        struct sockaddr_in6 m;
+        memset(&m, 0, sizeof m);
+        m.sin6_family = AF_INET6;
+        m.sin6_port = sa.in4.sin_port;
+        m.sin6_addr.s6_addr[10] = 0xff;
+        m.sin6_addr.s6_addr[11] = 0xff;
+        memcpy(&m.sin6_addr.s6_addr[12], &sa.in4.sin_addr, 4);
+        sa.in6 = m;
+        len = sizeof m;
+    }
+    return connect(fd, &sa.sa, len) == 0 ? 0 : -errno;
+}
+
 /* ---- waiting --------------------------------------------------------------------------------- */
 
 static int64_t now_ms(void) {

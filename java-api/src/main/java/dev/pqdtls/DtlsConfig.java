@@ -213,7 +213,10 @@ public final class DtlsConfig {
 
     /** Builder with documented defaults; not thread-safe. */
     public static final class Builder {
-        private List<NamedGroup> groups = List.of(NamedGroup.X25519_MLKEM768, NamedGroup.X25519, NamedGroup.SECP256R1);
+        // Every group pqdtls implements, hybrids first: a server accepts any client by default, and a
+        // client still sends its one key share for X25519MLKEM768.
+        private List<NamedGroup> groups = List.of(NamedGroup.X25519_MLKEM768, NamedGroup.SECP256R1_MLKEM768,
+                NamedGroup.X25519, NamedGroup.SECP256R1, NamedGroup.MLKEM768);
         private List<CipherSuite> cipherSuites = List.of(CipherSuite.TLS_AES_128_GCM_SHA256,
                 CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256);
         private List<X509Certificate> certificateChain = List.of();
@@ -244,7 +247,11 @@ public final class DtlsConfig {
         private Builder() {
         }
 
-        /** Groups in preference order. Default: X25519MLKEM768, X25519, secp256r1. */
+        /**
+         * Groups in preference order: a client offers them all and sends a key share for the first; a
+         * server picks the first it shares with the client. Default: every implemented group, hybrids
+         * first — X25519MLKEM768, SecP256r1MLKEM768, X25519, secp256r1, MLKEM768.
+         */
         public Builder groups(List<NamedGroup> groups) {
             this.groups = new ArrayList<>(groups);
             return this;

@@ -438,6 +438,23 @@ public final class NativeDatagramEngine implements AutoCloseable {
         return rc >= 0 ? rc : NativeUdp.check(rc, "sending " + k + " datagrams to " + encodedPeer);
     }
 
+    /**
+     * Restricts the socket to {@code peer}, so an ICMP port unreachable from it surfaces as a
+     * {@link java.net.PortUnreachableException} from the next receive (a client with one server).
+     */
+    public void connect(InetSocketAddress peer) throws IOException {
+        synchronized (sendLock) {
+            encodePeer(peer);
+            int rc;
+            try {
+                rc = (int) NativeUdp.CONNECT.invokeExact(fd, sendPeer);
+            } catch (Throwable e) {
+                throw NativeUdp.rethrow(e);
+            }
+            NativeUdp.check(rc, "connecting the UDP socket to " + peer);
+        }
+    }
+
     private void encodePeer(InetSocketAddress peer) {
         Objects.requireNonNull(peer, "peer");
         if (peer.equals(encodedPeer)) {

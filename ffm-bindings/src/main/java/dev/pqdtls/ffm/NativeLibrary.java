@@ -33,7 +33,7 @@ final class NativeLibrary {
     /** System property with an explicit path to {@code libpqdtls_native.so}. */
     static final String PATH_PROPERTY = "pqdtls.native.path";
     /** Must equal {@code PQDTLS_ABI_VERSION} in {@code pqdtls.h}. */
-    static final int ABI_VERSION = 2;
+    static final int ABI_VERSION = 3;
     static final String LIBRARY_FILE = "libpqdtls_native.so";
 
     private static final Linker LINKER = Linker.nativeLinker();

@@ -45,6 +45,11 @@ final class NativeTransport implements DatagramTransport, SealingSender {
     }
 
     @Override
+    public void connect(InetSocketAddress peer) throws IOException {
+        engine.connect(peer);
+    }
+
+    @Override
     public boolean canSeal(RecordProtection protection) {
         return protection instanceof NativeRecordProtection;
     }

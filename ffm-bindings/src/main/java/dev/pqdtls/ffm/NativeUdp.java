@@ -66,6 +66,8 @@ final class NativeUdp {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     static final MethodHandle GRO_ENABLED = NativeLibrary.downcall("pqdtls_udp_gro_enabled",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    static final MethodHandle CONNECT = NativeLibrary.downcall("pqdtls_udp_connect",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     static final MethodHandle CLOSE = NativeLibrary.downcall("pqdtls_udp_close",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     /** May wait (poll) for socket buffer room: an ordinary downcall. */
@@ -208,10 +210,17 @@ final class NativeUdp {
         }
     }
 
+    /** Linux's ECONNREFUSED (asm-generic/errno.h), what a connected UDP socket reports for ICMP port unreachable. */
+    static final int ECONNREFUSED = 111;
+
     /** The one place where a negative return becomes an exception: returns rc when it is >= 0. */
     static int check(int rc, String operation) throws IOException {
         if (rc >= 0) {
             return rc;
+        }
+        if (rc == -ECONNREFUSED) {
+            // A connected socket's peer answered with ICMP port unreachable: nothing listens there.
+            throw new java.net.PortUnreachableException(operation + ": " + errorText(rc));
         }
         throw new IOException(operation + ": " + errorText(rc) + " (errno " + -rc + ")");
     }

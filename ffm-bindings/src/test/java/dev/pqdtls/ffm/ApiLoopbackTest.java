@@ -232,4 +232,50 @@ class ApiLoopbackTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ffm", "fallback"})
+    void aClientWithNoGroupInCommonIsRefusedAtOnceWithHandshakeFailure(String backend) throws Exception {
+        Duration timeout = Duration.ofSeconds(20);
+        try (DtlsServer server = server(backend, DtlsConfig.builder().groups(NamedGroup.X25519))) {
+            long start = System.nanoTime();
+            DtlsException e = assertThrows(DtlsException.class, () -> DtlsClient.connect(server.localAddress(),
+                    client(backend).groups(NamedGroup.MLKEM768).handshakeTimeout(timeout).build()));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(dev.pqdtls.DtlsAlert.HANDSHAKE_FAILURE, e.alert(), e.getMessage());
+            assertTrue(e.fromPeer(), "the server's alert, not our timeout: " + e.getMessage());
+            assertTrue(e.getMessage().contains("MLKEM768"), "says what we offered: " + e.getMessage());
+            assertTrue(took.compareTo(timeout.dividedBy(2)) < 0, "refused at once, not timed out: " + took);
+            assertEquals(0, server.connectionCount(), "no state for a refused client");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} client, group {1}")
+    @CsvSource({"ffm,SECP256R1_MLKEM768", "ffm,MLKEM768", "fallback,SECP256R1_MLKEM768", "fallback,MLKEM768"})
+    void theDefaultServerAcceptsEveryImplementedGroup(String backend, NamedGroup group) throws Exception {
+        try (DtlsServer server = server(backend, DtlsConfig.builder())) {
+            var echoed = echo(server);
+            try (DtlsConnection c = DtlsClient.connect(server.localAddress(), client(backend).groups(group).build())) {
+                assertEquals(group, c.session().group());
+                assertEquals("group " + group, roundTrip(c, "group " + group));
+            }
+            echoed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ffm", "fallback"})
+    void aClosedPortFailsAtOnceSayingNothingListens(String backend) throws Exception {
+        InetSocketAddress closed;
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            closed = (InetSocketAddress) s.getLocalSocketAddress();
+        }
+        Duration timeout = Duration.ofSeconds(20);
+        long start = System.nanoTime();
+        java.net.PortUnreachableException e = assertThrows(java.net.PortUnreachableException.class,
+                () -> DtlsClient.connect(closed, client(backend).handshakeTimeout(timeout).build()));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(e.getMessage().contains("nothing is listening at 127.0.0.1:" + closed.getPort()), e.getMessage());
+        assertTrue(took.compareTo(timeout.dividedBy(2)) < 0, "failed at once, not timed out: " + took);
+    }
 }

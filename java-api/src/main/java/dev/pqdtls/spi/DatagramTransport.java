@@ -64,6 +64,15 @@ public interface DatagramTransport extends AutoCloseable {
      */
     int receive(Duration timeout, Receiver sink) throws IOException;
 
+    /**
+     * Restricts the socket to one peer, so that an ICMP port unreachable from it makes the next
+     * {@link #receive} throw {@link java.net.PortUnreachableException} (a client with one server fails
+     * at once instead of timing out). Sends keep naming the peer. The default does nothing: a
+     * transport that cannot connect simply never reports unreachable peers.
+     */
+    default void connect(InetSocketAddress peer) throws IOException {
+    }
+
     /** What moves the datagrams, for logs and the probe, e.g. {@code DatagramSocket}. */
     String description();
 

@@ -237,6 +237,18 @@ public final class ClientConnection extends Connection {
         sendClientHello(nowMillis);
     }
 
+    /** A server that refuses the ClientHello outright (RFC 8446 §4.1.1) accepts nothing we offered. */
+    @Override
+    protected String refusalHint(DtlsAlert alert) {
+        if (alert != DtlsAlert.HANDSHAKE_FAILURE && alert != DtlsAlert.INSUFFICIENT_SECURITY
+                && alert != DtlsAlert.PROTOCOL_VERSION) {
+            return "";
+        }
+        return ": the server refused our ClientHello, which offered groups "
+                + config.groups().stream().map(NamedGroup::displayName).toList() + " and suites " + config.cipherSuites()
+                + " (DtlsConfig.groups / cipherSuites must share at least one of each with the server)";
+    }
+
     private CipherSuite offeredSuite(int codepoint) throws DtlsException {
         for (CipherSuite s : config.cipherSuites()) {
             if (s.codepoint() == codepoint) {

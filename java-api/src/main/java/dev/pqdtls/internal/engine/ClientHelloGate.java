@@ -1,5 +1,6 @@
 package dev.pqdtls.internal.engine;
 
+import dev.pqdtls.DtlsAlert;
 import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsException;
 import dev.pqdtls.NamedGroup;
@@ -48,8 +49,11 @@ final class ClientHelloGate {
     private final CryptoBackend crypto;
     private final CookieIssuer cookies;
     private final Map<InetSocketAddress, Partial> partials = new LinkedHashMap<>();
+    private final RefusalLog refusalLog = new RefusalLog();
     long dropped;
     long cookiesSent;
+    /** ClientHellos answered with a fatal alert because nothing in them is acceptable. */
+    long refused;
 
     private record Partial(MessageReassembler reassembler, long firstSeen, long recordSeq) {
     }
@@ -130,9 +134,11 @@ final class ClientHelloGate {
         try {
             ch = ClientHello.parse(body);
             n = Negotiation.of(config, ch);
-        } catch (DecodeException | DtlsException e) {
-            // Without a verified address we answer nothing: an alert could be reflected at a victim.
-            dropped++;
+        } catch (DecodeException e) {
+            refuse(DtlsAlert.DECODE_ERROR, e.getMessage(), recordSeq, from, nowMillis, reply);
+            return Optional.empty();
+        } catch (DtlsException e) {
+            refuse(e.alert(), e.getMessage(), recordSeq, from, nowMillis, reply);
             return Optional.empty();
         }
         Optional<byte[]> cookie = ch.extensions().get(ExtensionType.COOKIE).flatMap(c -> {
@@ -174,6 +180,23 @@ final class ClientHelloGate {
         f.transmit(stateless, config.mtu(), reply);
         cookiesSent++;
         return Optional.empty();
+    }
+
+    /**
+     * Answers an unacceptable ClientHello with a fatal alert (RFC 8446 §4.1.1: handshake_failure when
+     * nothing is in common), so the client fails at once instead of timing out. Stateless: the
+     * 15-byte plaintext alert goes back in the epoch-0 record number the client used, and is far
+     * below the 3× anti-amplification bound of RFC 9147 §5.1 (a ClientHello is at least 100 bytes).
+     */
+    private void refuse(DtlsAlert alert, String reason, long recordSeq, InetSocketAddress from, long nowMillis,
+            Consumer<ByteBuffer> reply) {
+        refused++;
+        RecordLayer stateless = new RecordLayer();
+        stateless.plaintextSendSequence(recordSeq);
+        ByteBuffer out = ByteBuffer.allocate(RecordLayer.PLAINTEXT_HEADER + 2);
+        stateless.write(0, ContentType.ALERT, ByteBuffer.wrap(new byte[] {2, (byte) alert.code()}), out);
+        reply.accept(out.flip());
+        refusalLog.log(from, alert, reason, nowMillis);
     }
 
     private void expire(long nowMillis) {

@@ -521,7 +521,8 @@ public abstract class Connection {
             records.dropped++; // an unauthenticated alert cannot end an established association
             return;
         }
-        failure = new DtlsException(alert, true, "peer " + peer + " sent alert " + alert + " (" + description + ")");
+        failure = new DtlsException(alert, true, "peer " + peer + " sent alert " + alert + " (" + description + ")"
+                + (state == State.HANDSHAKING ? refusalHint(alert) : ""));
         state = State.FAILED;
         wipe();
     }
@@ -577,6 +578,11 @@ public abstract class Connection {
         if (schedule != null) {
             schedule.destroy();
         }
+    }
+
+    /** What to add to a fatal alert received during the handshake, to say what to change. */
+    protected String refusalHint(DtlsAlert alert) {
+        return "";
     }
 
     /** True for the client side. */

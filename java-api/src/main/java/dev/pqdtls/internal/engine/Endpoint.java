@@ -15,6 +15,7 @@ import dev.pqdtls.spi.CryptoBackend;
 import dev.pqdtls.spi.DatagramTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -114,6 +115,12 @@ public final class Endpoint implements DtlsServer {
         }
         CryptoBackend crypto = backend(config);
         Endpoint e = new Endpoint(crypto.openTransport(new InetSocketAddress(0), transportOptions(config)), config, crypto, false);
+        try {
+            e.transport.connect(server); // one server: its port unreachable reaches us (see onUnreachable)
+        } catch (IOException | RuntimeException ex) {
+            e.close();
+            throw ex;
+        }
         Link link;
         e.lock.lock();
         try {
@@ -159,6 +166,8 @@ public final class Endpoint implements DtlsServer {
         while (!closed) {
             try {
                 transport.receive(Duration.ofMillis(Math.max(1, Math.min(1000, dueMillis() - now()))), receiver);
+            } catch (PortUnreachableException e) {
+                onUnreachable();
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -326,9 +335,31 @@ public final class Endpoint implements DtlsServer {
     private void sendQuietly(List<ByteBuffer> datagrams, InetSocketAddress to) {
         try {
             transport.send(datagrams, to);
+        } catch (PortUnreachableException e) {
+            onUnreachable(); // a connected socket may report it on the next send instead of the receive
         } catch (IOException e) {
             // UDP: a failed send is a lost datagram; retransmission covers the handshake.
             LOG.log(Level.FINE, "send to " + to + " failed", e);
+        }
+    }
+
+    /**
+     * The kernel reported ICMP port unreachable for the server of this client endpoint (its socket is
+     * connected to it): a handshake in progress fails at once instead of retransmitting into the void.
+     * An established connection carries on (UDP: the server may come back, and alerts end it).
+     */
+    private void onUnreachable() {
+        lock.lock();
+        try {
+            for (Link l : byAddress.values()) {
+                if (l.connection.state() == Connection.State.HANDSHAKING) {
+                    InetSocketAddress peer = l.connection.peer();
+                    l.transportFailed(new PortUnreachableException("nothing is listening at " + peer.getHostString()
+                            + ":" + peer.getPort() + " (the host answered ICMP port unreachable)"));
+                }
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

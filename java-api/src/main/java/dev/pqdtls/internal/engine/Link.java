@@ -29,6 +29,8 @@ final class Link implements DtlsConnection {
     /** Datagrams routed to this connection in the endpoint's current receive batch (loop thread only). */
     final List<ByteBuffer> received = new ArrayList<>();
     private boolean announced;
+    /** Set when the socket reported the peer unreachable during the handshake (lock held). */
+    private IOException transportFailure;
 
     Link(Endpoint endpoint, Connection connection) {
         this.endpoint = endpoint;
@@ -48,6 +50,12 @@ final class Link implements DtlsConnection {
         }
     }
 
+    /** The transport cannot reach the peer: the handshake waiter gets {@code failure} (lock held). */
+    void transportFailed(IOException failure) {
+        transportFailure = failure;
+        changed.signalAll();
+    }
+
     boolean ended() {
         Connection.State s = connection.state();
         return s == Connection.State.CLOSED || s == Connection.State.FAILED;
@@ -58,6 +66,9 @@ final class Link implements DtlsConnection {
         lock.lock();
         try {
             while (connection.state() == Connection.State.HANDSHAKING) {
+                if (transportFailure != null) {
+                    throw transportFailure;
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new DtlsException(DtlsAlert.HANDSHAKE_FAILURE, false, "handshake timed out");

@@ -60,7 +60,9 @@ public final class SocketTransport implements DatagramTransport {
                 d.duplicate().get(bytes);
                 offset = 0;
             }
-            socket.send(new DatagramPacket(bytes, offset, d.remaining(), peer));
+            // A connected socket takes no address (the JDK refuses one it does not consider equal).
+            socket.send(socket.isConnected() ? new DatagramPacket(bytes, offset, d.remaining())
+                    : new DatagramPacket(bytes, offset, d.remaining(), peer));
         }
     }
 
@@ -80,6 +82,11 @@ public final class SocketTransport implements DatagramTransport {
         sink.onDatagram(ByteBuffer.wrap(receiveBuffer, 0, packet.getLength()), (InetSocketAddress) packet.getSocketAddress());
         sink.endOfBatch();
         return 1;
+    }
+
+    @Override
+    public void connect(InetSocketAddress peer) throws IOException {
+        socket.connect(peer);
     }
 
     @Override
