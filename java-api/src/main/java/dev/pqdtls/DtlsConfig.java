@@ -51,6 +51,7 @@ public final class DtlsConfig {
     private final Duration keyUpdateAfterTime;
     private final int receiveQueueCapacity;
     private final int maxConnections;
+    private final int eventLoops;
     private final Duration idleTimeout;
     private final String backend;
     private final int socketReceiveBufferSize;
@@ -78,6 +79,7 @@ public final class DtlsConfig {
         keyUpdateAfterTime = b.keyUpdateAfterTime;
         receiveQueueCapacity = b.receiveQueueCapacity;
         maxConnections = b.maxConnections;
+        eventLoops = b.eventLoops;
         idleTimeout = b.idleTimeout;
         backend = b.backend;
         socketReceiveBufferSize = b.socketReceiveBufferSize;
@@ -181,6 +183,14 @@ public final class DtlsConfig {
         return maxConnections;
     }
 
+    /**
+     * Event loops (threads, each with its own SO_REUSEPORT socket on the server's port) a server
+     * runs; a client endpoint always runs one.
+     */
+    public int eventLoops() {
+        return eventLoops;
+    }
+
     /** A connection with no authentic record for this long is closed. */
     public Duration idleTimeout() {
         return idleTimeout;
@@ -237,6 +247,7 @@ public final class DtlsConfig {
         private Duration keyUpdateAfterTime = Duration.ofHours(1);
         private int receiveQueueCapacity = 4096;
         private int maxConnections = 10_000;
+        private int eventLoops = Runtime.getRuntime().availableProcessors();
         private Duration idleTimeout = Duration.ofMinutes(5);
         private String backend;
         private int socketReceiveBufferSize;
@@ -406,6 +417,16 @@ public final class DtlsConfig {
             return this;
         }
 
+        /**
+         * Server event loops: threads, each with its own socket on the server's port (SO_REUSEPORT;
+         * the kernel spreads clients over them by address), its own connections and admission gate.
+         * Default: the number of available processors; bounds 1 to 256.
+         */
+        public Builder eventLoops(int loops) {
+            this.eventLoops = loops;
+            return this;
+        }
+
         /** Concurrent connections per server, 1..10,000,000. Default 10,000. */
         public Builder maxConnections(int connections) {
             this.maxConnections = connections;
@@ -475,6 +496,7 @@ public final class DtlsConfig {
             range("keyUpdateAfterTime", keyUpdateAfterTime, Duration.ofSeconds(1), Duration.ofDays(365));
             range("receiveQueueCapacity", receiveQueueCapacity, 1, 1_000_000);
             range("maxConnections", maxConnections, 1, 10_000_000);
+            range("eventLoops", eventLoops, 1, 256);
             range("idleTimeout", idleTimeout, Duration.ofSeconds(1), Duration.ofDays(365));
             require(socketReceiveBufferSize == 0 || (socketReceiveBufferSize >= 4096 && socketReceiveBufferSize <= 1 << 30),
                     "socketReceiveBufferSize must be 0 or in [4096, 2^30], was " + socketReceiveBufferSize);

@@ -1,6 +1,6 @@
 package dev.pqdtls;
 
-import dev.pqdtls.internal.engine.Endpoint;
+import dev.pqdtls.internal.runtime.ServerEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -20,7 +20,7 @@ public interface DtlsServer extends AutoCloseable {
      * @throws IllegalStateException if no crypto backend is usable (the message says why)
      */
     static DtlsServer bind(InetSocketAddress address, DtlsConfig config) throws IOException {
-        return Endpoint.bindServer(address, config);
+        return ServerEndpoint.bind(address, config);
     }
 
     /** Waits for the next client to complete its handshake; empty if the timeout passed first. */

@@ -169,7 +169,7 @@ public interface CryptoBackend {
      */
     default DatagramTransport openTransport(java.net.InetSocketAddress bind, DatagramTransport.Options options)
             throws java.io.IOException {
-        return new dev.pqdtls.internal.engine.SocketTransport(bind, options);
+        return new dev.pqdtls.internal.runtime.SocketTransport(bind, options);
     }
 
     // --- randomness --------------------------------------------------------------------------

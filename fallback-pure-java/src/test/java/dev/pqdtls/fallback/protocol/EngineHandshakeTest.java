@@ -163,7 +163,7 @@ public class EngineHandshakeTest {
         LoopbackPump pump = new LoopbackPump(p[0], p[1]);
         assertTrue(pump.runUntilEstablished(1000), () -> p[0].failure() + " / " + p[1].failure());
         assertTrue(p[0].session().connectionIds());
-        assertEquals(8, ((ServerConnection) p[1]).connectionId().length);
+        assertEquals(8, ((ServerConnection) p[1]).ownConnectionId().length);
         exchange(p[0], p[1], pump);
     }
 

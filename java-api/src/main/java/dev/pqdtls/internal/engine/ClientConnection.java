@@ -237,6 +237,11 @@ public final class ClientConnection extends Connection {
         sendClientHello(nowMillis);
     }
 
+    @Override
+    public byte[] ownConnectionId() {
+        return connectionIds ? ownCid.clone() : new byte[0];
+    }
+
     /** A server that refuses the ClientHello outright (RFC 8446 §4.1.1) accepts nothing we offered. */
     @Override
     protected String refusalHint(DtlsAlert alert) {

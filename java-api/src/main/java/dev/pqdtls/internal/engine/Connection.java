@@ -291,6 +291,9 @@ public abstract class Connection {
         wipe();
     }
 
+    /** The connection ID the peer puts in records to us, once negotiated (empty when none is in use). */
+    public abstract byte[] ownConnectionId();
+
     /** RFC 8446 §7.5 exporter; available once the handshake is complete. */
     public abstract byte[] exportKeyingMaterial(String label, byte[] context, int length);
 

@@ -46,15 +46,32 @@ public final class ServerConnection extends Connection {
 
     public ServerConnection(DtlsConfig config, CryptoBackend crypto, InetSocketAddress client, LocalCredentials credentials,
             PeerAuthenticator clientAuthenticator, long nowMillis) {
-        super(false, config, crypto, client, nowMillis);
-        this.credentials = credentials;
-        this.clientAuthenticator = clientAuthenticator;
-        this.ownCid = new byte[config.connectionIdLength()];
-        crypto.randomBytes(ownCid);
+        this(config, crypto, client, credentials, clientAuthenticator, randomCid(config, crypto), nowMillis);
     }
 
-    /** The CID clients put in records to us (empty when CIDs are not in use). */
-    public byte[] connectionId() {
+    /**
+     * @param ownCid the connection ID to ask the client for, {@code connectionIdLength} bytes (the
+     *     runtime picks one that is unique on its loop and names the loop)
+     */
+    public ServerConnection(DtlsConfig config, CryptoBackend crypto, InetSocketAddress client, LocalCredentials credentials,
+            PeerAuthenticator clientAuthenticator, byte[] ownCid, long nowMillis) {
+        super(false, config, crypto, client, nowMillis);
+        if (ownCid.length != config.connectionIdLength()) {
+            throw new IllegalArgumentException("connection ID must be " + config.connectionIdLength() + " bytes");
+        }
+        this.credentials = credentials;
+        this.clientAuthenticator = clientAuthenticator;
+        this.ownCid = ownCid.clone();
+    }
+
+    private static byte[] randomCid(DtlsConfig config, CryptoBackend crypto) {
+        byte[] cid = new byte[config.connectionIdLength()];
+        crypto.randomBytes(cid);
+        return cid;
+    }
+
+    @Override
+    public byte[] ownConnectionId() {
         return connectionIds ? ownCid.clone() : new byte[0];
     }
 

@@ -1,4 +1,4 @@
-package dev.pqdtls.internal.engine;
+package dev.pqdtls.internal.server;
 
 import dev.pqdtls.DtlsAlert;
 import java.net.InetAddress;
@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Logs refused ClientHellos once per source address, at most {@link #LINES_PER_SECOND} lines a
@@ -13,6 +14,7 @@ import java.util.logging.Level;
  * the last {@link #SOURCES} addresses it logged: bounded, and no state a client can grow.
  */
 final class RefusalLog {
+    private static final Logger LOG = Logger.getLogger("dev.pqdtls.server");
     static final int SOURCES = 1024;
     static final int LINES_PER_SECOND = 10;
 
@@ -41,7 +43,7 @@ final class RefusalLog {
         linesInWindow++;
         String more = suppressed == 0 ? "" : " (" + suppressed + " similar lines suppressed before this one)";
         suppressed = 0;
-        Endpoint.LOG.log(Level.INFO, "pqdtls: refused a ClientHello from " + from.getAddress().getHostAddress() + ":"
+        LOG.log(Level.INFO, "pqdtls: refused a ClientHello from " + from.getAddress().getHostAddress() + ":"
                 + from.getPort() + " with alert " + alert.name().toLowerCase(java.util.Locale.ROOT) + ": " + reason + more);
     }
 }

@@ -1,14 +1,15 @@
-package dev.pqdtls.internal.engine;
+package dev.pqdtls.internal.runtime;
 
 import dev.pqdtls.ConnectionStats;
 import dev.pqdtls.DtlsAlert;
 import dev.pqdtls.DtlsConnection;
 import dev.pqdtls.DtlsException;
 import dev.pqdtls.SessionInfo;
+import dev.pqdtls.internal.engine.Connection;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
@@ -17,48 +18,70 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 
 /**
- * The application's view of one connection of an {@link Endpoint}: every call runs under the
- * endpoint's lock and hands what the connection produced to the endpoint's transport.
+ * The application's view of one connection: its own lock (application threads on different
+ * connections never contend), the sans-I/O engine {@link Connection}, and the loop that owns it.
+ * Every call runs the engine under the lock and hands what it produced to the loop's socket; the
+ * loop does the same for received datagrams and timers. Lock order: a handle's lock is never taken
+ * while holding its loop's table lock.
  */
-final class Link implements DtlsConnection {
-    private final Endpoint endpoint;
-    private final ReentrantLock lock;
+final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection {
+    final EventLoop loop;
     final Connection connection;
+    final ReentrantLock lock = new ReentrantLock();
     /** Signalled when this connection received data or changed state. */
-    final Condition changed;
-    /** Datagrams routed to this connection in the endpoint's current receive batch (loop thread only). */
-    final List<ByteBuffer> received = new ArrayList<>();
-    private boolean announced;
-    /** Set when the socket reported the peer unreachable during the handshake (lock held). */
+    private final Condition changed = lock.newCondition();
+    /** The state last seen by {@link #observe}: transitions are acted on once. */
+    private Connection.State seen = Connection.State.HANDSHAKING;
+    private boolean established;
+    /** The routing key of our connection ID, once registered (loop table lock). */
+    CidKey cid;
+    /** Whether the loop's table still holds this handle (loop table lock). */
+    boolean registered;
+    /** Set when the socket reported the peer unreachable during the handshake. */
     private IOException transportFailure;
 
-    Link(Endpoint endpoint, Connection connection) {
-        this.endpoint = endpoint;
-        this.lock = endpoint.lock;
+    ConnectionHandle(EventLoop loop, Connection connection) {
+        this.loop = loop;
         this.connection = connection;
-        this.changed = lock.newCondition();
     }
 
-    /** Called under the lock after every input: registers CIDs and announces new connections. */
-    void update() {
-        if (announced || connection.state() != Connection.State.CONNECTED) {
-            return;
-        }
-        announced = true;
-        if (connection instanceof ServerConnection s) {
-            endpoint.announce(this, s.connectionId());
-        }
-    }
+    // --- called by the loop, with the lock held --------------------------------------------
 
-    /** The transport cannot reach the peer: the handshake waiter gets {@code failure} (lock held). */
-    void transportFailed(IOException failure) {
-        transportFailure = failure;
+    /** A state change the loop acts on once. */
+    enum Change { NONE, ESTABLISHED, ENDED }
+
+    /**
+     * What changed since the last look: ESTABLISHED once when the handshake completed, ENDED once
+     * when the connection closed or failed. Wakes waiters in any case.
+     */
+    Change observe() {
         changed.signalAll();
+        Connection.State now = connection.state();
+        if (now == seen) {
+            return Change.NONE;
+        }
+        seen = now;
+        if (now == Connection.State.CONNECTED) {
+            established = true;
+            return Change.ESTABLISHED;
+        }
+        return ended() ? Change.ENDED : Change.NONE;
+    }
+
+    /** Whether the handshake ever completed. */
+    boolean wasEstablished() {
+        return established;
     }
 
     boolean ended() {
         Connection.State s = connection.state();
         return s == Connection.State.CLOSED || s == Connection.State.FAILED;
+    }
+
+    /** The transport cannot reach the peer: the handshake waiter gets {@code failure}. */
+    void transportFailed(IOException failure) {
+        transportFailure = failure;
+        changed.signalAll();
     }
 
     void awaitEstablished(Duration timeout) throws IOException {
@@ -80,7 +103,7 @@ final class Link implements DtlsConnection {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted during the handshake");
+            throw new InterruptedIOException("interrupted during the handshake");
         } finally {
             lock.unlock();
         }
@@ -91,21 +114,20 @@ final class Link implements DtlsConnection {
         return f != null ? f : new DtlsException(DtlsAlert.CLOSE_NOTIFY, false, "connection is closed");
     }
 
+    // --- DtlsConnection ----------------------------------------------------------------------
+
     @Override
     public void send(ByteBuffer datagram) throws IOException {
         lock.lock();
         try {
-            if (connection.state() != Connection.State.CONNECTED) {
-                throw failure();
-            }
-            long now = Endpoint.now();
+            requireOpen();
+            long now = EventLoop.now();
             try {
                 connection.send(datagram, now);
             } catch (IllegalStateException e) {
                 throw ended(e);
             }
-            endpoint.flush(this);
-            endpoint.schedule(this, now);
+            loop.afterApplicationCall(this, now);
         } finally {
             lock.unlock();
         }
@@ -119,38 +141,40 @@ final class Link implements DtlsConnection {
     public void sendBatch(List<ByteBuffer> datagrams) throws IOException {
         lock.lock();
         try {
-            if (connection.state() != Connection.State.CONNECTED) {
-                throw failure();
-            }
-            long now = Endpoint.now();
-            endpoint.flush(this); // anything queued (ACKs, retransmissions) goes first
+            requireOpen();
+            long now = EventLoop.now();
+            loop.flush(this); // anything queued (ACKs, retransmissions) goes first
             try {
-                connection.sendBatch(datagrams, now, endpoint.sealer);
+                connection.sendBatch(datagrams, now, loop.sealer);
             } catch (IllegalStateException e) {
                 throw ended(e);
             } catch (IOException e) {
-                Endpoint.LOG.log(Level.FINE, "send to " + connection.peer() + " failed", e); // UDP: lost datagrams
+                EventLoop.LOG.log(Level.FINE, "send to " + connection.peer() + " failed", e); // UDP: lost datagrams
             }
             for (ByteBuffer d : datagrams) {
                 d.position(d.limit());
             }
-            endpoint.flush(this);
-            endpoint.schedule(this, now);
+            loop.afterApplicationCall(this, now);
         } finally {
             lock.unlock();
         }
     }
 
+    private void requireOpen() throws DtlsException {
+        if (connection.state() != Connection.State.CONNECTED) {
+            throw failure();
+        }
+    }
+
     /**
      * The engine refused to send because the connection just ended (its write key reached the usage
-     * limit): the alert goes out, waiters wake, and the caller gets the reason as a DtlsException.
+     * limit): the alert goes out, the loop forgets it, and the caller gets the reason.
      */
     private DtlsException ended(IllegalStateException refusal) {
         if (connection.state() == Connection.State.CONNECTED) {
             throw refusal; // not an ending: a bug, reported as is
         }
-        endpoint.flush(this);
-        changed.signalAll();
+        loop.afterApplicationCall(this, EventLoop.now());
         return failure();
     }
 
@@ -164,9 +188,7 @@ final class Link implements DtlsConnection {
                 if (d != null) {
                     return Optional.of(d);
                 }
-                if (connection.state() != Connection.State.CONNECTED) {
-                    throw failure();
-                }
+                requireOpen();
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return Optional.empty();
@@ -175,7 +197,7 @@ final class Link implements DtlsConnection {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while receiving");
+            throw new InterruptedIOException("interrupted while receiving");
         } finally {
             lock.unlock();
         }
@@ -183,20 +205,17 @@ final class Link implements DtlsConnection {
 
     @Override
     public int maxDatagramSize() {
-        return locked(() -> connection.maxApplicationData());
+        return locked(connection::maxApplicationData);
     }
 
     @Override
     public boolean keyUpdate(boolean requestPeerUpdate) throws IOException {
         lock.lock();
         try {
-            if (connection.state() != Connection.State.CONNECTED) {
-                throw failure();
-            }
-            long now = Endpoint.now();
+            requireOpen();
+            long now = EventLoop.now();
             boolean started = connection.startKeyUpdate(requestPeerUpdate, now);
-            endpoint.flush(this);
-            endpoint.schedule(this, now);
+            loop.afterApplicationCall(this, now);
             return started;
         } finally {
             lock.unlock();
@@ -210,27 +229,17 @@ final class Link implements DtlsConnection {
 
     @Override
     public SessionInfo session() {
-        return locked(() -> connection.session());
+        return locked(connection::session);
     }
 
     @Override
     public ConnectionStats stats() {
-        return locked(() -> connection.stats());
-    }
-
-    /** Reads the connection under the endpoint's lock (the loop thread writes it). */
-    private <T> T locked(Supplier<T> read) {
-        lock.lock();
-        try {
-            return read.get();
-        } finally {
-            lock.unlock();
-        }
+        return locked(connection::stats);
     }
 
     @Override
     public boolean isOpen() {
-        return connection.state() == Connection.State.CONNECTED;
+        return locked(() -> connection.state() == Connection.State.CONNECTED);
     }
 
     @Override
@@ -238,14 +247,20 @@ final class Link implements DtlsConnection {
         lock.lock();
         try {
             connection.close();
-            endpoint.flush(this);
-            endpoint.forget(this);
-            this.changed.signalAll();
+            loop.afterApplicationCall(this, EventLoop.now());
         } finally {
             lock.unlock();
         }
-        if (connection instanceof ClientConnection) {
-            endpoint.close();
+        loop.owner.connectionClosed(this);
+    }
+
+    /** Reads the connection under its lock (the loop thread writes it). */
+    private <T> T locked(Supplier<T> read) {
+        lock.lock();
+        try {
+            return read.get();
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -1,17 +1,14 @@
-package dev.pqdtls.internal.engine;
+package dev.pqdtls.internal.server;
 
 import dev.pqdtls.DtlsAlert;
 import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsException;
-import dev.pqdtls.NamedGroup;
-import dev.pqdtls.internal.handshake.ClientHello;
-import dev.pqdtls.internal.handshake.ExtensionCodec;
-import dev.pqdtls.internal.handshake.ExtensionType;
+import dev.pqdtls.internal.engine.ServerConnection;
+import dev.pqdtls.internal.engine.StatelessReplies;
 import dev.pqdtls.internal.handshake.HandshakeType;
 import dev.pqdtls.internal.recordlayer.ContentType;
 import dev.pqdtls.internal.reliability.HandshakeFragment;
 import dev.pqdtls.internal.reliability.MessageReassembler;
-import dev.pqdtls.internal.server.CookieIssuer;
 import dev.pqdtls.internal.wire.DecodeException;
 import dev.pqdtls.spi.CryptoBackend;
 import java.net.InetSocketAddress;
@@ -32,7 +29,7 @@ import java.util.function.Consumer;
  * hybrid one needs two datagrams): a fixed-size table, globally bounded in entries, bytes per entry
  * and age, in which the oldest entry gives way. It holds only public bytes and does no crypto.
  */
-final class ClientHelloGate {
+public final class ClientHelloGate {
     /** Largest ClientHello accepted; a hybrid one is about 1.5 KB. */
     static final int MAX_CLIENT_HELLO = 8 * 1024;
     /** Fragmented ClientHellos being reassembled at once, across all sources. */
@@ -41,7 +38,7 @@ final class ClientHelloGate {
     static final long PARTIAL_HELLO_MILLIS = 5_000;
 
     /** Makes the connection for an admitted client. */
-    interface ConnectionFactory {
+    public interface ConnectionFactory {
         ServerConnection create(InetSocketAddress client, long nowMillis);
     }
 
@@ -50,15 +47,14 @@ final class ClientHelloGate {
     private final CookieIssuer cookies;
     private final Map<InetSocketAddress, Partial> partials = new LinkedHashMap<>();
     private final RefusalLog refusalLog = new RefusalLog();
-    long dropped;
-    long cookiesSent;
-    /** ClientHellos answered with a fatal alert because nothing in them is acceptable. */
-    long refused;
+    private long dropped;
+    private long cookiesSent;
+    private long refused;
 
     private record Partial(MessageReassembler reassembler, long firstSeen, long recordSeq) {
     }
 
-    ClientHelloGate(DtlsConfig config, CryptoBackend crypto, CookieIssuer cookies) {
+    public ClientHelloGate(DtlsConfig config, CryptoBackend crypto, CookieIssuer cookies) {
         this.config = config;
         this.crypto = crypto;
         this.cookies = cookies;
@@ -68,22 +64,22 @@ final class ClientHelloGate {
      * Handles a datagram from {@code from}: replies (through {@code reply}) with a HelloRetryRequest,
      * or returns the new connection that has processed the ClientHello, or drops it.
      */
-    Optional<ServerConnection> onDatagram(ByteBuffer datagram, InetSocketAddress from, long nowMillis,
+    public Optional<ServerConnection> onDatagram(ByteBuffer datagram, InetSocketAddress from, long nowMillis,
             int handshakesInProgress, ConnectionFactory factory, Consumer<ByteBuffer> reply) {
         expire(nowMillis);
         int pos = datagram.position();
         int end = datagram.limit();
-        while (end - pos >= RecordLayer.PLAINTEXT_HEADER) {
+        while (end - pos >= StatelessReplies.PLAINTEXT_HEADER) {
             int type = datagram.get(pos) & 0xFF;
             int epoch = datagram.getShort(pos + 3) & 0xFFFF;
             long recordSeq = (datagram.getShort(pos + 5) & 0xFFFFL) << 32 | (datagram.getInt(pos + 7) & 0xFFFF_FFFFL);
             int length = datagram.getShort(pos + 11) & 0xFFFF;
-            int contentEnd = pos + RecordLayer.PLAINTEXT_HEADER + length;
+            int contentEnd = pos + StatelessReplies.PLAINTEXT_HEADER + length;
             if (type != ContentType.HANDSHAKE || epoch != 0 || contentEnd > end) {
                 dropped++;
                 return Optional.empty();
             }
-            int f = pos + RecordLayer.PLAINTEXT_HEADER;
+            int f = pos + StatelessReplies.PLAINTEXT_HEADER;
             while (f < contentEnd) {
                 HandshakeFragment frag = HandshakeFragment.parse(datagram, f, contentEnd);
                 if (frag == null || frag.msgType() != HandshakeType.CLIENT_HELLO || frag.messageLength() > MAX_CLIENT_HELLO) {
@@ -129,11 +125,9 @@ final class ClientHelloGate {
     private Optional<ServerConnection> admit(MessageReassembler.Message hello, long recordSeq, InetSocketAddress from,
             long nowMillis, int handshakesInProgress, ConnectionFactory factory, Consumer<ByteBuffer> reply) {
         byte[] body = hello.body();
-        ClientHello ch;
-        Negotiation n;
+        StatelessReplies.Hello parsed;
         try {
-            ch = ClientHello.parse(body);
-            n = Negotiation.of(config, ch);
+            parsed = StatelessReplies.parse(config, body);
         } catch (DecodeException e) {
             refuse(DtlsAlert.DECODE_ERROR, e.getMessage(), recordSeq, from, nowMillis, reply);
             return Optional.empty();
@@ -141,13 +135,7 @@ final class ClientHelloGate {
             refuse(e.alert(), e.getMessage(), recordSeq, from, nowMillis, reply);
             return Optional.empty();
         }
-        Optional<byte[]> cookie = ch.extensions().get(ExtensionType.COOKIE).flatMap(c -> {
-            try {
-                return Optional.of(ExtensionCodec.parseCookie(c));
-            } catch (DecodeException e) {
-                return Optional.empty();
-            }
-        });
+        Optional<byte[]> cookie = parsed.cookie();
         if (cookie.isPresent()) {
             Optional<CookieIssuer.CookieState> state = cookies.verify(from, cookie.get());
             if (state.isEmpty()) {
@@ -168,16 +156,8 @@ final class ClientHelloGate {
             c.acceptClientHello(body, hello.messageSeq(), recordSeq, null, null, nowMillis);
             return Optional.of(c);
         }
-        NamedGroup ask = n.keyShare().isEmpty() ? n.group() : null;
-        byte[] ch1Hash = crypto.digest(n.suite().hash(), Transcript.encode(HandshakeType.CLIENT_HELLO, body));
-        byte[] issued = cookies.issue(from, new CookieIssuer.CookieState(ch1Hash, n.suite().codepoint(),
-                ask == null ? 0 : ask.codepoint()));
-        byte[] hrr = Negotiation.helloRetryRequest(ch.legacySessionId(), n.suite(), ask, issued);
-        HandshakeFlight f = new HandshakeFlight();
-        f.add(new HandshakeFlight.Message(HandshakeType.SERVER_HELLO, hello.messageSeq(), hrr, 0));
-        RecordLayer stateless = new RecordLayer();
-        stateless.plaintextSendSequence(recordSeq);
-        f.transmit(stateless, config.mtu(), reply);
+        StatelessReplies.sendHelloRetryRequest(parsed, crypto, cookies, from, hello.messageSeq(), recordSeq, config.mtu(),
+                reply);
         cookiesSent++;
         return Optional.empty();
     }
@@ -191,12 +171,23 @@ final class ClientHelloGate {
     private void refuse(DtlsAlert alert, String reason, long recordSeq, InetSocketAddress from, long nowMillis,
             Consumer<ByteBuffer> reply) {
         refused++;
-        RecordLayer stateless = new RecordLayer();
-        stateless.plaintextSendSequence(recordSeq);
-        ByteBuffer out = ByteBuffer.allocate(RecordLayer.PLAINTEXT_HEADER + 2);
-        stateless.write(0, ContentType.ALERT, ByteBuffer.wrap(new byte[] {2, (byte) alert.code()}), out);
-        reply.accept(out.flip());
+        reply.accept(StatelessReplies.alert(alert, recordSeq));
         refusalLog.log(from, alert, reason, nowMillis);
+    }
+
+    /** Datagrams dropped: not a ClientHello, malformed fragments, bad or expired cookies. */
+    public long dropped() {
+        return dropped;
+    }
+
+    /** Stateless HelloRetryRequests sent with a cookie. */
+    public long cookiesSent() {
+        return cookiesSent;
+    }
+
+    /** ClientHellos answered with a fatal alert because nothing in them is acceptable. */
+    public long refused() {
+        return refused;
     }
 
     private void expire(long nowMillis) {

@@ -1,4 +1,4 @@
-package dev.pqdtls.internal.engine;
+package dev.pqdtls.internal.runtime;
 
 import dev.pqdtls.spi.DatagramTransport;
 import java.io.IOException;

@@ -1,0 +1,142 @@
+package dev.pqdtls.internal.runtime;
+
+import dev.pqdtls.DtlsClient;
+import dev.pqdtls.DtlsConfig;
+import dev.pqdtls.DtlsConnection;
+import dev.pqdtls.internal.engine.ClientConnection;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * A client endpoint: one socket and one event loop shared by all its connections (one per server
+ * address). A one-off endpoint ({@link DtlsClient#connect(InetSocketAddress, DtlsConfig)}) connects
+ * its socket to the server, so an ICMP port unreachable fails the handshake at once, and closes
+ * with its connection.
+ */
+public final class ClientEndpoint implements DtlsClient, EventLoop.Owner {
+    private final EndpointBasics basics;
+    private final EventLoop loop;
+    private final boolean oneOff;
+    private volatile boolean closed;
+
+    private ClientEndpoint(EndpointBasics basics, boolean oneOff) throws IOException {
+        this.basics = basics;
+        this.oneOff = oneOff;
+        this.loop = new EventLoop(0, this, basics.crypto().openTransport(new InetSocketAddress(0),
+                basics.transportOptions(false)), basics.config().connectionIdLength(), "pqdtls-client");
+    }
+
+    /** An endpoint for many connections (see {@link DtlsClient#create}). */
+    public static ClientEndpoint create(DtlsConfig config) throws IOException {
+        ClientEndpoint e = new ClientEndpoint(EndpointBasics.of(config, false), false);
+        e.loop.start();
+        return e;
+    }
+
+    /** One connection on its own connected socket (see {@link DtlsClient#connect(InetSocketAddress, DtlsConfig)}). */
+    public static DtlsConnection connectOnce(InetSocketAddress server, DtlsConfig config) throws IOException {
+        checkResolved(server);
+        ClientEndpoint e = new ClientEndpoint(EndpointBasics.of(config, false), true);
+        try {
+            e.loop.transport.connect(server); // its port unreachable reaches us (EventLoop.onUnreachable)
+            e.loop.start();
+            return e.connect(server);
+        } catch (IOException | RuntimeException ex) {
+            e.close();
+            throw ex;
+        }
+    }
+
+    private static void checkResolved(InetSocketAddress server) throws IOException {
+        if (server.isUnresolved()) {
+            throw new IOException("cannot resolve " + server.getHostString());
+        }
+    }
+
+    @Override
+    public DtlsConnection connect(InetSocketAddress server) throws IOException {
+        checkResolved(server);
+        if (closed) {
+            throw new IllegalStateException("this DtlsClient is closed");
+        }
+        DtlsConfig config = basics.config();
+        long now = EventLoop.now();
+        ClientConnection c = new ClientConnection(config, basics.crypto(), server, basics.authenticator(),
+                basics.credentials(), now);
+        ConnectionHandle h = new ConnectionHandle(loop, c);
+        h.lock.lock();
+        try {
+            loop.register(h, now);
+            c.start(now);
+            loop.afterActivity(h, now);
+        } finally {
+            h.lock.unlock();
+        }
+        try {
+            h.awaitEstablished(config.handshakeTimeout().plusSeconds(1));
+        } catch (IOException | RuntimeException ex) {
+            h.close();
+            throw ex;
+        }
+        return h;
+    }
+
+    // --- EventLoop.Owner ---------------------------------------------------------------------
+
+    @Override
+    public ConnectionHandle admit(EventLoop l, ByteBuffer datagram, InetSocketAddress from, long nowMillis) {
+        return null; // a client talks only to the servers it connected to
+    }
+
+    @Override
+    public void established(ConnectionHandle h) {
+    }
+
+    @Override
+    public void ended(ConnectionHandle h, boolean established) {
+    }
+
+    @Override
+    public void connectionClosed(ConnectionHandle h) {
+        if (oneOff) {
+            close();
+        }
+    }
+
+    @Override
+    public int loopOf(CidKey cid) {
+        return -1;
+    }
+
+    @Override
+    public void forward(int l, ByteBuffer datagram, InetSocketAddress from) {
+        throw new IllegalStateException("a client endpoint has one loop");
+    }
+
+    // --- DtlsClient --------------------------------------------------------------------------
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return loop.transport.localAddress();
+    }
+
+    @Override
+    public String backend() {
+        return basics.crypto().name();
+    }
+
+    @Override
+    public int connectionCount() {
+        return loop.connectionCount();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        loop.close();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.pqdtls.internal.runtime;
+
+import dev.pqdtls.DtlsConfig;
+import dev.pqdtls.internal.auth.LocalCredentials;
+import dev.pqdtls.internal.auth.PeerAuthenticator;
+import dev.pqdtls.internal.backend.BackendSelector;
+import dev.pqdtls.spi.CryptoBackend;
+import dev.pqdtls.spi.DatagramTransport;
+
+/**
+ * What every connection of an endpoint shares, resolved once when the endpoint opens (never per
+ * handshake): the configuration, the crypto backend, our credentials and the peer authenticator.
+ */
+record EndpointBasics(DtlsConfig config, CryptoBackend crypto, LocalCredentials credentials,
+        PeerAuthenticator authenticator) {
+
+    static EndpointBasics of(DtlsConfig config, boolean server) {
+        // The configuration wins; without it -Dpqdtls.backend, then the best usable backend.
+        CryptoBackend crypto = (config.backend().isPresent() ? BackendSelector.select(config.backend())
+                : BackendSelector.select()).backend();
+        LocalCredentials credentials = config.certificateChain().isEmpty() ? null
+                : LocalCredentials.of(config.certificateChain(), config.privateKey().get());
+        return new EndpointBasics(config, crypto, credentials, authenticator(config, server));
+    }
+
+    private static PeerAuthenticator authenticator(DtlsConfig config, boolean server) {
+        if (config.insecureTrustAll()) {
+            return PeerAuthenticator.insecure();
+        }
+        if (!config.trustedCertificates().isEmpty()) {
+            return PeerAuthenticator.builder().trustAnchors(config.trustedCertificates()).build();
+        }
+        if (server && config.clientAuth() != DtlsConfig.ClientAuth.NONE) {
+            throw new IllegalArgumentException("clientAuth " + config.clientAuth()
+                    + " needs DtlsConfig.trustedCertificates(...) to verify client certificates");
+        }
+        return server ? PeerAuthenticator.insecure() : PeerAuthenticator.builder().trustJdkDefaults().build();
+    }
+
+    DatagramTransport.Options transportOptions(boolean reusePort) {
+        return new DatagramTransport.Options(config.socketReceiveBufferSize(), config.socketSendBufferSize(),
+                reusePort, config.udpOffload());
+    }
+}
