@@ -8,7 +8,6 @@ import dev.pqdtls.CipherSuite;
 import dev.pqdtls.internal.recordlayer.RecordBatchOpener;
 import dev.pqdtls.spi.BadRecordMacException;
 import dev.pqdtls.spi.RecordProtection;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.ref.Reference;
@@ -22,7 +21,7 @@ import java.util.List;
  * Record protection whose keys live in a native {@code pqdtls_rp} context (AEAD and record-number
  * mask under the keys of one direction and epoch). A batch of records is sealed or opened with one
  * downcall: Java fills preallocated descriptor arrays (sequence numbers, pointers, lengths) and C
- * walks them. Direct buffers go to C in place; heap buffers are staged through a native scratch area
+ * walks them. Direct buffers go to C in place; heap buffers are staged through the scratch of a pooled
  * that is reused, so steady-state batches allocate no native memory. Whole received records are
  * opened by {@link #openRecords} (header, record number, replay window and AEAD in one downcall), and
  * {@link NativeDatagramEngine#sealAndSend} seals and sends with this context in one downcall.
@@ -30,8 +29,6 @@ import java.util.List;
 final class NativeRecordProtection implements RecordProtection, RecordBatchOpener {
     private static final int TAG = CipherSuite.TAG_LENGTH;
     private static final int MASK = 16;
-    private static final int MIN_BATCH = 16;
-    private static final long MIN_SCRATCH = 16 * 1024;
 
     static {
         // Pointers are written into the descriptor arrays as 64-bit integers.
@@ -43,24 +40,6 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
     private final CipherSuite suite;
     /** The pqdtls_rp handle; NULL once closed. */
     private MemorySegment handle;
-    /** Owns the descriptors and scratch; shared because the (single) user may move between threads. */
-    private Arena arena;
-    private int capacity;
-    private MemorySegment seqs;
-    private MemorySegment aadPtrs;
-    private MemorySegment aadLens;
-    private MemorySegment recordPtrs;
-    private MemorySegment recordLens;
-    private MemorySegment status;
-    private MemorySegment contentOffsets;
-    private MemorySegment contentLengths;
-    private MemorySegment window;
-    private long[] pointerStage = new long[0];
-    private int[] lengthStage = new int[0];
-    private MemorySegment scratch = MemorySegment.NULL;
-    /** Per record of the current batch: its offset in scratch, or -1 when it is a direct buffer. */
-    private long[] scratchOffset = new long[0];
-
     // One-element batches for seal/open, reused so a single record allocates nothing either.
     private final long[] oneSequence = new long[1];
     private final ByteBuffer[] oneAad = new ByteBuffer[1];
@@ -90,14 +69,7 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
             throw rethrow(e);
         }
         NativeAbi.check(rc, "creating " + suite + " record protection");
-        NativeRecordProtection rp = new NativeRecordProtection(suite, MemorySegment.ofAddress(out[0]));
-        try {
-            rp.ensureCapacity(MIN_BATCH, MIN_SCRATCH);
-        } catch (RuntimeException | Error e) {
-            rp.close();
-            throw e;
-        }
-        return rp;
+        return new NativeRecordProtection(suite, MemorySegment.ofAddress(out[0]));
     }
 
     private static void checkLength(String what, byte[] value, int expected, CipherSuite suite) {
@@ -156,33 +128,38 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
             }
             heapBytes += stagedBytes(aads[i], 0) + stagedBytes(record, TAG);
         }
-        ensureCapacity(count, heapBytes);
-        long offset = 0;
-        for (int i = 0; i < count; i++) {
-            seqs.setAtIndex(JAVA_LONG, i, sequenceNumbers[i]);
-            offset = stage(aads[i], i, aadPtrs, aadLens, offset, 0, false);
-            offset = stage(records[i], i, recordPtrs, recordLens, offset, TAG, true);
-        }
-        int rc;
+        BatchWorkspace w = BatchWorkspace.acquire(count, heapBytes);
         try {
-            rc = (int) NativeAbi.RP_SEAL_BATCH.invokeExact(rp, count, seqs, aadPtrs, aadLens, recordPtrs, recordLens);
-        } catch (Throwable e) {
-            throw rethrow(e);
-        } finally {
-            Reference.reachabilityFence(aads);
-            Reference.reachabilityFence(records);
-        }
-        if (rc < 0) {
-            NativeAbi.check(rc, "sealing a batch of " + count + " records");
-        }
-        for (int i = 0; i < count; i++) {
-            ByteBuffer record = records[i];
-            int length = record.remaining() + TAG;
-            if (scratchOffset[i] >= 0) {
-                MemorySegment.copy(scratch, JAVA_BYTE, scratchOffset[i], record.array(),
-                        record.arrayOffset() + record.position(), length);
+            long offset = 0;
+            for (int i = 0; i < count; i++) {
+                w.seqs.setAtIndex(JAVA_LONG, i, sequenceNumbers[i]);
+                offset = stage(w, aads[i], i, w.aadPtrs, w.aadLens, offset, 0, false);
+                offset = stage(w, records[i], i, w.recordPtrs, w.recordLens, offset, TAG, true);
             }
-            record.limit(record.limit() + TAG);
+            int rc;
+            try {
+                rc = (int) NativeAbi.RP_SEAL_BATCH.invokeExact(rp, count, w.seqs, w.aadPtrs, w.aadLens, w.recordPtrs,
+                        w.recordLens);
+            } catch (Throwable e) {
+                throw rethrow(e);
+            } finally {
+                Reference.reachabilityFence(aads);
+                Reference.reachabilityFence(records);
+            }
+            if (rc < 0) {
+                NativeAbi.check(rc, "sealing a batch of " + count + " records");
+            }
+            for (int i = 0; i < count; i++) {
+                ByteBuffer record = records[i];
+                int length = record.remaining() + TAG;
+                if (w.scratchOffset[i] >= 0) {
+                    MemorySegment.copy(w.scratch, JAVA_BYTE, w.scratchOffset[i], record.array(),
+                            record.arrayOffset() + record.position(), length);
+                }
+                record.limit(record.limit() + TAG);
+            }
+        } finally {
+            w.release();
         }
     }
 
@@ -199,40 +176,44 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
             }
             heapBytes += stagedBytes(aads[i], 0) + stagedBytes(records[i], 0);
         }
-        ensureCapacity(count, heapBytes);
-        long offset = 0;
-        for (int i = 0; i < count; i++) {
-            seqs.setAtIndex(JAVA_LONG, i, sequenceNumbers[i]);
-            offset = stage(aads[i], i, aadPtrs, aadLens, offset, 0, false);
-            offset = stage(records[i], i, recordPtrs, recordLens, offset, 0, true);
-        }
-        int verified;
+        BatchWorkspace w = BatchWorkspace.acquire(count, heapBytes);
         try {
-            verified = (int) NativeAbi.RP_OPEN_BATCH.invokeExact(rp, count, seqs, aadPtrs, aadLens, recordPtrs,
-                    recordLens, status);
-        } catch (Throwable e) {
-            throw rethrow(e);
+            long offset = 0;
+            for (int i = 0; i < count; i++) {
+                w.seqs.setAtIndex(JAVA_LONG, i, sequenceNumbers[i]);
+                offset = stage(w, aads[i], i, w.aadPtrs, w.aadLens, offset, 0, false);
+                offset = stage(w, records[i], i, w.recordPtrs, w.recordLens, offset, 0, true);
+            }
+            int verified;
+            try {
+                verified = (int) NativeAbi.RP_OPEN_BATCH.invokeExact(rp, count, w.seqs, w.aadPtrs, w.aadLens,
+                        w.recordPtrs, w.recordLens, w.status);
+            } catch (Throwable e) {
+                throw rethrow(e);
+            } finally {
+                Reference.reachabilityFence(aads);
+                Reference.reachabilityFence(records);
+            }
+            if (verified < 0) {
+                NativeAbi.check(verified, "opening a batch of " + count + " records");
+            }
+            for (int i = 0; i < count; i++) {
+                authentic[i] = w.status.getAtIndex(JAVA_INT, i) == NativeAbi.PQDTLS_OK;
+                if (!authentic[i]) {
+                    continue; // RFC 9147 §4.5.2: the caller drops it; contents are unspecified.
+                }
+                ByteBuffer record = records[i];
+                int plaintext = record.remaining() - TAG;
+                if (w.scratchOffset[i] >= 0) {
+                    MemorySegment.copy(w.scratch, JAVA_BYTE, w.scratchOffset[i], record.array(),
+                            record.arrayOffset() + record.position(), plaintext);
+                }
+                record.limit(record.position() + plaintext);
+            }
+            return verified;
         } finally {
-            Reference.reachabilityFence(aads);
-            Reference.reachabilityFence(records);
+            w.release();
         }
-        if (verified < 0) {
-            NativeAbi.check(verified, "opening a batch of " + count + " records");
-        }
-        for (int i = 0; i < count; i++) {
-            authentic[i] = status.getAtIndex(JAVA_INT, i) == NativeAbi.PQDTLS_OK;
-            if (!authentic[i]) {
-                continue; // RFC 9147 §4.5.2: the caller drops it; contents are unspecified.
-            }
-            ByteBuffer record = records[i];
-            int plaintext = record.remaining() - TAG;
-            if (scratchOffset[i] >= 0) {
-                MemorySegment.copy(scratch, JAVA_BYTE, scratchOffset[i], record.array(),
-                        record.arrayOffset() + record.position(), plaintext);
-            }
-            record.limit(record.position() + plaintext);
-        }
-        return verified;
     }
 
     @Override
@@ -241,37 +222,41 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
         MemorySegment rp = handle();
         int count = datagrams.size();
         checkCount(count, outcome.length, sequences.length, Math.min(offsets.length, lengths.length));
-        ensureCapacity(count, 0);
-        // Per-element segment accesses cost an alignment and liveness check each: go through Java
-        // arrays and copy them across in bulk.
-        for (int i = 0; i < count; i++) {
-            ByteBuffer d = datagrams.get(i);
-            boolean usable = d.isDirect() && !d.isReadOnly();
-            pointerStage[i] = usable ? MemorySegment.ofBuffer(d).address() : 0; // 0: C skips it, Java opens it
-            lengthStage[i] = usable ? d.remaining() : 0;
-        }
-        MemorySegment.copy(pointerStage, 0, recordPtrs, JAVA_LONG, 0, count);
-        MemorySegment.copy(lengthStage, 0, recordLens, JAVA_INT, 0, count);
-        window.setAtIndex(JAVA_LONG, 0, replayWindow[0]);
-        window.setAtIndex(JAVA_LONG, 1, replayWindow[1]);
-        int rc;
+        BatchWorkspace w = BatchWorkspace.acquire(count, 0);
         try {
-            rc = (int) NativeAbi.DP_OPEN_BATCH.invokeExact(rp, epochBits, cidLength, window, count, recordPtrs, recordLens,
-                    status, seqs, contentOffsets, contentLengths);
-        } catch (Throwable e) {
-            throw rethrow(e);
+            // Per-element segment accesses cost an alignment and liveness check each: go through Java
+            // arrays and copy them across in bulk.
+            for (int i = 0; i < count; i++) {
+                ByteBuffer d = datagrams.get(i);
+                boolean usable = d.isDirect() && !d.isReadOnly();
+                w.pointerStage[i] = usable ? MemorySegment.ofBuffer(d).address() : 0; // 0: C skips it, Java opens it
+                w.lengthStage[i] = usable ? d.remaining() : 0;
+            }
+            MemorySegment.copy(w.pointerStage, 0, w.recordPtrs, JAVA_LONG, 0, count);
+            MemorySegment.copy(w.lengthStage, 0, w.recordLens, JAVA_INT, 0, count);
+            w.window.setAtIndex(JAVA_LONG, 0, replayWindow[0]);
+            w.window.setAtIndex(JAVA_LONG, 1, replayWindow[1]);
+            int rc;
+            try {
+                rc = (int) NativeAbi.DP_OPEN_BATCH.invokeExact(rp, epochBits, cidLength, w.window, count, w.recordPtrs,
+                        w.recordLens, w.status, w.seqs, w.contentOffsets, w.contentLengths);
+            } catch (Throwable e) {
+                throw rethrow(e);
+            } finally {
+                Reference.reachabilityFence(datagrams);
+            }
+            if (rc < 0) {
+                NativeAbi.check(rc, "opening a batch of " + count + " records");
+            }
+            replayWindow[0] = w.window.getAtIndex(JAVA_LONG, 0);
+            replayWindow[1] = w.window.getAtIndex(JAVA_LONG, 1);
+            MemorySegment.copy(w.status, JAVA_INT, 0, outcome, 0, count);
+            MemorySegment.copy(w.seqs, JAVA_LONG, 0, sequences, 0, count);
+            MemorySegment.copy(w.contentOffsets, JAVA_INT, 0, offsets, 0, count);
+            MemorySegment.copy(w.contentLengths, JAVA_INT, 0, lengths, 0, count);
         } finally {
-            Reference.reachabilityFence(datagrams);
+            w.release();
         }
-        if (rc < 0) {
-            NativeAbi.check(rc, "opening a batch of " + count + " records");
-        }
-        replayWindow[0] = window.getAtIndex(JAVA_LONG, 0);
-        replayWindow[1] = window.getAtIndex(JAVA_LONG, 1);
-        MemorySegment.copy(status, JAVA_INT, 0, outcome, 0, count);
-        MemorySegment.copy(seqs, JAVA_LONG, 0, sequences, 0, count);
-        MemorySegment.copy(contentOffsets, JAVA_INT, 0, offsets, 0, count);
-        MemorySegment.copy(contentLengths, JAVA_INT, 0, lengths, 0, count);
     }
 
     @Override
@@ -305,8 +290,6 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
             NativeAbi.RP_FREE.invokeExact(rp); // wipes the keys (OPENSSL_cleanse) and frees
         } catch (Throwable e) {
             throw rethrow(e);
-        } finally {
-            releaseScratch();
         }
     }
 
@@ -332,90 +315,32 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
 
     /**
      * Writes descriptor {@code i} for {@code buffer}: its own address if direct, otherwise a copy in
-     * scratch at {@code offset} with {@code extra} spare bytes (room for the tag). Returns the next
-     * free scratch offset.
+     * the workspace's scratch at {@code offset} with {@code extra} spare bytes (room for the tag).
+     * Returns the next free scratch offset.
      */
-    private long stage(ByteBuffer buffer, int i, MemorySegment pointers, MemorySegment lengths, long offset,
-            int extra, boolean isRecord) {
+    private static long stage(BatchWorkspace w, ByteBuffer buffer, int i, MemorySegment pointers, MemorySegment lengths,
+            long offset, int extra, boolean isRecord) {
         int length = buffer.remaining();
         lengths.setAtIndex(JAVA_INT, i, length);
         if (buffer.isDirect()) {
             pointers.setAtIndex(JAVA_LONG, i, MemorySegment.ofBuffer(buffer).address());
             if (isRecord) {
-                scratchOffset[i] = -1;
+                w.scratchOffset[i] = -1;
             }
             return offset;
         }
         if (buffer.hasArray()) {
-            MemorySegment.copy(buffer.array(), buffer.arrayOffset() + buffer.position(), scratch, JAVA_BYTE, offset,
+            MemorySegment.copy(buffer.array(), buffer.arrayOffset() + buffer.position(), w.scratch, JAVA_BYTE, offset,
                     length);
         } else { // read-only heap buffer (only an AAD can be one)
-            MemorySegment.copy(MemorySegment.ofBuffer(buffer), 0, scratch, offset, length);
+            MemorySegment.copy(MemorySegment.ofBuffer(buffer), 0, w.scratch, offset, length);
         }
-        pointers.setAtIndex(JAVA_LONG, i, scratch.address() + offset);
+        pointers.setAtIndex(JAVA_LONG, i, w.scratch.address() + offset);
         if (isRecord) {
-            scratchOffset[i] = offset;
+            w.scratchOffset[i] = offset;
         }
+        w.scratchUsed = Math.max(w.scratchUsed, offset + length + extra);
         return offset + length + extra;
-    }
-
-    /** Grows the descriptor arrays and scratch (never shrinks), replacing the arena if needed. */
-    private void ensureCapacity(int count, long scratchBytes) {
-        if (count <= capacity && scratchBytes <= scratch.byteSize()) {
-            return;
-        }
-        int newCapacity = Math.max(count, Math.max(MIN_BATCH, capacity));
-        long newScratch = Math.max(scratchBytes, Math.max(MIN_SCRATCH, scratch.byteSize()));
-        if (count > capacity && capacity > 0) {
-            newCapacity = Math.max(newCapacity, capacity * 2);
-        }
-        if (scratchBytes > scratch.byteSize() && scratch.byteSize() > 0) {
-            newScratch = Math.max(newScratch, scratch.byteSize() * 2);
-        }
-        Arena next = Arena.ofShared();
-        MemorySegment[] segments = new MemorySegment[10];
-        try {
-            segments[0] = next.allocate(JAVA_LONG, newCapacity);
-            segments[1] = next.allocate(JAVA_LONG, newCapacity);
-            segments[2] = next.allocate(JAVA_LONG, newCapacity);
-            segments[3] = next.allocate(JAVA_INT, newCapacity);
-            segments[4] = next.allocate(JAVA_INT, newCapacity);
-            segments[5] = next.allocate(JAVA_INT, newCapacity);
-            segments[6] = next.allocate(newScratch, 16);
-            segments[7] = next.allocate(JAVA_INT, newCapacity);
-            segments[8] = next.allocate(JAVA_INT, newCapacity);
-            segments[9] = next.allocate(JAVA_LONG, 2);
-        } catch (RuntimeException | Error e) {
-            next.close();
-            throw e;
-        }
-        releaseScratch();
-        arena = next;
-        seqs = segments[0];
-        aadPtrs = segments[1];
-        recordPtrs = segments[2];
-        aadLens = segments[3];
-        recordLens = segments[4];
-        status = segments[5];
-        scratch = segments[6];
-        contentOffsets = segments[7];
-        contentLengths = segments[8];
-        window = segments[9];
-        capacity = newCapacity;
-        scratchOffset = new long[newCapacity];
-        pointerStage = new long[newCapacity];
-        lengthStage = new int[newCapacity];
-    }
-
-    /** Plaintext passes through scratch: wipe it before the memory goes back to the allocator. */
-    private void releaseScratch() {
-        if (arena != null) {
-            scratch.fill((byte) 0);
-            arena.close();
-            arena = null;
-            scratch = MemorySegment.NULL;
-            capacity = 0;
-        }
     }
 
     static RuntimeException rethrow(Throwable e) {

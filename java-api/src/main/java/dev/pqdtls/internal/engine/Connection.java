@@ -64,6 +64,8 @@ public abstract class Connection {
     private int nextSendSeq;
     private final long handshakeDeadline;
     private long lastReceiveMillis;
+    /** When a server drops the handshake read keys it kept for a resent client Finished. */
+    private long handshakeReadKeysUntil = Long.MAX_VALUE;
     private DtlsException failure;
     private final TrafficKeys keys;
     private long applicationBytesSent;
@@ -143,6 +145,10 @@ public abstract class Connection {
                     + config.idleTimeout() + "; connection closed as idle"));
             return;
         }
+        if (nowMillis >= handshakeReadKeysUntil) {
+            records.retireReadEpochsBelow(APPLICATION_EPOCH);
+            handshakeReadKeysUntil = Long.MAX_VALUE;
+        }
         flights.onTimer(nowMillis);
         if (state == State.CONNECTED && keys.updateDue(nowMillis)) {
             startKeyUpdate(false, nowMillis);
@@ -160,6 +166,7 @@ public abstract class Connection {
         } else if (state == State.CONNECTED) {
             next = Math.min(next, lastReceiveMillis + config.idleTimeout().toMillis());
             next = Math.min(next, keys.timeDueMillis());
+            next = Math.min(next, handshakeReadKeysUntil);
         }
         return next;
     }
@@ -357,7 +364,17 @@ public abstract class Connection {
         state = State.CONNECTED;
         if (client) {
             peerFlightRecords.clear(); // the server's flight is acknowledged implicitly by our Finished
+        } else {
+            // The client's Finished answered our whole flight: the handshake write keys can go. Its
+            // read keys stay while the client may still resend Finished because our ACK was lost
+            // (RFC 9147 §5.8.3); it gives up after its handshake timeout.
+            records.retireWriteEpochsBelow(APPLICATION_EPOCH);
+            handshakeReadKeysUntil = nowMillis + config.handshakeTimeout().toMillis();
         }
+        // Handshake-only state goes now: the transcript's hash context and the master secret (the
+        // traffic and exporter secrets derived from it are held where they are used).
+        transcript.release();
+        schedule.destroy();
     }
 
     /** Ends the handshake with a fatal alert (for failures found outside {@link #onDatagram}). */

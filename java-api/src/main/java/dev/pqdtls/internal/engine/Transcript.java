@@ -54,6 +54,12 @@ final class Transcript {
         pending.clear();
     }
 
+    /** Drops the hash context once the handshake no longer needs it (its native context is freed by GC). */
+    void release() {
+        hash = null;
+        pending.clear();
+    }
+
     byte[] current() {
         return hash.current();
     }
