@@ -49,11 +49,7 @@ final class BcMlKemKnownAnswer implements MlKemKnownAnswer {
 
     @Override
     public byte[] decapsulate(byte[] decapsulationKey, byte[] ciphertext) throws InvalidKeyShareException {
-        if (decapsulationKey == null || decapsulationKey.length != MlKem768.DECAPSULATION_KEY_LENGTH) {
-            throw new InvalidKeyShareException("ML-KEM-768 decapsulation key is "
-                    + (decapsulationKey == null ? "missing" : decapsulationKey.length + " bytes") + "; expected "
-                    + MlKem768.DECAPSULATION_KEY_LENGTH);
-        }
+        MlKem768.checkDecapsulationKey("decapsulation key", decapsulationKey);
         MlKem768.checkCiphertext("ciphertext", ciphertext);
         MLKEMPrivateKeyParameters key;
         try {

@@ -1,8 +1,11 @@
 package dev.pqdtls.fallback;
 
 import dev.pqdtls.spi.InvalidKeyShareException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 
-/** ML-KEM-768 sizes (FIPS 203 Table 3) and the encapsulation-key check of FIPS 203 §7.2. */
+/** ML-KEM-768 sizes (FIPS 203 Table 3) and the key checks of FIPS 203 §7.2 and §7.3. */
 final class MlKem768 {
     static final int ENCAPSULATION_KEY_LENGTH = 1184;
     static final int DECAPSULATION_KEY_LENGTH = 2400;
@@ -14,6 +17,9 @@ final class MlKem768 {
     private static final int Q = 3329;
     /** 384·k bytes of ByteEncode12(t̂) precede the 32-byte ρ. */
     private static final int T_LENGTH = 384 * 3;
+    /** dk = dk_PKE (384·k bytes) || ek || H(ek) (32 bytes) || z (32 bytes), FIPS 203 Algorithm 16. */
+    private static final int DK_EK_OFFSET = 384 * 3;
+    private static final int DK_HASH_OFFSET = DK_EK_OFFSET + ENCAPSULATION_KEY_LENGTH;
 
     private MlKem768() {
     }
@@ -23,6 +29,29 @@ final class MlKem768 {
             throw new InvalidKeyShareException("MLKEM768 " + what + " is "
                     + (ciphertext == null ? "missing" : ciphertext.length + " bytes") + "; expected "
                     + CIPHERTEXT_LENGTH);
+        }
+    }
+
+    /**
+     * FIPS 203 §7.3: the type check (length) and the hash check, H(ek) == the hash dk carries. A key
+     * that fails it has been corrupted or spliced; decapsulating with it is refused, not attempted.
+     */
+    static void checkDecapsulationKey(String what, byte[] dk) throws InvalidKeyShareException {
+        if (dk == null || dk.length != DECAPSULATION_KEY_LENGTH) {
+            throw new InvalidKeyShareException("MLKEM768 " + what + " is "
+                    + (dk == null ? "missing" : dk.length + " bytes") + "; expected " + DECAPSULATION_KEY_LENGTH);
+        }
+        byte[] hash;
+        try {
+            MessageDigest sha3 = MessageDigest.getInstance("SHA3-256");
+            sha3.update(dk, DK_EK_OFFSET, ENCAPSULATION_KEY_LENGTH);
+            hash = sha3.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA3-256", e);
+        }
+        if (!MessageDigest.isEqual(hash, Arrays.copyOfRange(dk, DK_HASH_OFFSET, DK_HASH_OFFSET + hash.length))) {
+            throw new InvalidKeyShareException("MLKEM768 " + what + " fails the FIPS 203 §7.3 hash check "
+                    + "(the H(ek) it carries does not match its ek)");
         }
     }
 

@@ -26,7 +26,8 @@ public interface MlKemKnownAnswer {
     /**
      * ML-KEM.Decaps; implicit rejection yields a pseudo-random secret rather than an error.
      *
-     * @throws InvalidKeyShareException if the key or ciphertext has the wrong length
+     * @throws InvalidKeyShareException if the key or ciphertext has the wrong length, or the key fails
+     *     the FIPS 203 §7.3 hash check (the H(ek) it carries does not match its ek)
      */
     byte[] decapsulate(byte[] decapsulationKey, byte[] ciphertext) throws InvalidKeyShareException;
 

@@ -14,7 +14,7 @@ import dev.pqdtls.conformance.support.BufferKind;
 import dev.pqdtls.conformance.support.Bytes;
 import dev.pqdtls.conformance.support.Hex;
 import dev.pqdtls.conformance.support.JdkAead;
-import dev.pqdtls.conformance.support.Rfc8448Trace;
+import dev.pqdtls.conformance.support.Rfc8448Simple1Rtt;
 import dev.pqdtls.conformance.support.Wycheproof;
 import dev.pqdtls.spi.BadRecordMacException;
 import dev.pqdtls.spi.CryptoBackend;
@@ -25,9 +25,6 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
@@ -50,63 +47,35 @@ public abstract class AeadConformanceTest extends BackendConformance {
 
     @TestFactory
     Stream<DynamicNode> wycheproofAesGcm() {
-        return wycheproof("aes_gcm_test.json");
+        return Stream.of(wycheproof("aes_gcm_test.json", true));
     }
 
     @TestFactory
     Stream<DynamicNode> wycheproofChaCha20Poly1305() {
-        return wycheproof("chacha20_poly1305_test.json");
+        return Stream.of(wycheproof("chacha20_poly1305_test.json", false));
     }
 
-    private Stream<DynamicNode> wycheproof(String file) {
-        Wycheproof vectors = Wycheproof.load(file);
-        boolean aes = vectors.algorithm().startsWith("AES");
-        List<DynamicNode> groups = new ArrayList<>();
-        // reason -> {groups, vectors, shapes}
-        Map<String, int[]> skippedCounts = new TreeMap<>();
-        Map<String, List<String>> skippedShapes = new TreeMap<>();
-        int runs = 0;
-        int skippedGroups = 0;
-        for (Wycheproof.Group g : vectors.groups()) {
+    /** Groups in the shapes TLS uses run against the matching suite; the others are out of scope. */
+    private DynamicNode wycheproof(String file, boolean aes) {
+        return vectorFile(file, "aead_test_schema_v1.json", g -> {
             int keyBits = g.intValue("keySize");
             int ivBits = g.intValue("ivSize");
             int tagBits = g.intValue("tagSize");
-            String shape = "keySize=" + keyBits + " ivSize=" + ivBits + " tagSize=" + tagBits;
             CipherSuite suite = tlsSuite(aes, keyBits);
-            String reason = null;
-            String detail = null;
             if (ivBits != 96) {
-                reason = "IVs other than 96 bits are not used by TLS (RFC 8446 §5.3)";
-                detail = ivBits + "-bit IV";
-            } else if (tagBits != 128) {
-                reason = "tags other than 128 bits are not used by TLS";
-                detail = tagBits + "-bit tag";
-            } else if (suite == null) {
-                reason = keyBits + "-bit " + (aes ? "AES" : "ChaCha20") + " keys are not used by TLS";
-                detail = "group " + g.index();
+                return GroupPlan.outOfScope("IVs other than 96 bits are not used by TLS (RFC 8446 §5.3)",
+                        ivBits + "-bit IV");
             }
-            List<Wycheproof.Vector> tests = g.tests();
-            if (reason != null) {
-                skippedGroups++;
-                int[] c = skippedCounts.computeIfAbsent(reason, r -> new int[2]);
-                c[0]++;
-                c[1] += tests.size();
-                skippedShapes.computeIfAbsent(reason, r -> new ArrayList<>()).add(detail);
-                continue;
+            if (tagBits != 128) {
+                return GroupPlan.outOfScope("tags other than 128 bits are not used by TLS", tagBits + "-bit tag");
             }
-            runs += tests.size();
-            List<DynamicNode> cases = new ArrayList<>();
-            for (Wycheproof.Vector v : tests) {
-                cases.add(bounded(v.displayName(), () -> checkAeadVector(suite, v)));
+            if (suite == null) {
+                return GroupPlan.outOfScope(keyBits + "-bit " + (aes ? "AES" : "ChaCha20") + " keys are not used by TLS",
+                        "group " + g.index());
             }
-            groups.add(DynamicContainer.dynamicContainer("group " + g.index() + " " + shape + " -> " + suite,
-                    cases));
-        }
-        log(file + ": running " + runs + " vectors in " + groups.size() + " groups; skipped " + skippedGroups
-                + " groups" + (skippedGroups == 0 ? "" : ":"));
-        skippedCounts.forEach((reason, c) -> log("  skipped " + c[0] + " groups (" + c[1] + " vectors): " + reason
-                + " " + new TreeSet<>(skippedShapes.get(reason))));
-        return groups.stream();
+            return GroupPlan.run("keySize=" + keyBits + " ivSize=" + ivBits + " tagSize=" + tagBits + " -> " + suite,
+                    (group, v) -> checkAeadVector(suite, v));
+        });
     }
 
     private static CipherSuite tlsSuite(boolean aes, int keyBits) {
@@ -456,29 +425,24 @@ public abstract class AeadConformanceTest extends BackendConformance {
 
     @TestFactory
     Stream<DynamicNode> rfc8448Records() {
-        Rfc8448Trace trace = Rfc8448Trace.simple1Rtt();
-        List<DynamicNode> tests = new ArrayList<>();
-        // {server} handshake record (EncryptedExtensions..Finished) under the server handshake keys, seq 0.
-        tests.add(bounded("server handshake record", () -> checkTls13Record(
-                trace.step("server derive write traffic keys for handshake data"),
-                trace.step("server send handshake record", 1), 0x16, 0)));
-        // {client} Finished (its second handshake record; the first is the plaintext ClientHello) under the client handshake keys (the server's read keys), seq 0.
-        tests.add(bounded("client Finished record", () -> checkTls13Record(
-                trace.step("server derive read traffic keys for handshake data"),
-                trace.step("client send handshake record", 1), 0x16, 0)));
-        // {client} application data under the client application keys, seq 0.
-        tests.add(bounded("client application_data record", () -> checkTls13Record(
-                trace.step("client derive write traffic keys for application data"),
-                trace.step("client send application_data record"), 0x17, 0)));
-        // {server} application data follows the NewSessionTicket record, so seq 1.
-        tests.add(bounded("server application_data record (seq 1)", () -> checkTls13Record(
-                trace.step("server derive write traffic keys for application data"),
-                trace.step("server send application_data record"), 0x17, 1)));
-        return tests.stream();
+        return Stream.of(
+                // {server} handshake record (EncryptedExtensions..Finished) under the server handshake keys, seq 0.
+                bounded("server handshake record", () -> checkTls13Record(
+                        Rfc8448Simple1Rtt.SERVER_HS_WRITE_KEYS, Rfc8448Simple1Rtt.SERVER_HANDSHAKE_RECORD, 0x16, 0)),
+                // {client} Finished (its second handshake record; the first is the plaintext ClientHello)
+                // under the client handshake keys (the server's read keys), seq 0.
+                bounded("client Finished record", () -> checkTls13Record(
+                        Rfc8448Simple1Rtt.CLIENT_HS_WRITE_KEYS, Rfc8448Simple1Rtt.CLIENT_FINISHED_RECORD, 0x16, 0)),
+                // {client} application data under the client application keys, seq 0.
+                bounded("client application_data record", () -> checkTls13Record(
+                        Rfc8448Simple1Rtt.CLIENT_AP_WRITE_KEYS, Rfc8448Simple1Rtt.CLIENT_APPLICATION_RECORD, 0x17, 0)),
+                // {server} application data follows the NewSessionTicket record, so seq 1.
+                bounded("server application_data record (seq 1)", () -> checkTls13Record(
+                        Rfc8448Simple1Rtt.SERVER_AP_WRITE_KEYS, Rfc8448Simple1Rtt.SERVER_APPLICATION_RECORD, 0x17, 1)));
     }
 
     /** TLSInnerPlaintext = payload || content type; AAD = the 5-byte record header (RFC 8446 §5.2). */
-    private void checkTls13Record(Rfc8448Trace.Step keys, Rfc8448Trace.Step record, int contentType, long seq)
+    private void checkTls13Record(Rfc8448Simple1Rtt.Step keys, Rfc8448Simple1Rtt.Step record, int contentType, long seq)
             throws GeneralSecurityException {
         CipherSuite suite = CipherSuite.TLS_AES_128_GCM_SHA256;
         byte[] key = keys.field("key expanded");

@@ -13,7 +13,7 @@ import dev.pqdtls.NamedGroup;
 import dev.pqdtls.conformance.support.BackendConformance;
 import dev.pqdtls.conformance.support.Bytes;
 import dev.pqdtls.conformance.support.Hex;
-import dev.pqdtls.conformance.support.Rfc8448Trace;
+import dev.pqdtls.conformance.support.Rfc8448Simple1Rtt;
 import dev.pqdtls.conformance.support.Wycheproof;
 import dev.pqdtls.spi.CryptoBackend;
 import dev.pqdtls.spi.InvalidKeyShareException;
@@ -29,14 +29,17 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Key exchange of a {@link CryptoBackend}: Wycheproof X25519, P-256 ECDH and ML-KEM-768 known
- * answers, a round trip for every {@link NamedGroup} with the share lengths TLS fixes, the hybrid
- * concatenation order of draft-ietf-tls-ecdhe-mlkem, and rejection of malformed shares.
+ * Key exchange of a {@link CryptoBackend}: Wycheproof X25519, P-256 ECDH and ML-KEM-768 (keygen from
+ * seed, encapsulation, decapsulation from seed and from the expanded key) known answers, a round
+ * trip for every {@link NamedGroup} with the share lengths TLS fixes, the hybrid concatenation order
+ * of draft-ietf-tls-ecdhe-mlkem, and rejection of malformed shares.
  */
 public abstract class KeyExchangeConformanceTest extends BackendConformance {
     private static final int MLKEM_EK = 1184;
     private static final int MLKEM_DK = 2400;
     private static final int MLKEM_CT = 1088;
+    private static final String MLKEM_ENCAPS_FILE = "mlkem_768_encaps_test.json";
+    private static final String MLKEM_ENCAPS_SCHEMA = "mlkem_encaps_test_schema.json";
 
     @Override
     protected abstract CryptoBackend backend();
@@ -45,18 +48,15 @@ public abstract class KeyExchangeConformanceTest extends BackendConformance {
 
     @TestFactory
     Stream<DynamicNode> wycheproofX25519() {
-        Wycheproof vectors = Wycheproof.load("x25519_test.json");
-        return ecdhGroups(vectors, NamedGroup.X25519);
+        return Stream.of(vectorFile("x25519_test.json", "xdh_comp_schema_v1.json", g -> g.text("curve"),
+                (g, v) -> checkEcdh(NamedGroup.X25519, v)));
     }
 
+    /** Public keys as uncompressed points, as TLS 1.3 sends them (RFC 8446 §4.2.8.2). */
     @TestFactory
     Stream<DynamicNode> wycheproofSecp256r1() {
-        Wycheproof vectors = Wycheproof.load("ecdh_secp256r1_ecpoint_test.json");
-        return ecdhGroups(vectors, NamedGroup.SECP256R1);
-    }
-
-    private Stream<DynamicNode> ecdhGroups(Wycheproof vectors, NamedGroup group) {
-        return vectorGroups(vectors, g -> g.text("curve") + " " + g.text("encoding"), (g, v) -> checkEcdh(group, v));
+        return Stream.of(vectorFile("ecdh_secp256r1_ecpoint_test.json", "ecdh_ecpoint_test_schema_v1.json",
+                g -> g.text("curve") + " " + g.text("encoding"), (g, v) -> checkEcdh(NamedGroup.SECP256R1, v)));
     }
 
     private void checkEcdh(NamedGroup group, Wycheproof.Vector v) {
@@ -108,10 +108,9 @@ public abstract class KeyExchangeConformanceTest extends BackendConformance {
     /** RFC 8448 §3: the client's and server's X25519 keys give the trace's (EC)DHE shared secret. */
     @TestFactory
     Stream<DynamicNode> rfc8448X25519() {
-        Rfc8448Trace trace = Rfc8448Trace.simple1Rtt();
-        Rfc8448Trace.Step client = trace.step("client create an ephemeral x25519 key pair");
-        Rfc8448Trace.Step server = trace.step("server create an ephemeral x25519 key pair");
-        byte[] expected = trace.step("server extract secret \"handshake\"").field("IKM");
+        Rfc8448Simple1Rtt.Step client = Rfc8448Simple1Rtt.CLIENT_X25519;
+        Rfc8448Simple1Rtt.Step server = Rfc8448Simple1Rtt.SERVER_X25519;
+        byte[] expected = Rfc8448Simple1Rtt.HANDSHAKE_SECRET.field("IKM");
         return Stream.of(
                 bounded("client private x server public", () -> assertArrayEquals(expected,
                         cryptoBackend().ecdh(NamedGroup.X25519, client.field("private key"), server.field("public key")))),
@@ -135,9 +134,8 @@ public abstract class KeyExchangeConformanceTest extends BackendConformance {
 
     @TestFactory
     Stream<DynamicNode> wycheproofMlKem768KeyGen() {
-        Wycheproof vectors = Wycheproof.load("mlkem_768_keygen_seed_test.json");
         MlKemKnownAnswer kat = mlKemOrSkip();
-        return mlKemGroups(vectors, (g, v) -> {
+        return mlKemFile("mlkem_768_keygen_seed_test.json", "mlkem_keygen_seed_test_schema.json", (g, v) -> {
             MlKemKnownAnswer.KeyPair kp = kat.keyGen(v.bytes("seed"));
             assertEquals(MLKEM_EK, kp.encapsulationKey().length, v + ": ek length");
             assertEquals(MLKEM_DK, kp.decapsulationKey().length, v + ": dk length");
@@ -148,9 +146,8 @@ public abstract class KeyExchangeConformanceTest extends BackendConformance {
 
     @TestFactory
     Stream<DynamicNode> wycheproofMlKem768Encaps() {
-        Wycheproof vectors = Wycheproof.load("mlkem_768_encaps_test.json");
         MlKemKnownAnswer kat = mlKemOrSkip();
-        return mlKemGroups(vectors, (g, v) -> {
+        return mlKemFile(MLKEM_ENCAPS_FILE, MLKEM_ENCAPS_SCHEMA, (g, v) -> {
             byte[] ek = v.bytes("ek");
             byte[] m = v.bytes("m");
             if (v.isValid()) {
@@ -173,9 +170,8 @@ public abstract class KeyExchangeConformanceTest extends BackendConformance {
      */
     @TestFactory
     Stream<DynamicNode> wycheproofMlKem768Decaps() {
-        Wycheproof vectors = Wycheproof.load("mlkem_768_test.json");
         MlKemKnownAnswer kat = mlKemOrSkip();
-        return mlKemGroups(vectors, (g, v) -> {
+        return mlKemFile("mlkem_768_test.json", "mlkem_test_schema.json", (g, v) -> {
             byte[] seed = v.bytes("seed");
             byte[] c = v.bytes("c");
             if (seed.length != 64) {
@@ -198,8 +194,30 @@ public abstract class KeyExchangeConformanceTest extends BackendConformance {
         });
     }
 
-    private Stream<DynamicNode> mlKemGroups(Wycheproof vectors, VectorCheck check) {
-        return vectorGroups(vectors, g -> g.text("parameterSet") + " " + g.source(), check);
+    /**
+     * mlkem_768_semi_expanded_decaps_test.json: Decaps(dk, c) with the 2400-byte expanded dk of
+     * FIPS 203. "invalid" vectors have a ciphertext or key of the wrong length, or a dk whose
+     * embedded H(ek) does not match its ek (the §7.3 hash check); decapsulate must throw
+     * InvalidKeyShareException for each, never return a secret.
+     */
+    @TestFactory
+    Stream<DynamicNode> wycheproofMlKem768SemiExpandedDecaps() {
+        MlKemKnownAnswer kat = mlKemOrSkip();
+        return mlKemFile("mlkem_768_semi_expanded_decaps_test.json", "mlkem_semi_expanded_decaps_test_schema.json",
+                (g, v) -> {
+                    byte[] dk = v.bytes("dk");
+                    byte[] c = v.bytes("c");
+                    if (v.isValid()) {
+                        assertArrayEquals(v.bytes("K"), kat.decapsulate(dk, c), v + ": K");
+                    } else {
+                        assertThrows(InvalidKeyShareException.class, () -> kat.decapsulate(dk, c),
+                                v + ": decapsulate must throw InvalidKeyShareException");
+                    }
+                });
+    }
+
+    private Stream<DynamicNode> mlKemFile(String file, String schema, VectorCheck check) {
+        return Stream.of(vectorFile(file, schema, g -> g.text("parameterSet") + " " + g.source(), check));
     }
 
     /** ML-KEM through the protocol interface agrees with the deterministic one on ek/c shapes. */
@@ -383,7 +401,7 @@ public abstract class KeyExchangeConformanceTest extends BackendConformance {
                     "X25519MLKEM768 with an unreduced ek");
         }));
         tests.add(bounded("ML-KEM-768 Wycheproof encapsulation keys that fail §7.2", () -> {
-            Wycheproof vectors = Wycheproof.load("mlkem_768_encaps_test.json");
+            Wycheproof vectors = Wycheproof.load(MLKEM_ENCAPS_FILE, MLKEM_ENCAPS_SCHEMA);
             int checked = 0;
             for (Wycheproof.Group g : vectors.groups()) {
                 for (Wycheproof.Vector v : g.tests()) {

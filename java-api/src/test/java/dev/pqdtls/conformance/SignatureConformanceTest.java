@@ -10,6 +10,7 @@ import dev.pqdtls.conformance.support.BackendConformance;
 import dev.pqdtls.conformance.support.Bytes;
 import dev.pqdtls.conformance.support.Wycheproof;
 import dev.pqdtls.spi.CryptoBackend;
+import dev.pqdtls.spi.HashAlgorithm;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -23,15 +24,18 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Signatures of a {@link CryptoBackend}: Wycheproof ECDSA P-256/SHA-256 and Ed25519 verification
- * (never an exception for hostile input), sign/verify round trips cross-checked with the JDK's
- * {@link Signature}, and refusal of RSA PKCS#1 v1.5 signing and of keys that do not fit a scheme.
+ * Signatures of a {@link CryptoBackend}: Wycheproof ECDSA P-256/SHA-256, Ed25519, RSA-PSS (rsae,
+ * SHA-256/384) and RSA PKCS#1 v1.5 verification (never an exception for hostile input), sign/verify
+ * round trips cross-checked with the JDK's {@link Signature}, and refusal of RSA PKCS#1 v1.5 signing
+ * and of keys that do not fit a scheme.
  */
 public abstract class SignatureConformanceTest extends BackendConformance {
     /** The schemes TLS 1.3 may sign CertificateVerify with (RFC 8446 §4.2.3). */
@@ -47,18 +51,80 @@ public abstract class SignatureConformanceTest extends BackendConformance {
 
     // --- Wycheproof ------------------------------------------------------------------------------
 
+    /** DER-encoded signatures, as TLS carries them (RFC 8446 §4.2.3); the P1363 files do not apply. */
     @TestFactory
     Stream<DynamicNode> wycheproofEcdsaP256Sha256() {
-        return verifyVectors(Wycheproof.load("ecdsa_secp256r1_sha256_test.json"), SignatureScheme.ECDSA_SECP256R1_SHA256, "EC");
+        return Stream.of(vectorFile("ecdsa_secp256r1_sha256_test.json", "ecdsa_verify_schema_v1.json",
+                Wycheproof.Group::type, verifier(SignatureScheme.ECDSA_SECP256R1_SHA256, "EC")));
     }
 
     @TestFactory
     Stream<DynamicNode> wycheproofEd25519() {
-        return verifyVectors(Wycheproof.load("ed25519_test.json"), SignatureScheme.ED25519, "Ed25519");
+        return Stream.of(vectorFile("ed25519_test.json", "eddsa_verify_schema_v1.json", Wycheproof.Group::type,
+                verifier(SignatureScheme.ED25519, "Ed25519")));
     }
 
-    private Stream<DynamicNode> verifyVectors(Wycheproof vectors, SignatureScheme scheme, String keyAlgorithm) {
-        return vectorGroups(vectors, Wycheproof.Group::type, (g, v) -> {
+    /**
+     * rsa_pss_rsae_sha256/384 (RFC 8446 §4.2.3: rsaEncryption key, MGF1 with the signature's hash,
+     * salt as long as the hash). Files whose every group has other parameters are not read: SHA-1,
+     * SHA-512/224, SHA-512/256, SHAKE, salt 0, MGF1-SHA-1, and the {@code _params} files (keys with
+     * RSASSA-PSS parameters, which the rsae schemes do not use). The SHA-512 and misc files are read
+     * and their groups that fit no scheme are logged as out of scope: the SPI has no
+     * rsa_pss_rsae_sha512.
+     */
+    @TestFactory
+    Stream<DynamicNode> wycheproofRsaPss() {
+        return Stream.of("rsa_pss_2048_sha256_mgf1_32_test.json", "rsa_pss_3072_sha256_mgf1_32_test.json",
+                "rsa_pss_4096_sha256_mgf1_32_test.json", "rsa_pss_2048_sha384_mgf1_48_test.json",
+                "rsa_pss_4096_sha384_mgf1_48_test.json", "rsa_pss_4096_sha512_mgf1_64_test.json",
+                "rsa_pss_misc_test.json")
+                .map(file -> vectorFile(file, "rsassa_pss_verify_schema_v1.json", g -> {
+                    String shape = g.intValue("keySize") + "-bit " + g.text("sha") + " " + g.text("mgf") + "-"
+                            + g.text("mgfSha") + " sLen=" + g.intValue("sLen");
+                    Optional<SignatureScheme> scheme = pssScheme(g);
+                    return scheme.isPresent()
+                            ? GroupPlan.run(shape + " -> " + scheme.get(), verifier(scheme.get(), "RSA"))
+                            : GroupPlan.outOfScope("not an rsa_pss_rsae scheme of the SPI (RSA_PSS_RSAE_SHA256/384:"
+                                    + " MGF1 with the same hash, salt length = hash length)", shape);
+                }));
+    }
+
+    private static Optional<SignatureScheme> pssScheme(Wycheproof.Group g) {
+        for (SignatureScheme scheme : new SignatureScheme[] {SignatureScheme.RSA_PSS_RSAE_SHA256,
+            SignatureScheme.RSA_PSS_RSAE_SHA384}) {
+            HashAlgorithm hash = scheme.hash().orElseThrow();
+            if (g.text("sha").equals(hash.jcaName()) && g.text("mgf").equals("MGF1")
+                    && g.text("mgfSha").equals(hash.jcaName()) && g.intValue("sLen") == hash.length()) {
+                return Optional.of(scheme);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * RSASSA-PKCS1-v1_5 verification, which TLS 1.3 still uses for certificate signatures (RFC 8446
+     * §4.2.3). The {@code rsa_pkcs1_*_sig_gen} files test signing, which the SPI refuses for PKCS#1.
+     */
+    @TestFactory
+    Stream<DynamicNode> wycheproofRsaPkcs1() {
+        List<DynamicNode> files = new ArrayList<>();
+        for (SignatureScheme scheme : new SignatureScheme[] {SignatureScheme.RSA_PKCS1_SHA256,
+            SignatureScheme.RSA_PKCS1_SHA384}) {
+            String sha = scheme.hash().orElseThrow().jcaName().replace("-", "").toLowerCase(Locale.ROOT);
+            for (int bits : new int[] {2048, 3072, 4096, 8192}) {
+                files.add(vectorFile("rsa_signature_" + bits + "_" + sha + "_test.json", "rsassa_pkcs1_verify_schema_v1.json",
+                        g -> g.intValue("keySize") + "-bit " + g.text("sha") + " -> " + scheme, verifier(scheme, "RSA")));
+            }
+        }
+        return files.stream();
+    }
+
+    /**
+     * Verifies each vector with the group's public key: valid must verify, invalid must not, and
+     * acceptable may go either way; hostile input never throws.
+     */
+    private VectorCheck verifier(SignatureScheme scheme, String keyAlgorithm) {
+        return (g, v) -> {
             PublicKey key = KeyFactory.getInstance(keyAlgorithm).generatePublic(new X509EncodedKeySpec(g.bytes("publicKeyDer")));
             boolean ok;
             try {
@@ -71,7 +137,7 @@ public abstract class SignatureConformanceTest extends BackendConformance {
             } else if (v.isInvalid()) {
                 assertFalse(ok, v + ": invalid signature must not verify");
             }
-        });
+        };
     }
 
     // --- round trips against the JDK ---------------------------------------------------------------

@@ -1,12 +1,12 @@
 package dev.pqdtls.fallback.protocol;
 
+import static dev.pqdtls.conformance.support.Rfc8448Simple1Rtt.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.pqdtls.CipherSuite;
 import dev.pqdtls.internal.handshake.KeySchedule;
-import dev.pqdtls.conformance.support.Rfc8448Trace;
 import dev.pqdtls.fallback.FallbackBackend;
 import dev.pqdtls.spi.CryptoBackend;
 import dev.pqdtls.spi.HashAlgorithm;
@@ -28,41 +28,40 @@ class KeyScheduleRfc8448Test {
 
     @Test
     void reproducesEverySecretKeyAndIvOfTheTrace() {
-        Rfc8448Trace t = Rfc8448Trace.simple1Rtt();
-        byte[] ch = t.step("client construct a ClientHello handshake message").field("ClientHello");
-        byte[] sh = t.step("server construct a ServerHello handshake message").field("ServerHello");
-        byte[] ee = t.step("server construct a EncryptedExtensions handshake message").field("EncryptedExtensions");
-        byte[] cert = t.step("server construct a Certificate handshake message").field("Certificate");
-        byte[] cv = t.step("server construct a CertificateVerify handshake message").field("CertificateVerify");
-        byte[] sfin = t.step("server construct a Finished handshake message").field("Finished");
-        byte[] ecdhe = t.step("server extract secret \"handshake\"").field("IKM");
+        byte[] ch = CLIENT_HELLO.field("ClientHello");
+        byte[] sh = SERVER_HELLO.field("ServerHello");
+        byte[] ee = ENCRYPTED_EXTENSIONS.field("EncryptedExtensions");
+        byte[] cert = CERTIFICATE.field("Certificate");
+        byte[] cv = CERTIFICATE_VERIFY.field("CertificateVerify");
+        byte[] sfin = SERVER_FINISHED.field("Finished");
+        byte[] ecdhe = HANDSHAKE_SECRET.field("IKM");
 
         KeySchedule ks = new KeySchedule(crypto, CipherSuite.TLS_AES_128_GCM_SHA256, KeySchedule.TLS13);
-        assertArrayEquals(t.step("server extract secret \"early\"").field("secret"), ks.earlySecret());
-        assertArrayEquals(t.step("server extract secret \"handshake\"").field("secret"), ks.handshakeSecret(ecdhe));
+        assertArrayEquals(EARLY_SECRET.field("secret"), ks.earlySecret());
+        assertArrayEquals(HANDSHAKE_SECRET.field("secret"), ks.handshakeSecret(ecdhe));
 
         byte[] hsHash = transcript(ch, sh);
         byte[] cHs = ks.clientHandshakeTrafficSecret(hsHash);
         byte[] sHs = ks.serverHandshakeTrafficSecret(hsHash);
-        assertArrayEquals(t.step("server derive secret \"tls13 c hs traffic\"").field("expanded"), cHs);
-        assertArrayEquals(t.step("server derive secret \"tls13 s hs traffic\"").field("expanded"), sHs);
+        assertArrayEquals(CLIENT_HS_TRAFFIC.field("expanded"), cHs);
+        assertArrayEquals(SERVER_HS_TRAFFIC.field("expanded"), sHs);
         KeySchedule.TrafficKeys hsKeys = ks.trafficKeys(sHs);
-        assertArrayEquals(t.step("server derive write traffic keys for handshake data").field("key expanded"), hsKeys.key());
-        assertArrayEquals(t.step("server derive write traffic keys for handshake data").field("iv expanded"), hsKeys.iv());
+        assertArrayEquals(SERVER_HS_WRITE_KEYS.field("key expanded"), hsKeys.key());
+        assertArrayEquals(SERVER_HS_WRITE_KEYS.field("iv expanded"), hsKeys.iv());
 
         byte[] sFinished = ks.finishedVerifyData(sHs, transcript(ch, sh, ee, cert, cv));
-        assertArrayEquals(t.step("server calculate finished \"tls13 finished\"").field("finished"), sFinished);
+        assertArrayEquals(SERVER_FINISHED_KEY.field("finished"), sFinished);
         assertArrayEquals(Arrays.copyOfRange(sfin, 4, sfin.length), sFinished);
 
-        assertArrayEquals(t.step("server extract secret \"master\"").field("secret"), ks.masterSecret());
+        assertArrayEquals(MASTER_SECRET.field("secret"), ks.masterSecret());
         byte[] apHash = transcript(ch, sh, ee, cert, cv, sfin);
         byte[] sAp = ks.serverApplicationTrafficSecret(apHash);
-        assertArrayEquals(t.step("server derive secret \"tls13 c ap traffic\"").field("expanded"), ks.clientApplicationTrafficSecret(apHash));
-        assertArrayEquals(t.step("server derive secret \"tls13 s ap traffic\"").field("expanded"), sAp);
-        assertArrayEquals(t.step("server derive secret \"tls13 exp master\"").field("expanded"), ks.exporterMasterSecret(apHash));
+        assertArrayEquals(CLIENT_AP_TRAFFIC.field("expanded"), ks.clientApplicationTrafficSecret(apHash));
+        assertArrayEquals(SERVER_AP_TRAFFIC.field("expanded"), sAp);
+        assertArrayEquals(EXPORTER_MASTER.field("expanded"), ks.exporterMasterSecret(apHash));
         KeySchedule.TrafficKeys apKeys = ks.trafficKeys(sAp);
-        assertArrayEquals(t.step("server derive write traffic keys for application data").field("key expanded"), apKeys.key());
-        assertArrayEquals(t.step("server derive write traffic keys for application data").field("iv expanded"), apKeys.iv());
+        assertArrayEquals(SERVER_AP_WRITE_KEYS.field("key expanded"), apKeys.key());
+        assertArrayEquals(SERVER_AP_WRITE_KEYS.field("iv expanded"), apKeys.iv());
 
         assertThrows(IllegalStateException.class, () -> ks.clientHandshakeTrafficSecret(hsHash), "stage order is enforced");
     }
