@@ -94,6 +94,12 @@ PQDTLS_API int32_t pqdtls_rp_create(int32_t suite, const uint8_t *key, uint32_t 
 PQDTLS_API void pqdtls_rp_free(pqdtls_rp *rp);
 
 /*
+ * Frees the cipher contexts (the expanded key schedules, kilobytes) of an idle handle and keeps
+ * only its keys; the next seal, open or mask rebuilds them. NULL is ignored.
+ */
+PQDTLS_API void pqdtls_rp_trim(pqdtls_rp *rp);
+
+/*
  * Seals `count` records in place. Record i holds plaintext_lens[i] bytes at records[i] and must
  * have room for PQDTLS_TAG_LENGTH more, where the tag is written. The nonce is the IV XOR the
  * sequence number left-padded to 12 bytes. aads[i] may be NULL when aad_lens[i] is 0.

@@ -12,22 +12,61 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 
+/*
+ * One direction and epoch. The keys are kept as bytes (wiped on free); the cipher contexts, which
+ * hold the expanded key schedules and cost kilobytes each, exist only while the connection is in
+ * use: rp_activate() builds them on first use, pqdtls_rp_trim() frees them when it goes idle.
+ */
 struct pqdtls_rp {
-    EVP_CIPHER_CTX *aead; /* keyed once; each record only sets its nonce */
-    EVP_CIPHER_CTX *mask; /* AES-ECB or ChaCha20 under sn_key */
+    const EVP_CIPHER *aead_cipher;
+    const EVP_CIPHER *mask_cipher; /* AES-ECB or ChaCha20 under sn_key */
+    EVP_CIPHER_CTX *aead;          /* keyed once per activation; each record only sets its nonce */
+    EVP_CIPHER_CTX *mask;
     int chacha;
+    uint32_t key_len;
+    uint8_t key[32];
+    uint8_t sn_key[32];
     uint8_t iv[PQDTLS_IV_LENGTH];
 };
 
 static const uint8_t zeros[PQDTLS_MASK_LENGTH];
 
+static void free_contexts(pqdtls_rp *rp) {
+    /* EVP_CIPHER_CTX_free wipes the key schedules it holds. */
+    EVP_CIPHER_CTX_free(rp->aead);
+    EVP_CIPHER_CTX_free(rp->mask);
+    rp->aead = NULL;
+    rp->mask = NULL;
+}
+
+/* Builds the cipher contexts if the handle is trimmed; 1 on success. */
+static int rp_activate(pqdtls_rp *rp) {
+    if (rp->aead != NULL) {
+        return 1;
+    }
+    rp->aead = EVP_CIPHER_CTX_new();
+    rp->mask = EVP_CIPHER_CTX_new();
+    if (rp->aead == NULL || rp->mask == NULL
+        || EVP_CipherInit_ex(rp->aead, rp->aead_cipher, NULL, rp->key, NULL, 1) != 1
+        || EVP_EncryptInit_ex(rp->mask, rp->mask_cipher, NULL, rp->sn_key, NULL) != 1
+        || (!rp->chacha && EVP_CIPHER_CTX_set_padding(rp->mask, 0) != 1)) {
+        free_contexts(rp);
+        return 0;
+    }
+    return 1;
+}
+
+PQDTLS_API void pqdtls_rp_trim(pqdtls_rp *rp) {
+    if (rp != NULL) {
+        free_contexts(rp);
+    }
+}
+
 PQDTLS_API void pqdtls_rp_free(pqdtls_rp *rp) {
     if (rp == NULL) {
         return;
     }
-    /* EVP_CIPHER_CTX_free wipes the key schedules it holds. */
-    EVP_CIPHER_CTX_free(rp->aead);
-    EVP_CIPHER_CTX_free(rp->mask);
+    free_contexts(rp);
     OPENSSL_cleanse(rp, sizeof *rp);
     free(rp);
 }
@@ -71,22 +110,17 @@ PQDTLS_API int32_t pqdtls_rp_create(int32_t suite, const uint8_t *key, uint32_t 
     if (rp == NULL) {
         return PQDTLS_ERR_NOMEM;
     }
+    rp->aead_cipher = aead;
+    rp->mask_cipher = mask;
     rp->chacha = chacha;
+    rp->key_len = key_len;
+    memcpy(rp->key, key, key_len);
+    memcpy(rp->sn_key, sn_key, sn_key_len);
     memcpy(rp->iv, iv, PQDTLS_IV_LENGTH);
-    rp->aead = EVP_CIPHER_CTX_new();
-    rp->mask = EVP_CIPHER_CTX_new();
-    int32_t rc = PQDTLS_OK;
-    if (rp->aead == NULL || rp->mask == NULL) {
-        rc = PQDTLS_ERR_NOMEM;
-    } else if (EVP_CipherInit_ex(rp->aead, aead, NULL, key, NULL, 1) != 1
-               || EVP_EncryptInit_ex(rp->mask, mask, NULL, sn_key, NULL) != 1
-               || (!chacha && EVP_CIPHER_CTX_set_padding(rp->mask, 0) != 1)) {
-        rc = PQDTLS_ERR_CRYPTO;
-    }
-    if (rc != PQDTLS_OK) {
+    if (!rp_activate(rp)) { /* fail at creation, not at first use, if the keys do not take */
         pqdtls_rp_free(rp);
         ERR_clear_error();
-        return rc;
+        return PQDTLS_ERR_CRYPTO;
     }
     *out = rp;
     return PQDTLS_OK;
@@ -105,6 +139,9 @@ static int start_record(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_
                         int enc) {
     uint8_t nonce[PQDTLS_IV_LENGTH];
     int outl;
+    if (!rp_activate(rp)) {
+        return 0;
+    }
     make_nonce(rp, seq, nonce);
     if (EVP_CipherInit_ex(rp->aead, NULL, NULL, NULL, nonce, enc) != 1) {
         return 0;
@@ -208,6 +245,9 @@ PQDTLS_API int32_t pqdtls_rp_open_batch(pqdtls_rp *rp, uint32_t count, const uin
 int rp_record_mask(pqdtls_rp *rp, const uint8_t *sample, uint8_t *mask) {
     int outl = 0;
     int ok;
+    if (!rp_activate(rp)) {
+        return 0;
+    }
     if (rp->chacha) {
         /*
          * RFC 9147 §4.2.3: counter = sample[0..4) little-endian, nonce = sample[4..16), mask =

@@ -41,8 +41,9 @@ final class JcaRecordProtection implements RecordProtection {
     private final byte[] lastSample = new byte[SAMPLE_LENGTH];
     private boolean aeadInitialised;
     private boolean maskInitialised;
-    private final Cipher aead;
-    private final Cipher mask;
+    /** The ciphers (key schedules, about a kilobyte each): built on use, dropped by {@link #trim}. */
+    private Cipher aead;
+    private Cipher mask;
     private boolean closed;
 
     JcaRecordProtection(CipherSuite suite, byte[] key, byte[] iv, byte[] recordNumberKey) {
@@ -54,6 +55,14 @@ final class JcaRecordProtection implements RecordProtection {
         this.key = new WipeableKey(keyAlgorithm, key);
         this.recordNumberKey = new WipeableKey(keyAlgorithm, recordNumberKey);
         this.iv = iv.clone();
+        activate();
+    }
+
+    /** Builds the ciphers if {@link #trim} dropped them (or they were never built). */
+    private void activate() {
+        if (aead != null) {
+            return;
+        }
         try {
             if (suite.isAes()) {
                 aead = Cipher.getInstance("AES/GCM/NoPadding");
@@ -68,6 +77,24 @@ final class JcaRecordProtection implements RecordProtection {
             close();
             throw new IllegalStateException("this JDK lacks the JCA cipher " + suite + " needs", e);
         }
+        aeadInitialised = false;
+        maskInitialised = false;
+    }
+
+    private Cipher aead() {
+        activate();
+        return aead;
+    }
+
+    private Cipher mask() {
+        activate();
+        return mask;
+    }
+
+    @Override
+    public void trim() {
+        aead = null;
+        mask = null;
     }
 
     private static void checkLength(CipherSuite suite, String what, byte[] value, int expected) {
@@ -97,12 +124,12 @@ final class JcaRecordProtection implements RecordProtection {
             if (record.hasArray()) {
                 byte[] array = record.array();
                 int offset = record.arrayOffset() + position;
-                aead.doFinal(array, offset, length, array, offset);
+                aead().doFinal(array, offset, length, array, offset);
             } else {
                 ByteBuffer in = record.duplicate();
                 ByteBuffer out = record.duplicate();
                 out.limit(limit + CipherSuite.TAG_LENGTH);
-                aead.doFinal(in, out);
+                aead().doFinal(in, out);
             }
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(suite + " seal of record " + sequenceNumber + " failed: " + e.getMessage(), e);
@@ -126,11 +153,11 @@ final class JcaRecordProtection implements RecordProtection {
             if (record.hasArray()) {
                 byte[] array = record.array();
                 int offset = record.arrayOffset() + position;
-                aead.doFinal(array, offset, length, array, offset);
+                aead().doFinal(array, offset, length, array, offset);
             } else {
                 ByteBuffer in = record.duplicate();
                 ByteBuffer out = record.duplicate();
-                aead.doFinal(in, out);
+                aead().doFinal(in, out);
             }
         } catch (AEADBadTagException e) {
             throw new BadRecordMacException("record " + sequenceNumber + " did not authenticate");
@@ -147,7 +174,7 @@ final class JcaRecordProtection implements RecordProtection {
             nonce[nonce.length - 1 - i] ^= (byte) (sequenceNumber >>> (8 * i));
         }
         if (suite.isAes()) {
-            aead.init(mode, key, new GCMParameterSpec(CipherSuite.TAG_LENGTH * 8, nonce));
+            aead().init(mode, key, new GCMParameterSpec(CipherSuite.TAG_LENGTH * 8, nonce));
             return;
         }
         // SunJCE's ChaCha20 refuses to be re-initialised with the key and nonce it last used, in
@@ -156,20 +183,20 @@ final class JcaRecordProtection implements RecordProtection {
         // not, and stays refused.
         if (mode == Cipher.DECRYPT_MODE && aeadInitialised && Arrays.equals(nonce, lastNonce)) {
             nonce[0] ^= 1;
-            aead.init(mode, key, new IvParameterSpec(nonce));
+            aead().init(mode, key, new IvParameterSpec(nonce));
             nonce[0] ^= 1;
         }
-        aead.init(mode, key, new IvParameterSpec(nonce));
+        aead().init(mode, key, new IvParameterSpec(nonce));
         System.arraycopy(nonce, 0, lastNonce, 0, nonce.length);
         aeadInitialised = true;
     }
 
     private void addAad(ByteBuffer aad) {
         if (aad.hasArray()) {
-            aead.updateAAD(aad.array(), aad.arrayOffset() + aad.position(), aad.remaining());
+            aead().updateAAD(aad.array(), aad.arrayOffset() + aad.position(), aad.remaining());
         } else {
             int position = aad.position();
-            aead.updateAAD(aad);
+            aead().updateAAD(aad);
             aad.position(position);
         }
     }
@@ -187,7 +214,7 @@ final class JcaRecordProtection implements RecordProtection {
         sampleBuffer.get(sampleBuffer.position(), sample, 0, SAMPLE_LENGTH);
         try {
             if (suite.isAes()) {
-                mask.doFinal(sample, 0, SAMPLE_LENGTH, maskOut, 0);
+                mask().doFinal(sample, 0, SAMPLE_LENGTH, maskOut, 0);
             } else {
                 // RFC 9147 §4.2.3: counter = sample[0..3] little-endian, nonce = sample[4..15],
                 // mask = ChaCha20 keystream over zeros (the same in either cipher mode).
@@ -198,13 +225,13 @@ final class JcaRecordProtection implements RecordProtection {
                     // A duplicated datagram repeats its sample; SunJCE refuses to re-initialise
                     // with the previous key and nonce, so step through another nonce first.
                     chachaNonce[0] ^= 1;
-                    mask.init(Cipher.DECRYPT_MODE, recordNumberKey, new ChaCha20ParameterSpec(chachaNonce, counter));
+                    mask().init(Cipher.DECRYPT_MODE, recordNumberKey, new ChaCha20ParameterSpec(chachaNonce, counter));
                     chachaNonce[0] ^= 1;
                 }
-                mask.init(Cipher.DECRYPT_MODE, recordNumberKey, new ChaCha20ParameterSpec(chachaNonce, counter));
+                mask().init(Cipher.DECRYPT_MODE, recordNumberKey, new ChaCha20ParameterSpec(chachaNonce, counter));
                 System.arraycopy(sample, 0, lastSample, 0, SAMPLE_LENGTH);
                 maskInitialised = true;
-                mask.doFinal(ZEROS, 0, SAMPLE_LENGTH, maskOut, 0);
+                mask().doFinal(ZEROS, 0, SAMPLE_LENGTH, maskOut, 0);
             }
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(suite + " record-number mask failed: " + e.getMessage(), e);

@@ -280,6 +280,18 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
     }
 
     @Override
+    public void trim() {
+        if (handle == null) {
+            return;
+        }
+        try {
+            NativeAbi.RP_TRIM.invokeExact(handle); // frees the cipher contexts, keeps the keys
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    @Override
     public void close() {
         if (handle == null) {
             return;

@@ -77,6 +77,13 @@ public interface RecordProtection extends AutoCloseable {
      */
     void recordNumberMask(ByteBuffer sample, byte[] mask);
 
+    /**
+     * Releases the working state that only speeds up use (expanded key schedules, cipher objects) of
+     * a connection gone idle, keeping the keys; the next call rebuilds it. The default does nothing.
+     */
+    default void trim() {
+    }
+
     /** Wipes the keys. Further use throws {@link IllegalStateException}. */
     @Override
     void close();

@@ -41,6 +41,12 @@ public abstract class Connection {
     /** Epoch of the handshake traffic keys and of the first application traffic keys (RFC 9147 §6.1). */
     static final long HANDSHAKE_EPOCH = 2;
     static final long APPLICATION_EPOCH = TrafficKeys.FIRST_EPOCH;
+    /**
+     * An established connection without traffic for this long releases its ciphers' working state
+     * (kilobytes of key schedules per direction), keeping only keys: an idle connection then costs a
+     * few hundred bytes of native memory, and waking it costs one key expansion.
+     */
+    public static final long TRIM_AFTER_MILLIS = 10_000;
 
     protected final DtlsConfig config;
     protected final CryptoBackend crypto;
@@ -56,8 +62,9 @@ public abstract class Connection {
     protected List<X509Certificate> peerCertificates = List.of();
 
     private final boolean client;
-    private final ArrayDeque<ByteBuffer> outgoing = new ArrayDeque<>();
-    private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
+    // Small to start: an idle connection holds both empty; they grow under traffic.
+    private final ArrayDeque<ByteBuffer> outgoing = new ArrayDeque<>(2);
+    private final ArrayDeque<byte[]> inbound = new ArrayDeque<>(2);
     private final FlightSender flights;
     private final List<Ack.RecordNumber> peerFlightRecords = new ArrayList<>();
     private State state = State.HANDSHAKING;
@@ -66,6 +73,9 @@ public abstract class Connection {
     private long lastReceiveMillis;
     /** When a server drops the handshake read keys it kept for a resent client Finished. */
     private long handshakeReadKeysUntil = Long.MAX_VALUE;
+    /** Last record sent or received, and whether the ciphers have been trimmed since. */
+    private long lastActivityMillis;
+    private boolean trimmed;
     private DtlsException failure;
     private final TrafficKeys keys;
     private long applicationBytesSent;
@@ -102,6 +112,7 @@ public abstract class Connection {
         try {
             records.readBatch(datagrams, r -> {
                 lastReceiveMillis = nowMillis;
+                active(nowMillis);
                 onRecord(r, nowMillis);
                 return state != State.CLOSED && state != State.FAILED;
             });
@@ -153,6 +164,21 @@ public abstract class Connection {
         if (state == State.CONNECTED && keys.updateDue(nowMillis)) {
             startKeyUpdate(false, nowMillis);
         }
+        if (state == State.CONNECTED && !trimmed && !flights.pending() && nowMillis >= trimDueMillis()) {
+            records.trim();
+            trimmed = true;
+        }
+    }
+
+    private long trimDueMillis() {
+        return Math.max(lastActivityMillis, handshakeReadKeysUntil == Long.MAX_VALUE ? 0 : handshakeReadKeysUntil)
+                + TRIM_AFTER_MILLIS;
+    }
+
+    /** A record went out or came in: the ciphers are (or will be, lazily) in use again. */
+    private void active(long nowMillis) {
+        lastActivityMillis = nowMillis;
+        trimmed = false;
     }
 
     /** When {@link #onTimer} next has work, in the same clock as the inputs. */
@@ -167,6 +193,9 @@ public abstract class Connection {
             next = Math.min(next, lastReceiveMillis + config.idleTimeout().toMillis());
             next = Math.min(next, keys.timeDueMillis());
             next = Math.min(next, handshakeReadKeysUntil);
+            if (!trimmed) {
+                next = Math.min(next, flights.pending() ? next : trimDueMillis());
+            }
         }
         return next;
     }
@@ -266,6 +295,7 @@ public abstract class Connection {
     /** Counts sent application data and starts a KeyUpdate once the current key has protected enough. */
     private void applicationSent(long bytes, long nowMillis) {
         applicationBytesSent += bytes;
+        active(nowMillis);
         if (keys.updateDue(nowMillis)) {
             startKeyUpdate(false, nowMillis);
         }
@@ -375,6 +405,8 @@ public abstract class Connection {
         // traffic and exporter secrets derived from it are held where they are used).
         transcript.release();
         schedule.destroy();
+        // Post-handshake messages (KeyUpdate) are small: a fresh reassembler drops the handshake's tables.
+        reassembler = new MessageReassembler(MAX_HANDSHAKE_MESSAGE, reassembler.nextSeq());
     }
 
     /** Ends the handshake with a fatal alert (for failures found outside {@link #onDatagram}). */

@@ -10,10 +10,7 @@ import dev.pqdtls.internal.recordlayer.UnifiedHeader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One connection's record layer (RFC 9147 §4): DTLSPlaintext for epoch 0, DTLSCiphertext with the
@@ -36,9 +33,9 @@ final class RecordLayer {
         boolean onRecord(Record r) throws DtlsException;
     }
 
-    private final Map<Long, EpochCipher> readEpochs = new HashMap<>();
+    private final EpochTable readEpochs = new EpochTable();
     private final EpochCipher.BatchResult batch = new EpochCipher.BatchResult();
-    private final Map<Long, EpochCipher> writeEpochs = new HashMap<>();
+    private final EpochTable writeEpochs = new EpochTable();
     private final ReplayWindow plaintextReplay = new ReplayWindow();
     private long writeEpoch;
     private long plaintextSendSequence;
@@ -50,7 +47,7 @@ final class RecordLayer {
 
     /** Installs keys to read {@code epoch}; older epochs stay readable until {@link #retireReadEpochsBelow}. */
     void installRead(EpochCipher cipher) {
-        EpochCipher old = readEpochs.put(cipher.epoch(), cipher);
+        EpochCipher old = readEpochs.put(cipher);
         if (old != null) {
             old.close();
         }
@@ -61,7 +58,7 @@ final class RecordLayer {
      * a flight until {@link #retireWriteEpochsBelow}.
      */
     void installWrite(EpochCipher cipher) {
-        EpochCipher old = writeEpochs.put(cipher.epoch(), cipher);
+        EpochCipher old = writeEpochs.put(cipher);
         if (old != null) {
             old.close();
         }
@@ -70,26 +67,22 @@ final class RecordLayer {
 
     /** Forgets read keys of epochs below {@code epoch} (kept briefly for reordered records, RFC 9147 §8). */
     void retireReadEpochsBelow(long epoch) {
-        retire(readEpochs, epoch);
+        readEpochs.retireBelow(epoch);
     }
 
     /** Forgets write keys of epochs below {@code epoch} once nothing needs resending in them. */
     void retireWriteEpochsBelow(long epoch) {
-        retire(writeEpochs, epoch);
+        writeEpochs.retireBelow(epoch);
     }
 
-    private static void retire(Map<Long, EpochCipher> epochs, long below) {
-        epochs.entrySet().removeIf(e -> {
-            if (e.getKey() < below) {
-                e.getValue().close();
-                return true;
-            }
-            return false;
-        });
+    /** Idle connection: every epoch's cipher drops its working state (rebuilt on the next record). */
+    void trim() {
+        readEpochs.forEach(EpochCipher::trim);
+        writeEpochs.forEach(EpochCipher::trim);
     }
 
     boolean canRead(long epoch) {
-        return epoch == 0 || readEpochs.containsKey(epoch);
+        return epoch == 0 || readEpochs.contains(epoch);
     }
 
     long writeEpoch() {
@@ -167,7 +160,8 @@ final class RecordLayer {
      */
     void readBatch(List<ByteBuffer> datagrams, RecordHandler sink) throws DtlsException {
         EpochCipher newest = null;
-        for (EpochCipher c : readEpochs.values()) {
+        for (int i = 0; i < readEpochs.size(); i++) {
+            EpochCipher c = readEpochs.at(i);
             if (newest == null || c.epoch() > newest.epoch()) {
                 newest = c;
             }
@@ -277,7 +271,8 @@ final class RecordLayer {
     /** The newest readable epoch whose low two bits match (RFC 9147 §4.2.2). */
     private EpochCipher cipherForEpochBits(int bits) {
         EpochCipher best = null;
-        for (EpochCipher c : readEpochs.values()) {
+        for (int i = 0; i < readEpochs.size(); i++) {
+            EpochCipher c = readEpochs.at(i);
             if ((c.epoch() & 3) == bits && (best == null || c.epoch() > best.epoch())) {
                 best = c;
             }
@@ -294,7 +289,8 @@ final class RecordLayer {
     /** The most records that failed authentication under any one read key still held. */
     long mostAuthenticationFailures() {
         long most = 0;
-        for (EpochCipher c : readEpochs.values()) {
+        for (int i = 0; i < readEpochs.size(); i++) {
+            EpochCipher c = readEpochs.at(i);
             most = Math.max(most, c.authenticationFailures());
         }
         return most;
@@ -302,6 +298,6 @@ final class RecordLayer {
 
     /** Epochs currently readable, for diagnostics. */
     List<Long> readEpochs() {
-        return new ArrayList<>(readEpochs.keySet());
+        return readEpochs.epochs();
     }
 }

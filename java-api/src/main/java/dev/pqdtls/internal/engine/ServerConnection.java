@@ -265,6 +265,8 @@ public final class ServerConnection extends Connection {
         flightAnswered();
         step = Step.DONE;
         established(clientApplicationSecret, serverApplicationSecret, nowMillis);
+        clientApplicationSecret = null; // TrafficKeys took them over (and ratchets them on KeyUpdate)
+        serverApplicationSecret = null;
         // RFC 9147 §5.8: the client's final flight has no reply, so acknowledge it explicitly. The
         // handshake read keys stay: if this ACK is lost the client resends Finished and we ACK again.
         acknowledgePeerFlight();

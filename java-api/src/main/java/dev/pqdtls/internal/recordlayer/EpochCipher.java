@@ -38,6 +38,11 @@ public final class EpochCipher implements AutoCloseable {
     }
 
     /** The keys of this epoch, for a {@link SealingSender} that seals outside Java. */
+    /** Drops the cipher's working state while the connection is idle (the keys stay). */
+    public void trim() {
+        protection.trim();
+    }
+
     public RecordProtection protection() {
         return protection;
     }

@@ -19,7 +19,7 @@ public final class MessageReassembler {
 
     private final int maxMessageLength;
     private final Map<Integer, Partial> partials = new HashMap<>();
-    private final ArrayDeque<Message> ready = new ArrayDeque<>();
+    private final ArrayDeque<Message> ready = new ArrayDeque<>(2);
     private int nextSeq;
 
     /** A complete handshake message: type, message_seq and the body without any header. */
