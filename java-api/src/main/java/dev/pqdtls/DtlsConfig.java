@@ -1,5 +1,6 @@
 package dev.pqdtls;
 
+import dev.pqdtls.internal.text.Display;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.PrivateKey;
@@ -488,7 +489,8 @@ public final class DtlsConfig {
 
         private static void range(String name, Duration value, Duration min, Duration max) {
             require(value != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0,
-                    name + " must be in [" + min + ", " + max + "], was " + value);
+                    name + " must be in [" + Display.duration(min) + ", " + Display.duration(max) + "], was "
+                            + (value == null ? null : Display.duration(value)));
         }
     }
 }
