@@ -321,7 +321,9 @@ public final class DtlsConfig {
 
         /**
          * Accept any peer certificate without verification. For tests and demos only: it gives no
-         * protection against an active attacker, and pqdtls logs a warning for every connection.
+         * protection against an active attacker. pqdtls logs a warning (java.util.logging, logger
+         * {@code dev.pqdtls.internal.auth.PeerAuthenticator}) the first time the process accepts an
+         * unverified certificate.
          */
         public Builder insecureTrustAll() {
             this.insecureTrustAll = true;
