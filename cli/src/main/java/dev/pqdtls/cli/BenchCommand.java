@@ -136,10 +136,10 @@ final class BenchCommand implements Callable<Integer> {
             args.addAll(List.of("--warmup", number(warmup)));
         }
         if (suite != null) {
-            args.addAll(List.of("--suite", suite.name()));
+            args.addAll(List.of("--suites", suite.name()));
         }
         if (group != null) {
-            args.addAll(List.of("--group", group.displayName()));
+            args.addAll(List.of("--groups", group.displayName()));
         }
         if (rows != null) {
             args.addAll(List.of("--rows", rows.stream().map(String::valueOf).collect(Collectors.joining(","))));

@@ -198,6 +198,9 @@ final class ServerCommand implements Callable<Integer> {
     /** The configuration, once the options are known to be good: reads the files or makes the ephemeral key. */
     private DtlsConfig config(PrintWriter out) throws IOException {
         DtlsConfig.Builder b = DtlsConfig.builder();
+        if (ca != null) {
+            b.trustedCertificates(trustAnchors(ca)); // first: a missing file should cost no key generation
+        }
         if (cert != null) {
             LocalCredentials creds = credentials(cert, key);
             b.certificate(creds.chain(), creds.privateKey());
@@ -209,9 +212,6 @@ final class ServerCommand implements Callable<Integer> {
         }
         if (clientAuth != null) {
             b.clientAuth(clientAuth);
-        }
-        if (ca != null) {
-            b.trustedCertificates(trustAnchors(ca));
         }
         if (cookie != null) {
             b.cookiePolicy(cookie);

@@ -9,6 +9,7 @@ import dev.pqdtls.NamedGroup;
 import dev.pqdtls.internal.backend.BackendSelector;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
@@ -41,18 +42,18 @@ class CommandLineTest {
                 List.of("--port", "0", "--cid", "21"), List.of("--port", "0", "--mtu", "100"),
                 List.of("--port", "0", "--bind", "no-such-host.invalid"),
                 List.of("--port", "0", "--groups", "X25519,X25519"), List.of("--port", "0", "--backend", "quantum"))) {
-            String[] line = new String[args.size() + 1];
-            line[0] = "server";
-            for (int i = 0; i < args.size(); i++) {
-                line[i + 1] = args.get(i);
-            }
-            CliRun r = CliRun.run(line);
+            CliRun r = CliRun.run(Stream.concat(Stream.of("server"), args.stream()).toArray(String[]::new));
             assertEquals(Main.EXIT_USAGE, r.exit(), args + ": " + r.out() + r.err());
             assertEquals("", r.out(), args + ": no work before the options are checked");
             assertEquals(1, r.err().lines().count(), r.err());
         }
         CliRun port = CliRun.run("server", "--port", "70000");
         assertTrue(port.err().startsWith("pqdtls: --port must be 0..65535"), port.err());
+        // A file that cannot be read fails (exit 1) before the ephemeral key is made too.
+        CliRun ca = CliRun.run("server", "--port", "0", "--client-auth", "required", "--ca", "/nonexistent/ca.pem");
+        assertEquals(Main.EXIT_FAILURE, ca.exit(), ca.out() + ca.err());
+        assertEquals("", ca.out());
+        assertTrue(ca.err().contains("/nonexistent/ca.pem"), ca.err());
     }
 
     @Test
