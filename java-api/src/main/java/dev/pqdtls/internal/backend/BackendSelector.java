@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds crypto backends with {@link ServiceLoader} and picks one (DESIGN.md §3): the named one if
+ * Finds crypto backends with {@link ServiceLoader} and picks one: the named one if
  * {@code pqdtls.backend} or the caller asks for it, else the usable one with the highest priority.
  * A backend that fails to load never breaks selection; it is reported with its reason.
  */
