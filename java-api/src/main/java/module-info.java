@@ -12,6 +12,7 @@ module dev.pqdtls {
     exports dev.pqdtls.internal.recordlayer to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.bench;
     exports dev.pqdtls.internal.reliability to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.bench;
     exports dev.pqdtls.internal.server to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.bench;
+    exports dev.pqdtls.internal.text to dev.pqdtls.cli;
     exports dev.pqdtls.internal.wire to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.bench;
 
     uses dev.pqdtls.spi.CryptoBackend;

@@ -1,5 +1,6 @@
 package dev.pqdtls;
 
+import dev.pqdtls.internal.text.Display;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.PrivateKey;
@@ -338,7 +339,9 @@ public final class DtlsConfig {
 
         /**
          * Accept any peer certificate without verification. For tests and demos only: it gives no
-         * protection against an active attacker, and pqdtls logs a warning for every connection.
+         * protection against an active attacker. pqdtls logs a warning (java.util.logging, logger
+         * {@code dev.pqdtls.internal.auth.PeerAuthenticator}) the first time the process accepts an
+         * unverified certificate.
          */
         public Builder insecureTrustAll() {
             this.insecureTrustAll = true;
@@ -517,7 +520,8 @@ public final class DtlsConfig {
 
         private static void range(String name, Duration value, Duration min, Duration max) {
             require(value != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0,
-                    name + " must be in [" + min + ", " + max + "], was " + value);
+                    name + " must be in [" + Display.duration(min) + ", " + Display.duration(max) + "], was "
+                            + (value == null ? null : Display.duration(value)));
         }
     }
 }

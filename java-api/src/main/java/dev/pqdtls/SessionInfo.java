@@ -1,5 +1,6 @@
 package dev.pqdtls;
 
+import dev.pqdtls.internal.text.Display;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -20,15 +21,12 @@ public record SessionInfo(String protocol, CipherSuite cipherSuite, NamedGroup g
         peerCertificates = List.copyOf(peerCertificates);
     }
 
-    /** The one-line summary the CLI prints after each handshake (DESIGN.md §7). */
+    /**
+     * The one-line summary the CLI prints after each handshake, e.g. {@code handshake: version=DTLSv1.3
+     * suite=TLS_AES_128_GCM_SHA256 group=X25519MLKEM768 backend=ffm peer=[::1]:4433}.
+     */
     public String summary() {
         return "handshake: version=" + protocol + " suite=" + cipherSuite.name() + " group=" + group.displayName()
-                + " backend=" + backend + " peer=" + hostForUri(peer) + ":" + peer.getPort();
-    }
-
-    /** IPv6 literals in brackets, so the port stays unambiguous. */
-    private static String hostForUri(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        return host.contains(":") ? "[" + host + "]" : host;
+                + " backend=" + backend + " peer=" + Display.address(peer);
     }
 }

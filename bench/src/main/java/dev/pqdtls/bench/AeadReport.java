@@ -214,7 +214,7 @@ public final class AeadReport {
             md.append('\n');
         }
         md.append("Noise: short runs on a shared machine; treat differences under ~30% as noise "
-                + "(see ENVIRONMENT.md, \"Measured anchors\").\n");
+                + "(see bench/README.md, \"Caveats\").\n");
         return md.toString();
     }
 

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #run(String[], PrintWriter, PrintWriter)}.
  *
  * <p>Arguments (the CLI's options, already checked by picocli, passed on verbatim):
- * {@code [--seconds S] [--warmup W] [--suite NAME] [--group NAME] [--rows 1,2,...] [--out DIR] [--full]
+ * {@code [--seconds S] [--warmup W] [--suites NAME] [--groups NAME] [--rows 1,2,...] [--out DIR] [--full]
  * [--wolfssl-dir DIR]}. Short mode (default): {@value #SHORT_SECONDS} s per row after {@value #SHORT_WARMUP} s
  * warm-up, well under 2 minutes for all six rows; {@code --full}: {@value #FULL_SECONDS} s after
  * {@value #FULL_WARMUP} s. {@code --seconds}/{@code --warmup} override either.
@@ -107,8 +107,8 @@ public final class BenchEntry {
             switch (a) {
                 case "--seconds" -> seconds = number(a, v);
                 case "--warmup" -> warmup = number(a, v);
-                case "--suite" -> suite = CipherSuite.byName(v.strip());
-                case "--group" -> group = NamedGroup.byName(v.strip());
+                case "--suites", "--suite" -> suite = CipherSuite.byName(v.strip());
+                case "--groups", "--group" -> group = NamedGroup.byName(v.strip());
                 case "--rows" -> rows = EndToEnd.Options.parseRows(v);
                 case "--out" -> out = Path.of(v);
                 case "--wolfssl-dir" -> wolf = Path.of(v);

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -40,7 +41,6 @@ import picocli.CommandLine.Spec;
         })
 final class BenchCommand implements Callable<Integer> {
     private static final String ENTRY = "dev.pqdtls.bench.BenchEntry";
-    private static final int MIN_JAVA = 22;
 
     @Spec
     private CommandSpec spec;
@@ -50,16 +50,22 @@ final class BenchCommand implements Callable<Integer> {
     private Double seconds;
 
     @Option(names = "--warmup", paramLabel = "W",
-            description = "Sending before each window opens, in seconds, [0, 60] (default 0.5; 1 with --full).")
+            description = "Sending before each window opens, in seconds, [0, 60] (default 1.5; 2 with --full).")
     private Double warmup;
 
-    @Option(names = "--suite", paramLabel = "NAME", converter = ProtocolOptions.SuiteName.class,
-            description = {"Cipher suite, IANA name (default TLS_AES_128_GCM_SHA256).", "Names: " + ProtocolOptions.SUITES_HELP + "."})
-    private CipherSuite suite;
+    @Option(names = "--suites", paramLabel = "NAME", split = ",", converter = ProtocolOptions.SuiteName.class,
+            description = {"Cipher suite, IANA name, one (default TLS_AES_128_GCM_SHA256).", "Names: " + ProtocolOptions.SUITES_HELP + "."})
+    private List<CipherSuite> suites;
 
-    @Option(names = "--group", paramLabel = "NAME", converter = ProtocolOptions.GroupName.class,
-            description = {"Key-exchange group (default X25519MLKEM768).", "Names: " + ProtocolOptions.GROUPS_HELP + "."})
-    private NamedGroup group;
+    @Option(names = "--suite", split = ",", converter = ProtocolOptions.SuiteName.class, hidden = true)
+    private List<CipherSuite> suiteAlias;
+
+    @Option(names = "--groups", paramLabel = "NAME", split = ",", converter = ProtocolOptions.GroupName.class,
+            description = {"Key-exchange group, one (default X25519MLKEM768).", "Names: " + ProtocolOptions.GROUPS_HELP + "."})
+    private List<NamedGroup> groups;
+
+    @Option(names = "--group", split = ",", converter = ProtocolOptions.GroupName.class, hidden = true)
+    private List<NamedGroup> groupAlias;
 
     @Option(names = "--rows", split = ",", paramLabel = "N",
             description = "Rows to run, from 1..6 (default all), e.g. --rows 1,3,4.")
@@ -80,10 +86,11 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        int java = Runtime.version().feature();
-        if (java < MIN_JAVA) {
-            err.println("pqdtls: bench needs Java " + MIN_JAVA + "+ (its runner and the native data plane are Java "
-                    + MIN_JAVA + " code); this is Java " + java + ": set JAVA_HOME or PQDTLS_JAVA_HOME to a JDK 22+ (e.g. 25)");
+        CipherSuite suite = one(suites, suiteAlias, "--suites", "suite");
+        NamedGroup group = one(groups, groupAlias, "--groups", "group");
+        if (Runtime.version().feature() < Backends.FFM_MIN_JAVA) {
+            err.println("pqdtls: " + Backends.needsNewerJava("bench (its runner and the native data plane are Java "
+                    + Backends.FFM_MIN_JAVA + " code)"));
             err.flush();
             return Main.EXIT_FAILURE;
         }
@@ -96,7 +103,7 @@ final class BenchCommand implements Callable<Integer> {
             return Main.EXIT_FAILURE;
         }
         try {
-            return (Integer) run.invoke(null, arguments(), out, err);
+            return (Integer) run.invoke(null, arguments(suite, group), out, err);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Exception ex) {
@@ -109,8 +116,18 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The options given, in BenchEntry's syntax (the same as ours). */
-    private String[] arguments() {
+    /** The one name given with {@code option} or its hidden singular alias, or null for the default. */
+    private <T> T one(List<T> given, List<T> alias, String option, String what) {
+        List<T> all = ProtocolOptions.withAlias(given, alias);
+        if (all != null && all.size() > 1) {
+            throw new ParameterException(spec.commandLine(), option + ": bench measures one " + what
+                    + " per run, got " + all.size());
+        }
+        return all == null ? null : all.get(0);
+    }
+
+    /** The options given, in BenchEntry's syntax. */
+    private String[] arguments(CipherSuite suite, NamedGroup group) {
         List<String> args = new ArrayList<>();
         if (seconds != null) {
             args.addAll(List.of("--seconds", number(seconds)));
@@ -119,10 +136,10 @@ final class BenchCommand implements Callable<Integer> {
             args.addAll(List.of("--warmup", number(warmup)));
         }
         if (suite != null) {
-            args.addAll(List.of("--suite", suite.name()));
+            args.addAll(List.of("--suites", suite.name()));
         }
         if (group != null) {
-            args.addAll(List.of("--group", group.displayName()));
+            args.addAll(List.of("--groups", group.displayName()));
         }
         if (rows != null) {
             args.addAll(List.of("--rows", rows.stream().map(String::valueOf).collect(Collectors.joining(","))));

@@ -6,6 +6,7 @@ import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsConnection;
 import dev.pqdtls.DtlsException;
 import dev.pqdtls.internal.auth.LocalCredentials;
+import dev.pqdtls.internal.text.Display;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -14,8 +15,10 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,16 +30,19 @@ import picocli.CommandLine.Spec;
 /**
  * {@code pqdtls client}: one handshake, then {@code --count} round trips of {@code --message}, each
  * waiting for the server's echo. A reply that does not come within {@code --timeout} is a failure:
- * UDP gives no other sign of a dead peer.
+ * UDP gives no other sign of a dead peer. The handshake line waits for the first echo (see
+ * {@link #firstRoundTrip}).
  */
 @Command(name = "client",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = "Connects to a DTLS 1.3 server, prints 'handshake: version=DTLSv1.3 suite=... group=... "
-                + "backend=... peer=...', sends --message --count times and prints 'echo: TEXT' for each "
-                + "reply (the server must echo, e.g. 'pqdtls server --echo'). Exit 0 when every echo came "
-                + "back. The server certificate is checked against --ca, else the JDK's default trust store, "
-                + "and must name --server-name (default: HOST as written).")
+        description = "Connects to a DTLS 1.3 server and sends --message --count times; the server must echo "
+                + "(e.g. 'pqdtls server --echo'). Prints 'handshake: version=DTLSv1.3 suite=... group=... "
+                + "backend=... peer=...' once the first echo shows that the server accepted the handshake (a "
+                + "DTLS 1.3 client finishes before the server has checked it, e.g. its certificate; a server "
+                + "that rejects it sends an alert instead), then 'echo: TEXT' per reply. Exit 0 when every echo "
+                + "came back. The server certificate is checked against --ca, else the JDK's default trust "
+                + "store, and must name --server-name (default: HOST as written).")
 final class ClientCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -86,24 +92,13 @@ final class ClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        HostPort hp;
-        try {
-            hp = HostPort.parse(target);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        if (count < 1) {
-            throw new ParameterException(spec.commandLine(), "--count must be at least 1, was " + count);
-        }
-        if (!(timeoutSeconds >= 0.1 && timeoutSeconds <= 600)) {
-            throw new ParameterException(spec.commandLine(), "--timeout must be 0.1..600 seconds, was " + timeoutSeconds);
-        }
+        HostPort hp = checkOptions();
         Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
         DtlsConfig config = config(hp, timeout);
         if (insecure) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("WARNING: --insecure: the server's certificate is NOT verified. Anyone on the path can");
-            err.println("WARNING: impersonate the server and read the traffic. Use --ca FILE for real connections.");
+            err.println("pqdtls: WARNING: --insecure: the server's certificate is NOT verified; anyone on the path "
+                    + "can impersonate the server and read the traffic (use --ca FILE for real connections)");
             err.flush();
         }
         InetSocketAddress server;
@@ -114,26 +109,26 @@ final class ClientCommand implements Callable<Integer> {
         }
         byte[] payload = message.getBytes(StandardCharsets.UTF_8);
         try (DtlsConnection conn = connect(server, hp, config)) {
-            ServerCommand.say(out, conn.session().summary());
             if (payload.length > conn.maxDatagramSize()) {
                 throw new ParameterException(spec.commandLine(), "--message is " + payload.length
                         + " bytes; at most " + conn.maxDatagramSize() + " fit one datagram at this MTU (--mtu)");
             }
-            if (keyUpdate) {
-                boolean started = conn.keyUpdate(true);
-                ServerCommand.say(out, "key update: " + (started
-                        ? "sent KeyUpdate (update_requested): new sending keys once the server acknowledges it, "
-                                + "and the server updates its own"
-                        : "not started (one is already in progress)"));
+            String keyUpdateNote = keyUpdate ? startKeyUpdate(conn, hp) : null;
+            byte[] reply = firstRoundTrip(conn, hp, payload, timeout);
+            // Only now is the handshake known to be complete on both sides (see firstRoundTrip).
+            ServerCommand.say(out, conn.session().summary());
+            if (keyUpdateNote != null) {
+                ServerCommand.say(out, keyUpdateNote);
             }
-            for (int i = 1; i <= count; i++) {
+            ServerCommand.say(out, "echo: " + ServerCommand.printable(reply));
+            for (int i = 2; i <= count; i++) {
                 conn.send(payload);
-                Optional<byte[]> reply = conn.receive(timeout);
-                if (reply.isEmpty()) {
-                    throw new IOException("no reply from " + hp + " within " + seconds(timeout) + " to message " + i
-                            + " of " + count + " (is the server running with --echo? UDP may also have lost it)");
+                Optional<byte[]> next = conn.receive(timeout);
+                if (next.isEmpty()) {
+                    throw new IOException("no reply from " + hp + " within " + Display.duration(timeout)
+                            + " to message " + i + " of " + count + " (UDP may have lost it)");
                 }
-                ServerCommand.say(out, "echo: " + ServerCommand.printable(reply.get()));
+                ServerCommand.say(out, "echo: " + ServerCommand.printable(next.get()));
             }
             if (keyUpdate) {
                 long done = conn.stats().keyUpdates();
@@ -145,27 +140,110 @@ final class ClientCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Every option checked before any work (reading files, resolving, sockets); returns the target. */
+    private HostPort checkOptions() {
+        CommandLine cl = spec.commandLine();
+        HostPort hp;
+        try {
+            hp = HostPort.parse(target);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, e.getMessage());
+        }
+        if (count < 1) {
+            throw new ParameterException(cl, "--count must be at least 1, was " + count);
+        }
+        if (!(timeoutSeconds >= 0.1 && timeoutSeconds <= 600)) {
+            throw new ParameterException(cl, "--timeout must be 0.1..600 seconds, was " + timeoutSeconds);
+        }
+        if (ca != null && insecure) {
+            throw new ParameterException(cl, "--ca and --insecure contradict each other; choose one");
+        }
+        if ((cert == null) != (key == null)) {
+            throw new ParameterException(cl, "--cert and --key go together");
+        }
+        protocol.check(cl);
+        return hp;
+    }
+
     private DtlsConnection connect(InetSocketAddress server, HostPort hp, DtlsConfig config) throws IOException {
+        long start = System.nanoTime();
         try {
             return DtlsClient.connect(server, config);
         } catch (DtlsException e) {
-            String why = e.getMessage();
-            if (e.alert() == DtlsAlert.HANDSHAKE_FAILURE && why != null && why.contains("timed out")) {
-                why = "no answer within " + seconds(config.handshakeTimeout())
-                        + " (is a DTLS 1.3 server listening there? --timeout waits longer)";
-            }
-            throw new DtlsException(e.alert(), e.fromPeer(), "handshake with " + hp + " failed: " + why, e);
+            boolean timedOut = !e.fromPeer() && e.alert() == DtlsAlert.HANDSHAKE_FAILURE
+                    && System.nanoTime() - start >= config.handshakeTimeout().toNanos();
+            throw timedOut ? new DtlsException(e.alert(), false, "handshake with " + hp + " failed: no answer within "
+                    + Display.duration(config.handshakeTimeout()) + " (is a DTLS 1.3 server listening there? "
+                    + "--timeout waits longer)", e) : handshakeFailed(e, hp);
         }
+    }
+
+    /**
+     * Sends the first message and waits for its echo. In DTLS 1.3, as in TLS 1.3, the client's handshake
+     * is complete once it has sent its Finished, before the server has checked that flight (its client
+     * certificate above all): {@code DtlsClient.connect} returns then. A server that rejects it answers
+     * with an alert, which arrives here. The echo is the first sign the client can see, with any server,
+     * that the server accepted the handshake, so the handshake line is printed only after it.
+     */
+    private byte[] firstRoundTrip(DtlsConnection conn, HostPort hp, byte[] payload, Duration timeout)
+            throws IOException {
+        Optional<byte[]> reply;
+        try {
+            conn.send(payload);
+            reply = conn.receive(timeout);
+        } catch (DtlsException e) {
+            throw handshakeFailed(e, hp);
+        }
+        if (reply.isEmpty()) {
+            throw new IOException("no reply from " + hp + " within " + Display.duration(timeout) + ": the handshake "
+                    + "completed on this side, but the server has not confirmed it (is it running with --echo? "
+                    + "UDP may also have lost the message)");
+        }
+        return reply.get();
+    }
+
+    private String startKeyUpdate(DtlsConnection conn, HostPort hp) throws IOException {
+        boolean started;
+        try {
+            started = conn.keyUpdate(true);
+        } catch (DtlsException e) {
+            throw handshakeFailed(e, hp);
+        }
+        return "key update: " + (started
+                ? "sent KeyUpdate (update_requested): new sending keys once the server acknowledges it, "
+                        + "and the server updates its own"
+                : "not started (one is already in progress)");
+    }
+
+    /** The handshake's failure, saying what to do where the alert tells: e.g. --cert/--key for certificate_required. */
+    private DtlsException handshakeFailed(DtlsException e, HostPort hp) {
+        String why;
+        if (e.fromPeer()) {
+            DtlsAlert a = e.alert();
+            why = a == DtlsAlert.CLOSE_NOTIFY ? "the server closed the connection"
+                    : "the server sent alert " + a.name().toLowerCase(Locale.ROOT) + " (" + a.code() + ")" + hint(a);
+        } else {
+            why = e.getMessage();
+        }
+        return new DtlsException(e.alert(), e.fromPeer(), "handshake with " + hp + " failed: " + why, e);
+    }
+
+    private String hint(DtlsAlert alert) {
+        boolean aboutOurCertificate = alert == DtlsAlert.CERTIFICATE_REQUIRED || alert == DtlsAlert.BAD_CERTIFICATE
+                || alert == DtlsAlert.UNKNOWN_CA || alert == DtlsAlert.CERTIFICATE_UNKNOWN
+                || alert == DtlsAlert.CERTIFICATE_EXPIRED || alert == DtlsAlert.UNSUPPORTED_CERTIFICATE
+                || alert == DtlsAlert.ACCESS_DENIED;
+        if (!aboutOurCertificate) {
+            return "";
+        }
+        return cert == null
+                ? ": the server wants a client certificate; give one with --cert FILE --key FILE"
+                : ": the server did not accept the --cert certificate (is it issued by a CA the server trusts, "
+                        + "and valid for client authentication?)";
     }
 
     private DtlsConfig config(HostPort hp, Duration timeout) throws IOException {
         DtlsConfig.Builder b = DtlsConfig.builder();
-        if (ca != null && insecure) {
-            throw new ParameterException(spec.commandLine(), "--ca and --insecure contradict each other; choose one");
-        }
-        if ((cert == null) != (key == null)) {
-            throw new ParameterException(spec.commandLine(), "--cert and --key go together");
-        }
         if (ca != null) {
             b.trustedCertificates(ServerCommand.trustAnchors(ca));
         }
@@ -178,12 +256,7 @@ final class ClientCommand implements Callable<Integer> {
         }
         b.serverName(serverName != null ? serverName : hp.host());
         b.handshakeTimeout(timeout);
-        protocol.applyTo(spec.commandLine(), b);
+        protocol.applyTo(b);
         return ProtocolOptions.build(spec.commandLine(), b);
-    }
-
-    private static String seconds(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + " s" : String.format("%.1f s", ms / 1000.0);
     }
 }

@@ -7,6 +7,7 @@ import dev.pqdtls.DtlsException;
 import dev.pqdtls.DtlsServer;
 import dev.pqdtls.NamedGroup;
 import dev.pqdtls.internal.backend.BackendSelector;
+import dev.pqdtls.internal.text.Display;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -38,7 +40,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = "Runs a DTLS 1.3 server and client in this process on 127.0.0.1: a hybrid post-quantum "
-                + "handshake (X25519MLKEM768 unless --group says otherwise), then a bulk transfer of "
+                + "handshake (X25519MLKEM768 unless --groups says otherwise), then a bulk transfer of "
                 + "full-size datagrams client -> server. Prints both sides' handshake lines, which crypto "
                 + "backend ran (and why), the goodput in MB/s and records/s, and how many datagrams arrived. "
                 + "Takes a few seconds.")
@@ -55,41 +57,35 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--backend", paramLabel = "B",
-            description = "Crypto backend: ffm or fallback (default: the best usable one).")
-    private String backend;
-
     @Option(names = "--megabytes", paramLabel = "N", defaultValue = "16",
             description = "Application data to send, in MB of 10^6 bytes, 1..1000 (default ${DEFAULT-VALUE}).")
     private int megabytes;
 
-    @Option(names = "--group", paramLabel = "G", defaultValue = "X25519MLKEM768",
-            converter = ProtocolOptions.GroupName.class,
-            description = {"Key-exchange group (default ${DEFAULT-VALUE}).", "Names: " + ProtocolOptions.GROUPS_HELP + "."})
-    private NamedGroup group;
+    @Mixin
+    private ProtocolOptions protocol;
 
     @Override
     public Integer call() throws IOException {
         if (megabytes < 1 || megabytes > 1000) {
             throw new ParameterException(spec.commandLine(), "--megabytes must be 1..1000, was " + megabytes);
         }
-        String requested = ProtocolOptions.effectiveBackend(spec.commandLine(), backend);
+        protocol.check(spec.commandLine());
+        String requested = ProtocolOptions.effectiveBackend(protocol.backend);
         PrintWriter out = spec.commandLine().getOut();
         BackendSelector.Selection selection = BackendSelector.select(Optional.ofNullable(requested));
 
         EphemeralCertificate cert = EphemeralCertificate.create();
-        DtlsConfig.Builder serverBuilder = DtlsConfig.builder().certificate(List.of(cert.certificate()), cert.privateKey())
-                .groups(group);
+        DtlsConfig.Builder serverBuilder = DtlsConfig.builder().certificate(List.of(cert.certificate()), cert.privateKey());
         // The client trusts exactly the server's fresh certificate: a real chain check and name check
         // (the certificate names localhost), no --insecure.
         DtlsConfig.Builder clientBuilder = DtlsConfig.builder().trustedCertificates(List.of(cert.certificate()))
-                .serverName("localhost").groups(group).handshakeTimeout(HANDSHAKE_LIMIT);
-        if (requested != null) {
-            serverBuilder.backend(requested);
-            clientBuilder.backend(requested);
-        }
+                .serverName("localhost").handshakeTimeout(HANDSHAKE_LIMIT);
+        protocol.applyTo(serverBuilder);
+        protocol.applyTo(clientBuilder);
         DtlsConfig serverConfig = ProtocolOptions.build(spec.commandLine(), serverBuilder);
         DtlsConfig clientConfig = ProtocolOptions.build(spec.commandLine(), clientBuilder);
+        // Both sides prefer the same groups, so the first is the one negotiated.
+        NamedGroup group = clientConfig.groups().get(0);
 
         say(out, "pqdtls demo: a DTLS 1.3 server and client in this process, over UDP on 127.0.0.1");
         say(out, "  key exchange  " + group.displayName() + " (" + describe(group) + ")");
@@ -98,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
         say(out, "");
 
         try (DtlsServer server = DtlsServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), serverConfig)) {
-            say(out, "[server] listening on " + HostPort.format(server.localAddress()) + " (backend " + server.backend() + ")");
+            say(out, "[server] listening on " + Display.address(server.localAddress()) + " (backend " + server.backend() + ")");
             Receiver receiver = new Receiver(server);
             Thread serverThread = ConnectionThreads.start("pqdtls-demo-server", receiver);
             long t0 = System.nanoTime();
@@ -203,8 +199,7 @@ final class DemoCommand implements Callable<Integer> {
             s.append(", the highest-priority usable backend");
         } else {
             Optional<BackendSelector.Candidate> ffm = selection.candidates().stream()
-                    // A provider that failed to load is named by its class (e.g. dev.pqdtls.ffm.…) instead.
-                    .filter(c -> c.name().equals("ffm") || c.name().startsWith("dev.pqdtls.ffm.")).findFirst();
+                    .filter(c -> c.name().equals(Backends.FFM)).findFirst();
             s.append("; ffm not used: ").append(ffm.isEmpty() ? "it is not on the class path"
                     : ffm.get().unusableReason().orElse(selection.reason()));
         }

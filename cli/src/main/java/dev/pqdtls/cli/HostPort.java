@@ -1,15 +1,7 @@
 package dev.pqdtls.cli;
 
-import java.net.Inet6Address;
-import java.net.InetSocketAddress;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /** {@code HOST:PORT} as written on the command line: a name, an IPv4 literal or a bracketed IPv6 literal. */
 record HostPort(String host, int port) {
-    /** Two or more zero groups in a row, with the colons around them. */
-    private static final Pattern ZERO_RUN = Pattern.compile("(?:^|:)0(?::0)+(?::|$)");
-
     /**
      * Parses {@code localhost:4433}, {@code 192.0.2.1:4433} or {@code [::1]:4433}.
      *
@@ -45,27 +37,6 @@ record HostPort(String host, int port) {
             throw new IllegalArgumentException("'" + text + "' is not HOST:PORT with a port 1..65535");
         }
         return new HostPort(host, p);
-    }
-
-    /** {@code 127.0.0.1:4433} or {@code [::1]:4433}. */
-    static String format(InetSocketAddress a) {
-        if (!(a.getAddress() instanceof Inet6Address)) {
-            return (a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress()) + ":" + a.getPort();
-        }
-        // The JDK writes 0:0:0:0:0:0:0:1; people write ::1 (RFC 5952 shortens the first longest run of zeros).
-        String host = a.getAddress().getHostAddress();
-        String best = null;
-        Matcher m = ZERO_RUN.matcher(host);
-        while (m.find()) {
-            if (best == null || m.group().length() > best.length()) {
-                best = m.group();
-            }
-        }
-        if (best != null) {
-            int at = host.indexOf(best);
-            host = host.substring(0, at) + "::" + host.substring(at + best.length());
-        }
-        return "[" + host + "]:" + a.getPort();
     }
 
     @Override

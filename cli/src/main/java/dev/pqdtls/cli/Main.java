@@ -2,6 +2,8 @@ package dev.pqdtls.cli;
 
 import java.io.PrintWriter;
 import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** Entry point of {@code pqdtls.jar}: exit 0 on success, non-zero with a one-line reason otherwise. */
 public final class Main {
@@ -45,11 +47,30 @@ public final class Main {
         });
         cl.setParameterExceptionHandler((e, args) -> {
             PrintWriter err = e.getCommandLine().getErr();
-            err.println("pqdtls: " + oneLine(e) + " (see 'pqdtls --help')");
+            err.println("pqdtls: " + usageError(e));
             err.flush();
             return EXIT_USAGE;
         });
         return cl;
+    }
+
+    /**
+     * The one line for a wrong command line. A word picocli cannot place at the top level is an
+     * unknown command, so say that and list the commands instead of "Unmatched argument at index 0".
+     */
+    static String usageError(ParameterException e) {
+        CommandLine at = e.getCommandLine();
+        String see = " (see 'pqdtls " + (at.getParent() == null ? "" : at.getCommandName() + " ") + "--help')";
+        if (at.getParent() == null && e instanceof UnmatchedArgumentException u
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            return "unknown command '" + u.getUnmatched().get(0) + "'; commands: " + commands(at);
+        }
+        return oneLine(e) + see;
+    }
+
+    /** {@code demo, server, client, probe, bench}. */
+    static String commands(CommandLine top) {
+        return String.join(", ", top.getSubcommands().keySet());
     }
 
     private static String oneLine(Throwable e) {

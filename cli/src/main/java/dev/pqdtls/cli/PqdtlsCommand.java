@@ -7,7 +7,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code pqdtls} command (DESIGN.md §7). Each subcommand is its own class listed here.
+ * The {@code pqdtls} command. Each subcommand is its own class listed here.
  */
 @Command(name = "pqdtls",
         mixinStandardHelpOptions = true,
@@ -22,6 +22,7 @@ final class PqdtlsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand");
+        throw new ParameterException(spec.commandLine(), "a command is needed, one of "
+                + Main.commands(spec.commandLine()) + "; start with 'pqdtls demo'");
     }
 }

@@ -15,9 +15,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "probe",
         mixinStandardHelpOptions = true,
         description = {
-            "Reports CPU crypto features, the JVM, every crypto backend (usable or why not, which",
-            "implementation serves each primitive), which backend would be selected and why, and an",
-            "indicative AEAD seal rate per backend and suite (a few seconds; --no-speed skips it)."
+            "Reports what this machine offers and which crypto backend would run, and why.",
+            "",
+            "CPU crypto features, the JVM, every crypto backend (usable or why not, which implementation "
+                    + "serves each primitive), which backend would be selected and why, and an indicative AEAD "
+                    + "seal rate per backend and suite (a few seconds; --no-speed skips it)."
         })
 final class ProbeCommand implements Callable<Integer> {
     @Spec

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
@@ -16,8 +19,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Options {@code server} and {@code client} share: what to negotiate and which backend runs it.
- * Bad values are usage errors (exit 2) whose message lists what is accepted.
+ * Options {@code server}, {@code client} and {@code demo} share: what to negotiate and which backend
+ * runs it. Bad values are usage errors (exit 2) whose message names the option and lists what is
+ * accepted.
  */
 final class ProtocolOptions {
     /** For help texts (annotation values must be constants); a test checks them against the enums. */
@@ -33,13 +37,17 @@ final class ProtocolOptions {
                 "Names: " + GROUPS_HELP + "."})
     List<NamedGroup> groups;
 
+    /** {@code --group}, as {@code demo} spelled it before: kept working, not advertised. */
+    @Option(names = "--group", split = ",", converter = GroupName.class, hidden = true)
+    List<NamedGroup> groupAlias;
+
     @Option(names = "--suites", split = ",", paramLabel = "S", converter = SuiteName.class,
             description = {"Cipher suites by IANA name in preference order (default: all, AES-128-GCM first).",
                 "Names: " + SUITES_HELP + "."})
     List<CipherSuite> suites;
 
     @Option(names = "--backend", paramLabel = "B",
-            description = "Crypto backend: ffm or fallback (default: the best usable one; see 'pqdtls probe').")
+            description = "Crypto backend: ffm (Java 22+) or fallback (default: the best usable one; see 'pqdtls probe').")
     String backend;
 
     @Option(names = "--cid", paramLabel = "N",
@@ -50,17 +58,44 @@ final class ProtocolOptions {
             description = "Largest UDP payload sent, 256..65507 (default 1200).")
     Integer mtu;
 
+    /**
+     * The library's option names and the command line's, for turning {@link DtlsConfig.Builder#build()}'s
+     * messages (which name the API option) into ones that name what the user typed.
+     */
+    private static final Map<String, String> CLI_NAMES = Map.ofEntries(
+            Map.entry("groups", "--groups"), Map.entry("cipherSuites", "--suites"), Map.entry("backend", "--backend"),
+            Map.entry("connectionIdLength", "--cid"), Map.entry("mtu", "--mtu"),
+            Map.entry("handshakeTimeout", "--timeout"), Map.entry("certificate", "--cert/--key"),
+            Map.entry("trustedCertificates", "--ca"), Map.entry("insecureTrustAll", "--insecure"),
+            Map.entry("serverName", "--server-name"), Map.entry("clientAuth", "--client-auth"),
+            Map.entry("cookiePolicy", "--cookie"));
+    private static final Pattern LEADING_NAME = Pattern.compile("^([A-Za-z]+)\\b");
+
+    /**
+     * Checks these options before any work (key generation, sockets): the backend can run here and the
+     * library accepts the values. Failures name the command-line option.
+     */
+    void check(CommandLine cl) {
+        String name = effectiveBackend(backend);
+        if (name != null) {
+            Backends.requireUsable(cl, name, backend != null ? "--backend" : "-D" + BackendSelector.BACKEND_PROPERTY);
+        }
+        DtlsConfig.Builder b = DtlsConfig.builder();
+        applyTo(b);
+        build(cl, b);
+    }
+
     /** Copies the options given onto {@code b}; options left out keep the library's defaults. */
-    void applyTo(CommandLine cl, DtlsConfig.Builder b) {
-        if (groups != null) {
-            b.groups(groups);
+    void applyTo(DtlsConfig.Builder b) {
+        List<NamedGroup> g = groups();
+        if (g != null) {
+            b.groups(g);
         }
         if (suites != null) {
             b.cipherSuites(suites);
         }
-        String name = effectiveBackend(cl, backend);
-        if (name != null) {
-            b.backend(name);
+        if (backend != null) {
+            b.backend(backend.trim());
         }
         if (cid != null) {
             b.connectionIdLength(cid);
@@ -70,42 +105,51 @@ final class ProtocolOptions {
         }
     }
 
-    /** {@link DtlsConfig.Builder#build()} with its complaints turned into usage errors. */
+    /** {@code --groups} and the hidden {@code --group} together, or null if neither was given. */
+    List<NamedGroup> groups() {
+        return withAlias(groups, groupAlias);
+    }
+
+    /** What an option and its hidden alias gave, in order, or null if neither was given. */
+    static <T> List<T> withAlias(List<T> option, List<T> alias) {
+        if (option == null && alias == null) {
+            return null;
+        }
+        List<T> all = new ArrayList<>();
+        all.addAll(option == null ? List.of() : option);
+        all.addAll(alias == null ? List.of() : alias);
+        return all;
+    }
+
+    /** {@link DtlsConfig.Builder#build()} with its complaints turned into usage errors naming the CLI option. */
     static DtlsConfig build(CommandLine cl, DtlsConfig.Builder b) {
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(cl, "invalid option value: " + e.getMessage(), e);
+            throw new ParameterException(cl, cliMessage(e.getMessage()), e);
         }
     }
 
+    /** {@code connectionIdLength must be in [0, 20], was 21} becomes {@code --cid must be in [0, 20], was 21}. */
+    static String cliMessage(String apiMessage) {
+        Matcher m = LEADING_NAME.matcher(apiMessage);
+        if (m.find() && CLI_NAMES.containsKey(m.group(1))) {
+            return CLI_NAMES.get(m.group(1)) + apiMessage.substring(m.end());
+        }
+        return "invalid option value: " + apiMessage;
+    }
+
     /**
-     * The backend to ask the library for: the option if given (checked), else the
-     * {@code pqdtls.backend} system property (DESIGN.md §3), else null for the best usable one.
+     * The backend to ask the library for: the option if given, else the {@code pqdtls.backend} system
+     * property, else null for the best usable one. Only the option is applied to the configuration;
+     * the library reads the property itself.
      */
-    static String effectiveBackend(CommandLine cl, String option) {
+    static String effectiveBackend(String option) {
         if (option != null) {
-            requireKnownBackend(cl, option);
             return option.trim();
         }
         String property = System.getProperty(BackendSelector.BACKEND_PROPERTY);
         return property == null || property.isBlank() ? null : property.trim();
-    }
-
-    /**
-     * A backend name that no backend on the class path has is a usage error; one that is present but
-     * cannot run is a failure, reported by the library with its reason.
-     */
-    static void requireKnownBackend(CommandLine cl, String name) {
-        List<String> names = new ArrayList<>();
-        for (BackendSelector.Candidate c : BackendSelector.discover()) {
-            names.add(c.name());
-            if (c.name().equalsIgnoreCase(name.trim())) {
-                return;
-            }
-        }
-        throw new ParameterException(cl, "unknown backend '" + name + "'; expected one of "
-                + (names.isEmpty() ? "(none on the class path)" : String.join(", ", names)));
     }
 
     /** {@code X25519MLKEM768} etc., case-insensitive. */

@@ -7,6 +7,7 @@ import dev.pqdtls.DtlsException;
 import dev.pqdtls.DtlsServer;
 import dev.pqdtls.internal.auth.LocalCredentials;
 import dev.pqdtls.internal.auth.Pem;
+import dev.pqdtls.internal.text.Display;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintWriter;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -90,20 +92,14 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        InetSocketAddress address = checkOptions();
         DtlsConfig config = config(out);
-        InetSocketAddress address;
-        try {
-            address = new InetSocketAddress(InetAddress.getByName(bind), port);
-        } catch (UnknownHostException | IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--bind " + bind + " / --port " + port
-                    + ": not a usable local address: " + e.getMessage());
-        }
         Thread hook = new Thread(this::stop, "pqdtls-server-shutdown");
         try (DtlsServer s = DtlsServer.bind(address, config)) {
             server = s;
             Runtime.getRuntime().addShutdownHook(hook);
             InetSocketAddress local = s.localAddress();
-            say(out, "listening on " + HostPort.format(local) + " (backend " + s.backend() + ")"
+            say(out, "listening on " + Display.address(local) + " (backend " + s.backend() + ")"
                     + (echo ? ", echoing datagrams" : ""));
             while (!stopping) {
                 Optional<DtlsConnection> c;
@@ -115,7 +111,7 @@ final class ServerCommand implements Callable<Integer> {
                     }
                     throw e;
                 }
-                c.ifPresent(conn -> ConnectionThreads.start("pqdtls-client-" + conn.session().peer(), () -> serve(conn, out)));
+                c.ifPresent(conn -> ConnectionThreads.start("pqdtls-client-" + Display.address(conn.session().peer()), () -> serve(conn, out)));
             }
             say(out, "server stopped");
         } catch (InterruptedIOException e) {
@@ -149,7 +145,7 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     private void serve(DtlsConnection conn, PrintWriter out) {
-        String peer = HostPort.format(conn.session().peer());
+        String peer = Display.address(conn.session().peer());
         say(out, conn.session().summary());
         try {
             while (!stopping) {
@@ -175,10 +171,35 @@ final class ServerCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Every option checked before any work (reading files, making a key, binding), so that a typo
+     * costs nothing; returns the address to bind.
+     */
+    private InetSocketAddress checkOptions() {
+        CommandLine cl = spec.commandLine();
+        if (port < 0 || port > 65_535) {
+            throw new ParameterException(cl, "--port must be 0..65535 (0 picks a free port), was " + port);
+        }
+        if ((cert == null) != (key == null)) {
+            throw new ParameterException(cl, "--cert and --key go together");
+        }
+        if (clientAuth != null && clientAuth != DtlsConfig.ClientAuth.NONE && ca == null) {
+            throw new ParameterException(cl, "--client-auth " + ProtocolOptions.Hyphenated.lower(clientAuth)
+                    + " needs --ca FILE to verify client certificates");
+        }
+        protocol.check(cl);
+        try {
+            return new InetSocketAddress(InetAddress.getByName(bind), port);
+        } catch (UnknownHostException e) {
+            throw new ParameterException(cl, "--bind " + bind + ": not an address of this machine: " + e.getMessage());
+        }
+    }
+
+    /** The configuration, once the options are known to be good: reads the files or makes the ephemeral key. */
     private DtlsConfig config(PrintWriter out) throws IOException {
         DtlsConfig.Builder b = DtlsConfig.builder();
-        if ((cert == null) != (key == null)) {
-            throw new ParameterException(spec.commandLine(), "--cert and --key go together");
+        if (ca != null) {
+            b.trustedCertificates(trustAnchors(ca)); // first: a missing file should cost no key generation
         }
         if (cert != null) {
             LocalCredentials creds = credentials(cert, key);
@@ -189,19 +210,13 @@ final class ServerCommand implements Callable<Integer> {
             say(out, "no --cert given: using an ephemeral self-signed ECDSA P-256 certificate for localhost, "
                     + "127.0.0.1, ::1 (SHA-256 " + eph.fingerprint() + "); clients need --insecure");
         }
-        DtlsConfig.ClientAuth auth = clientAuth == null ? DtlsConfig.ClientAuth.NONE : clientAuth;
-        if (auth != DtlsConfig.ClientAuth.NONE && ca == null) {
-            throw new ParameterException(spec.commandLine(), "--client-auth " + ProtocolOptions.Hyphenated.lower(auth)
-                    + " needs --ca FILE to verify client certificates");
-        }
-        b.clientAuth(auth);
-        if (ca != null) {
-            b.trustedCertificates(trustAnchors(ca));
+        if (clientAuth != null) {
+            b.clientAuth(clientAuth);
         }
         if (cookie != null) {
             b.cookiePolicy(cookie);
         }
-        protocol.applyTo(spec.commandLine(), b);
+        protocol.applyTo(b);
         return ProtocolOptions.build(spec.commandLine(), b);
     }
 

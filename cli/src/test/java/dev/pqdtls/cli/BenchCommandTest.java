@@ -23,7 +23,8 @@ class BenchCommandTest {
     @Timeout(60)
     void rawUdpRowWritesTableMarkdownAndPng(@TempDir Path dir) throws Exception {
         assumeTrue(Runtime.version().feature() >= 22, "bench needs Java 22+");
-        CliRun r = CliRun.run("bench", "--seconds", "0.3", "--warmup", "0.1", "--rows", "4", "--out", dir.toString());
+        CliRun r = CliRun.run("bench", "--seconds", "0.3", "--warmup", "0.1", "--rows", "4", "--out", dir.toString(),
+                "--groups", "X25519", "--suites", "TLS_AES_256_GCM_SHA384");
         assumeTrue(!r.out().contains("native library unusable"),
                 "skipped: the native library is unusable here, so raw UDP cannot run:\n" + r.out());
         assertEquals(0, r.exit(), r.out() + r.err());
@@ -33,6 +34,7 @@ class BenchCommandTest {
         assertTrue(r.out().contains("4. raw UDP"), r.out());
         assertTrue(r.out().contains("targets"), r.out());
         assertTrue(r.err().contains("[1/1] raw UDP"), "no progress line in:\n" + r.err());
+        assertTrue(r.err().contains("TLS_AES_256_GCM_SHA384, X25519;"), "--suites and --groups reach the runner:\n" + r.err());
 
         Path md = dir.resolve("end-to-end.md");
         Path png = dir.resolve("end-to-end.png");

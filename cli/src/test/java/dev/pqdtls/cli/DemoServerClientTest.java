@@ -1,28 +1,35 @@
 package dev.pqdtls.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pqdtls.NamedGroup;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.pqdtls.internal.auth.PeerAuthenticator;
+import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code demo}, {@code server} and {@code client} run in-process through picocli, output captured. */
 class DemoServerClientTest {
-    private static final Pattern LISTENING = Pattern.compile("^listening on 127\\.0\\.0\\.1:(\\d+) .*");
 
     @Test
     @Timeout(60)
@@ -40,145 +47,185 @@ class DemoServerClientTest {
 
     @Test
     @Timeout(60)
+    void demoTakesTheProtocolOptionsOfServerAndClient() {
+        CliRun r = CliRun.run("demo", "--megabytes", "1", "--groups", "SecP256r1MLKEM768,X25519",
+                "--suites", "TLS_AES_256_GCM_SHA384", "--mtu", "1400");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertEquals(2, r.out().lines().filter(l -> l.contains(" suite=TLS_AES_256_GCM_SHA384 group=SecP256r1MLKEM768 ")).count(),
+                r.out());
+        assertTrue(r.out().contains("key exchange  SecP256r1MLKEM768 (hybrid"), r.out());
+        assertTrue(r.out().contains("the most one 1400-byte UDP payload carries"), r.out());
+    }
+
+    @Test
+    @Timeout(60)
     void demoOnTheFallbackSaysWhyNotFfm() {
+        // --group: demo's old spelling, kept as a hidden alias of --groups.
         CliRun r = CliRun.run("demo", "--megabytes", "1", "--backend", "fallback", "--group", "X25519");
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("backend=fallback"), r.out());
         assertTrue(r.out().contains("requested"), r.out());
         assertTrue(r.out().contains("NOT post-quantum"), r.out());
+        assertTrue(r.out().contains("group=X25519 "), r.out());
     }
 
     @Test
     @Timeout(60)
     void clientGetsEveryEchoFromTheServer() throws Exception {
-        LineCapture serverOut = new LineCapture();
-        StringWriter serverErr = new StringWriter();
-        CommandLine server = Main.commandLine();
-        server.setOut(new PrintWriter(serverOut, true));
-        server.setErr(new PrintWriter(serverErr, true));
-        CompletableFuture<Integer> serverExit = CompletableFuture.supplyAsync(
-                () -> server.execute("server", "--port", "0", "--echo"));
-        try {
-            String listening = serverOut.await(l -> LISTENING.matcher(l).matches(), Duration.ofSeconds(30))
-                    .orElseThrow(() -> new AssertionError("no 'listening on' line: " + serverOut + serverErr));
-            Matcher m = LISTENING.matcher(listening);
-            assertTrue(m.matches());
-            int port = Integer.parseInt(m.group(1));
-            assertTrue(serverOut.toString().contains("ephemeral self-signed ECDSA P-256"), serverOut.toString());
+        int serverExit;
+        try (RunningServer server = new RunningServer("--echo")) {
+            assertEquals("127.0.0.1", server.host);
+            assertTrue(server.out.toString().contains("ephemeral self-signed ECDSA P-256"), server.out.toString());
 
-            CliRun c = CliRun.run("client", "127.0.0.1:" + port, "--insecure", "--message", "hi", "--count", "3", "--timeout", "10");
+            CliRun c = CliRun.run("client", server.target(), "--insecure", "--message", "hi", "--count", "3", "--timeout", "10");
             assertEquals(0, c.exit(), c.out() + c.err());
             assertEquals(List.of("echo: hi", "echo: hi", "echo: hi"),
                     c.out().lines().filter(l -> l.startsWith("echo: ")).toList(), c.out());
-            assertTrue(c.out().lines().anyMatch(l -> l.startsWith("handshake: version=DTLSv1.3 suite=")
-                    && l.contains(" group=X25519MLKEM768 ") && l.endsWith(" peer=127.0.0.1:" + port)), c.out());
-            assertTrue(c.err().contains("--insecure"), "a loud warning on stderr: " + c.err());
+            assertTrue(c.out().lines().findFirst().orElse("").startsWith("handshake: version=DTLSv1.3 suite="), c.out());
+            assertTrue(c.out().lines().anyMatch(l -> l.contains(" group=X25519MLKEM768 ")
+                    && l.endsWith(" peer=" + server.target())), c.out());
             // The server printed its own handshake line for this client.
-            assertTrue(serverOut.await(l -> l.startsWith("handshake: version=DTLSv1.3 "), Duration.ofSeconds(10)).isPresent(),
-                    serverOut.toString());
+            assertTrue(server.out.await(l -> l.startsWith("handshake: version=DTLSv1.3 "), Duration.ofSeconds(10)).isPresent(),
+                    server.out.toString());
 
-            CliRun ku = CliRun.run("client", "127.0.0.1:" + port, "--insecure", "--key-update", "--groups", "X25519",
+            CliRun ku = CliRun.run("client", server.target(), "--insecure", "--key-update", "--groups", "X25519",
                     "--suites", "TLS_CHACHA20_POLY1305_SHA256", "--message", "after update", "--count", "2");
             assertEquals(0, ku.exit(), ku.out() + ku.err());
             assertTrue(ku.out().contains("suite=TLS_CHACHA20_POLY1305_SHA256 group=X25519 "), ku.out());
             assertTrue(ku.out().lines().anyMatch(l -> l.startsWith("key update: ")), ku.out());
             assertEquals(2, ku.out().lines().filter(l -> l.equals("echo: after update")).count(), ku.out());
-        } finally {
-            ((ServerCommand) server.getSubcommands().get("server").getCommand()).stop();
+            serverExit = server.stop();
+            assertTrue(server.out.toString().contains("server stopped"), server.out.toString());
         }
-        assertEquals(0, serverExit.get(10, TimeUnit.SECONDS), serverOut + serverErr.toString());
-        assertTrue(serverOut.toString().contains("server stopped"), serverOut.toString());
+        assertEquals(0, serverExit);
+    }
+
+    @Test
+    @Timeout(60)
+    void insecureWarningsOncePerProcessFromTheLibraryAndOncePerRunFromTheCli() throws Exception {
+        Logger logger = Logger.getLogger(PeerAuthenticator.class.getName());
+        List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+        Handler h = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel() == Level.WARNING) {
+                    warnings.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(h);
+        try (RunningServer server = new RunningServer("--echo")) {
+            boolean loggedBefore = PeerAuthenticator.insecureWarningLogged();
+            for (int i = 0; i < 3; i++) {
+                CliRun c = CliRun.run("client", server.target(), "--insecure");
+                assertEquals(0, c.exit(), c.out() + c.err());
+                assertEquals(1, c.err().lines().filter(l -> l.contains("--insecure")).count(), c.err());
+            }
+            // Earlier tests in this JVM may have had the one library warning already.
+            assertEquals(loggedBefore ? 0 : 1, warnings.size(), warnings.toString());
+        } finally {
+            logger.removeHandler(h);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void handshakeLineOnlyOnceTheServerAcceptedTheClientCertificate(@TempDir Path dir) throws Exception {
+        // One self-signed certificate serves as the client's and, pinned, as the server's --ca.
+        EphemeralCertificate id = EphemeralCertificate.create();
+        Path cert = dir.resolve("client.pem");
+        Path key = dir.resolve("client.key.pem");
+        Files.writeString(cert, pem("CERTIFICATE", id.certificate().getEncoded()));
+        Files.writeString(key, pem("PRIVATE KEY", id.privateKey().getEncoded()));
+        try (RunningServer server = new RunningServer("--echo", "--client-auth", "required", "--ca", cert.toString())) {
+            CliRun without = CliRun.run("client", server.target(), "--insecure", "--timeout", "10");
+            assertEquals(Main.EXIT_FAILURE, without.exit(), without.out() + without.err());
+            assertFalse(without.out().contains("handshake:"), "no success line for a rejected handshake: " + without.out());
+            String reason = without.err().lines().filter(l -> !l.contains("WARNING")).findFirst().orElse("");
+            assertTrue(reason.startsWith("pqdtls: handshake with " + server.target() + " failed: the server sent alert "
+                    + "certificate_required (116)"), without.err());
+            assertTrue(reason.contains("--cert FILE --key FILE"), reason);
+
+            CliRun with = CliRun.run("client", server.target(), "--insecure", "--cert", cert.toString(), "--key", key.toString());
+            assertEquals(0, with.exit(), with.out() + with.err());
+            assertEquals(List.of("handshake", "echo"), with.out().lines().map(l -> l.substring(0, l.indexOf(':'))).toList(),
+                    with.out());
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+
+    @Test
+    @Timeout(60)
+    void ipv6AddressesPrintAsPeopleWriteThem() throws Exception {
+        assumeTrue(loopback6(), "no IPv6 loopback (::1) on this machine");
+        // The fallback backend: this test is about how addresses print, and the ffm backend's native
+        // transport does not complete handshakes over IPv6 yet (reported separately).
+        try (RunningServer server = new RunningServer("--echo", "--bind", "::1", "--backend", "fallback")) {
+            assertEquals("[::1]", server.host, server.out.toString());
+            CliRun c = CliRun.run("client", server.target(), "--insecure", "--backend", "fallback");
+            assertEquals(0, c.exit(), c.out() + c.err());
+            assertTrue(c.out().lines().anyMatch(l -> l.startsWith("handshake: ") && l.endsWith(" peer=[::1]:" + server.port)),
+                    c.out());
+            assertTrue(server.out.await(l -> l.startsWith("handshake: ") && l.contains(" peer=[::1]:"), Duration.ofSeconds(10))
+                    .isPresent(), server.out.toString());
+        }
+    }
+
+    private static boolean loopback6() {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("::1"), 0))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Test
     @Timeout(30)
-    void clientFailsWithinTheTimeoutWhenNobodyListens() throws Exception {
+    void clientFailsAtOnceWhenNothingListens() throws Exception {
         int port;
-        // A port that was free a moment ago; UDP gives no error for it, so only the timeout ends the wait.
+        // A port that was free a moment ago: the host answers ICMP port unreachable, which the
+        // client's connected socket reports, so it fails without waiting for the timeout.
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             port = s.getLocalPort();
         }
         long t0 = System.nanoTime();
-        CliRun r = CliRun.run("client", "127.0.0.1:" + port, "--insecure", "--timeout", "1");
+        CliRun r = CliRun.run("client", "127.0.0.1:" + port, "--insecure", "--timeout", "20");
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
         assertNotEquals(0, r.exit(), r.out());
         assertTrue(seconds < 10, "took " + seconds + " s");
         List<String> reasons = r.err().lines().filter(l -> l.startsWith("pqdtls: ") && !l.contains("WARNING")).toList();
         assertEquals(1, reasons.size(), r.err());
-        assertTrue(reasons.get(0).contains("127.0.0.1:" + port), reasons.get(0));
+        assertEquals("pqdtls: nothing is listening at 127.0.0.1:" + port + " (the host answered ICMP port unreachable)",
+                reasons.get(0));
     }
 
     @Test
     @Timeout(30)
-    void unknownNamesAreUsageErrorsListingTheValidOnes() {
-        CliRun g = CliRun.run("client", "127.0.0.1:4433", "--insecure", "--groups", "X25519,Kyber512");
-        assertEquals(Main.EXIT_USAGE, g.exit(), g.err());
-        assertEquals(1, g.err().lines().count(), g.err());
-        for (NamedGroup n : NamedGroup.values()) {
-            assertTrue(g.err().contains(n.displayName()), g.err());
-        }
-        CliRun demo = CliRun.run("demo", "--group", "nope");
-        assertEquals(Main.EXIT_USAGE, demo.exit(), demo.err());
-        assertTrue(demo.err().contains("X25519MLKEM768"), demo.err());
-
-        CliRun s = CliRun.run("server", "--port", "0", "--suites", "TLS_AES_128_CCM_SHA256");
-        assertEquals(Main.EXIT_USAGE, s.exit(), s.err());
-        assertTrue(s.err().contains("TLS_CHACHA20_POLY1305_SHA256"), s.err());
-
-        CliRun cookie = CliRun.run("server", "--port", "0", "--cookie", "sometimes");
-        assertEquals(Main.EXIT_USAGE, cookie.exit(), cookie.err());
-        assertTrue(cookie.err().contains("under-load"), cookie.err());
-
-        CliRun target = CliRun.run("client", "localhost");
-        assertEquals(Main.EXIT_USAGE, target.exit(), target.err());
-
-        CliRun backend = CliRun.run("client", "127.0.0.1:4433", "--insecure", "--backend", "quantum");
-        assertEquals(Main.EXIT_USAGE, backend.exit(), backend.err());
-        assertTrue(backend.err().contains("fallback"), backend.err());
-
-        CliRun mtu = CliRun.run("client", "127.0.0.1:4433", "--insecure", "--mtu", "10");
-        assertEquals(Main.EXIT_USAGE, mtu.exit(), mtu.err());
-        assertTrue(mtu.err().contains("mtu"), mtu.err());
-    }
-
-    @Test
-    void helpTextsListTheValidNames() {
-        assertEquals(ProtocolOptions.GROUP_NAMES.length(), ProtocolOptions.GROUPS_HELP.length());
-        for (String n : ProtocolOptions.GROUP_NAMES.split(", ")) {
-            assertTrue(ProtocolOptions.GROUPS_HELP.contains(n), n);
-        }
-        for (String n : ProtocolOptions.SUITE_NAMES.split(", ")) {
-            assertTrue(ProtocolOptions.SUITES_HELP.contains(n), n);
-        }
-        CliRun help = CliRun.run("--help");
-        for (String cmd : List.of("demo", "server", "client", "probe")) {
-            assertTrue(help.out().contains(cmd), help.out());
-        }
-        CliRun clientHelp = CliRun.run("client", "--help");
-        assertEquals(0, clientHelp.exit());
-        assertTrue(clientHelp.out().contains("SecP256r1MLKEM768"), clientHelp.out());
-    }
-
-    @Test
-    void addressesPrintAsPeopleWriteThem() throws Exception {
-        assertEquals("[::1]:4433", HostPort.format(new InetSocketAddress(InetAddress.getByName("::1"), 4433)));
-        assertEquals("[::]:1", HostPort.format(new InetSocketAddress(InetAddress.getByName("::"), 1)));
-        assertEquals("[2001:db8::1:0:0:1]:5", HostPort.format(new InetSocketAddress(InetAddress.getByName("2001:db8:0:0:1:0:0:1"), 5)));
-        assertEquals("[fe80::1:2]:5", HostPort.format(new InetSocketAddress(InetAddress.getByName("fe80::1:2"), 5)));
-        assertEquals("127.0.0.1:9", HostPort.format(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)));
-    }
-
-    @Test
-    void hostPortParsing() {
-        assertEquals(new HostPort("::1", 4433), HostPort.parse("[::1]:4433"));
-        assertEquals(new HostPort("localhost", 1), HostPort.parse("localhost:1"));
-        for (String bad : List.of("localhost", "::1:4433", "host:0", "host:65536", ":4433", "[::1]4433", "h:x")) {
-            try {
-                HostPort.parse(bad);
-                throw new AssertionError("accepted " + bad);
-            } catch (IllegalArgumentException expected) {
-                // good
-            }
+    void clientFailsWithinTheTimeoutWhenTheListenerNeverAnswers() throws Exception {
+        // Something holds the port but answers nothing (not a DTLS server): only the timeout ends the wait.
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            int port = silent.getLocalPort();
+            long t0 = System.nanoTime();
+            CliRun r = CliRun.run("client", "127.0.0.1:" + port, "--insecure", "--timeout", "1");
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+            assertNotEquals(0, r.exit(), r.out());
+            assertTrue(seconds < 10, "took " + seconds + " s");
+            List<String> reasons = r.err().lines().filter(l -> l.startsWith("pqdtls: ") && !l.contains("WARNING")).toList();
+            assertEquals(1, reasons.size(), r.err());
+            assertEquals("pqdtls: handshake with 127.0.0.1:" + port + " failed: no answer within 1 s (is a DTLS 1.3 server "
+                    + "listening there? --timeout waits longer)", reasons.get(0));
         }
     }
 }

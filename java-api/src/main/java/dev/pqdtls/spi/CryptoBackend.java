@@ -20,7 +20,11 @@ import java.util.Optional;
  */
 public interface CryptoBackend {
 
-    /** Short stable name used in {@code pqdtls.backend} and in output, e.g. {@code ffm}. */
+    /**
+     * Short stable name used in {@code pqdtls.backend} and in output, e.g. {@code ffm}: the class's
+     * simple name without {@code Backend}, in lower case ({@code FfmBackend} is {@code ffm}), so that a
+     * backend whose class this JVM cannot load (e.g. Java 22 code on Java 17) is still named the same.
+     */
     String name();
 
     /** Higher wins among usable backends. */

@@ -41,7 +41,9 @@ import javax.net.ssl.X509TrustManager;
  * asked for ({@link ServerIdentity}). Immutable and thread-safe; build one per configuration.
  *
  * <p>{@link #insecure()} accepts any chain. It exists for tests and first experiments, is never the
- * default, and logs a WARNING the first time each instance accepts something.
+ * default, and logs a WARNING the first time in the process that any instance accepts something: once
+ * is enough to be seen, and a server or load test with thousands of insecure connections would
+ * otherwise repeat it thousands of times.
  */
 public final class PeerAuthenticator {
     private static final Logger LOG = Logger.getLogger(PeerAuthenticator.class.getName());
@@ -50,13 +52,14 @@ public final class PeerAuthenticator {
     private static final String EKU_SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
     private static final String EKU_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
     private static final int KU_DIGITAL_SIGNATURE = 0;
+    /** Whether this process has logged the insecure-mode warning. */
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
 
     private final Set<TrustAnchor> anchors;
     private final Set<X509Certificate> anchorCerts;
     private final Clock clock;
     private final boolean revocation;
     private final boolean insecure;
-    private final AtomicBoolean warned = new AtomicBoolean();
 
     private PeerAuthenticator(Set<TrustAnchor> anchors, Set<X509Certificate> anchorCerts, Clock clock,
             boolean revocation, boolean insecure) {
@@ -77,6 +80,11 @@ public final class PeerAuthenticator {
      */
     public static PeerAuthenticator insecure() {
         return new PeerAuthenticator(Set.of(), Set.of(), Clock.systemUTC(), false, true);
+    }
+
+    /** Whether this process has logged the insecure-mode warning yet (it does so once). */
+    public static boolean insecureWarningLogged() {
+        return WARNED.get();
     }
 
     public boolean isInsecure() {
@@ -149,7 +157,7 @@ public final class PeerAuthenticator {
     }
 
     private void warnOnce(String role, String serverName) {
-        if (warned.compareAndSet(false, true)) {
+        if (WARNED.compareAndSet(false, true)) {
             LOG.warning("INSECURE: accepting the " + role + "'s certificate chain without any verification"
                     + (serverName == null ? "" : " (not checking that it belongs to " + serverName + ")")
                     + ". Anyone on the path can impersonate the peer and read the traffic. "

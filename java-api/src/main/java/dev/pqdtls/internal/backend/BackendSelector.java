@@ -4,14 +4,17 @@ import dev.pqdtls.spi.CryptoBackend;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Finds crypto backends with {@link ServiceLoader} and picks one (DESIGN.md §3): the named one if
+ * Finds crypto backends with {@link ServiceLoader} and picks one: the named one if
  * {@code pqdtls.backend} or the caller asks for it, else the usable one with the highest priority.
  * A backend that fails to load never breaks selection; it is reported with its reason.
  */
@@ -20,6 +23,10 @@ public final class BackendSelector {
     public static final String BACKEND_PROPERTY = "pqdtls.backend";
 
     private static final Logger LOG = Logger.getLogger(BackendSelector.class.getName());
+    /** The class file version in an {@link UnsupportedClassVersionError}'s message. */
+    private static final Pattern CLASS_FILE_VERSION = Pattern.compile("class file version (\\d+)\\.");
+    /** Class file major version 52 is Java 8, 66 is Java 22, and so on. */
+    private static final int CLASS_FILE_JAVA_OFFSET = 44;
 
     private BackendSelector() {
     }
@@ -48,7 +55,7 @@ public final class BackendSelector {
                 }
                 provider = it.next();
             } catch (ServiceConfigurationError | LinkageError e) {
-                // e.g. the ffm backend's Java 22 class file seen by a Java 17 runtime: skip it, keep looking.
+                // e.g. the ffm backend's Java 22 class file seen by a Java 17 runtime: report it, keep looking.
                 found.add(new Candidate(providerName(e), Integer.MIN_VALUE, null, Optional.of(describe(e))));
                 continue;
             }
@@ -59,12 +66,12 @@ public final class BackendSelector {
     }
 
     private static Candidate check(ServiceLoader.Provider<CryptoBackend> provider) {
-        String typeName = provider.type().getName();
+        String name = backendName(provider.type().getName());
         CryptoBackend backend;
         try {
             backend = provider.get();
         } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
-            return new Candidate(typeName, Integer.MIN_VALUE, null, Optional.of(describe(e)));
+            return new Candidate(name, Integer.MIN_VALUE, null, Optional.of(describe(e)));
         }
         Optional<String> reason;
         try {
@@ -128,20 +135,34 @@ public final class BackendSelector {
         return String.join("; ", parts);
     }
 
-    /** The provider class named in a loading error, or "?" if the error does not say. */
-    private static String providerName(Throwable e) {
+    /**
+     * The backend named in a loading error, as its {@link CryptoBackend#name()} would say it
+     * ({@code dev/pqdtls/ffm/FfmBackend} is {@code ffm}), or "?" if the error does not say.
+     */
+    static String providerName(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof UnsupportedClassVersionError && t.getMessage() != null) {
-                return t.getMessage().split(" ")[0].replace('/', '.');
+                return backendName(t.getMessage().split(" ")[0]);
             }
         }
         return "?";
     }
 
-    private static String describe(Throwable t) {
+    /** {@code dev.pqdtls.ffm.FfmBackend} or {@code dev/pqdtls/ffm/FfmBackend} is {@code ffm}. */
+    static String backendName(String className) {
+        String simple = className.substring(Math.max(className.lastIndexOf('/'), className.lastIndexOf('.')) + 1);
+        String suffix = "Backend";
+        return (simple.endsWith(suffix) ? simple.substring(0, simple.length() - suffix.length()) : simple)
+                .toLowerCase(Locale.ROOT);
+    }
+
+    static String describe(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof UnsupportedClassVersionError) {
-                return "needs a newer Java (running " + Runtime.version().feature() + "): " + c.getMessage();
+                Matcher m = CLASS_FILE_VERSION.matcher(String.valueOf(c.getMessage()));
+                return m.find() ? "needs Java " + (Integer.parseInt(m.group(1)) - CLASS_FILE_JAVA_OFFSET) + "+ (running Java "
+                        + Runtime.version().feature() + ")"
+                        : "needs a newer Java (running " + Runtime.version().feature() + "): " + c.getMessage();
             }
         }
         StringBuilder sb = new StringBuilder(t.getClass().getSimpleName() + ": " + t.getMessage());

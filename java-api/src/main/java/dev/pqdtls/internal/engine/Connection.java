@@ -16,6 +16,7 @@ import dev.pqdtls.internal.recordlayer.SealingSender;
 import dev.pqdtls.internal.reliability.Ack;
 import dev.pqdtls.internal.reliability.HandshakeFragment;
 import dev.pqdtls.internal.reliability.MessageReassembler;
+import dev.pqdtls.internal.text.Display;
 import dev.pqdtls.internal.wire.DecodeException;
 import dev.pqdtls.spi.CryptoBackend;
 import java.net.InetSocketAddress;
@@ -147,13 +148,14 @@ public abstract class Connection {
             return;
         }
         if (state == State.HANDSHAKING && nowMillis >= handshakeDeadline) {
-            abort(new DtlsException(DtlsAlert.HANDSHAKE_FAILURE, false, "handshake with " + peer + " did not complete within "
-                    + config.handshakeTimeout() + " (" + flights.timerExpiries() + " retransmissions); is the peer reachable?"));
+            abort(new DtlsException(DtlsAlert.HANDSHAKE_FAILURE, false, "handshake with " + Display.address(peer)
+                    + " did not complete within " + Display.duration(config.handshakeTimeout()) + " ("
+                    + flights.timerExpiries() + " retransmissions); is the peer reachable?"));
             return;
         }
         if (state == State.CONNECTED && nowMillis - lastReceiveMillis >= config.idleTimeout().toMillis()) {
-            abort(new DtlsException(DtlsAlert.CLOSE_NOTIFY, false, "no authentic record from " + peer + " for "
-                    + config.idleTimeout() + "; connection closed as idle"));
+            abort(new DtlsException(DtlsAlert.CLOSE_NOTIFY, false, "no authentic record from " + Display.address(peer) + " for "
+                    + Display.duration(config.idleTimeout()) + "; connection closed as idle"));
             return;
         }
         if (nowMillis >= handshakeReadKeysUntil) {
@@ -274,7 +276,7 @@ public abstract class Connection {
     private long checkSendable(List<ByteBuffer> data) {
         String exhausted = state == State.CONNECTED ? keys.usageLimitReached(data.size()) : null;
         if (exhausted != null) {
-            abort(fatal(DtlsAlert.INTERNAL_ERROR, exhausted + " (" + peer + "); connection closed"));
+            abort(fatal(DtlsAlert.INTERNAL_ERROR, exhausted + " (" + Display.address(peer) + "); connection closed"));
         }
         if (state != State.CONNECTED) {
             throw new IllegalStateException("cannot send: connection is " + state
@@ -564,7 +566,7 @@ public abstract class Connection {
         int description = c.get(c.position() + 1) & 0xFF;
         DtlsAlert alert = DtlsAlert.byCode(description).orElse(DtlsAlert.INTERNAL_ERROR);
         if (alert == DtlsAlert.CLOSE_NOTIFY) {
-            failure = new DtlsException(alert, true, "peer " + peer + " closed the connection");
+            failure = new DtlsException(alert, true, "peer " + Display.address(peer) + " closed the connection");
             state = State.CLOSED;
             wipe();
             return;
@@ -573,8 +575,8 @@ public abstract class Connection {
             records.dropped++; // an unauthenticated alert cannot end an established association
             return;
         }
-        failure = new DtlsException(alert, true, "peer " + peer + " sent alert " + alert + " (" + description + ")"
-                + (state == State.HANDSHAKING ? refusalHint(alert) : ""));
+        failure = new DtlsException(alert, true, "peer " + Display.address(peer) + " sent alert " + alert + " ("
+                + description + ")" + (state == State.HANDSHAKING ? refusalHint(alert) : ""));
         state = State.FAILED;
         wipe();
     }

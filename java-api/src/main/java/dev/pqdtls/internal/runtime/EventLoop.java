@@ -3,6 +3,7 @@ package dev.pqdtls.internal.runtime;
 import dev.pqdtls.internal.engine.Connection;
 import dev.pqdtls.internal.recordlayer.SealingSender;
 import dev.pqdtls.internal.recordlayer.UnifiedHeader;
+import dev.pqdtls.internal.text.Display;
 import dev.pqdtls.spi.DatagramTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -382,7 +383,8 @@ final class EventLoop implements Runnable {
         try {
             ConnectionHandle old = byAddress.putIfAbsent(h.connection.peer(), h);
             if (old != null) {
-                throw new IllegalStateException("this endpoint already has a connection to " + h.connection.peer()
+                throw new IllegalStateException("this endpoint already has a connection to "
+                        + Display.address(h.connection.peer())
                         + "; one socket carries one connection per peer address (use another DtlsClient)");
             }
             h.registered = true;
@@ -460,7 +462,7 @@ final class EventLoop implements Runnable {
             onUnreachable(); // a connected socket may report it on the next send instead of the receive
         } catch (IOException e) {
             // UDP: a failed send is a lost datagram; retransmission covers the handshake.
-            LOG.log(Level.FINE, "send to " + to + " failed", e);
+            LOG.log(Level.FINE, "send to " + Display.address(to) + " failed", e);
         }
     }
 
@@ -476,8 +478,8 @@ final class EventLoop implements Runnable {
             try {
                 if (h.connection.state() == Connection.State.HANDSHAKING) {
                     InetSocketAddress peer = h.connection.peer();
-                    h.transportFailed(new PortUnreachableException("nothing is listening at " + peer.getHostString()
-                            + ":" + peer.getPort() + " (the host answered ICMP port unreachable)"));
+                    h.transportFailed(new PortUnreachableException("nothing is listening at "
+                            + Display.address(peer) + " (the host answered ICMP port unreachable)"));
                 }
             } finally {
                 h.lock.unlock();
