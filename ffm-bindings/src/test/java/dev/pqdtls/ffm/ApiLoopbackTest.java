@@ -278,4 +278,38 @@ class ApiLoopbackTest {
         assertTrue(e.getMessage().contains("nothing is listening at 127.0.0.1:" + closed.getPort()), e.getMessage());
         assertTrue(took.compareTo(timeout.dividedBy(2)) < 0, "failed at once, not timed out: " + took);
     }
+
+    @ParameterizedTest(name = "client {0} / server {1}")
+    @CsvSource({"ffm,ffm", "fallback,fallback", "ffm,fallback", "fallback,ffm"})
+    void ipv6Loopback(String clientBackend, String serverBackend) throws Exception {
+        try (DtlsServer server = DtlsServer.bind(new InetSocketAddress("::1", 0), DtlsConfig.builder()
+                .certificate(PKI.leaf().chain(), PKI.leaf().privateKey()).backend(serverBackend).build())) {
+            var echoed = echo(server);
+            try (DtlsConnection c = DtlsClient.connect(server.localAddress(), client(clientBackend).build())) {
+                assertEquals("over ipv6", roundTrip(c, "over ipv6"));
+            }
+            echoed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ffm", "fallback"})
+    void oneClientEndpointReachesIpv4AndIpv6Servers(String backend) throws Exception {
+        DtlsConfig.Builder serverConfig = DtlsConfig.builder().certificate(PKI.leaf().chain(), PKI.leaf().privateKey())
+                .backend(backend);
+        try (DtlsServer v4 = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0), serverConfig.build());
+                DtlsServer v6 = DtlsServer.bind(new InetSocketAddress("::1", 0), serverConfig.build());
+                DtlsClient client = DtlsClient.create(client(backend).build())) {
+            var e4 = echo(v4);
+            var e6 = echo(v6);
+            DtlsConnection c4 = client.connect(v4.localAddress());
+            DtlsConnection c6 = client.connect(v6.localAddress());
+            assertEquals("v4", roundTrip(c4, "v4"));
+            assertEquals("v6", roundTrip(c6, "v6"));
+            c4.close();
+            c6.close();
+            e4.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            e6.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
 }

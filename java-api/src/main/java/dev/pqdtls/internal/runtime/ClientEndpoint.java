@@ -5,6 +5,8 @@ import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsConnection;
 import dev.pqdtls.internal.engine.ClientConnection;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
@@ -20,16 +22,40 @@ public final class ClientEndpoint implements DtlsClient, EventLoop.Owner {
     private final boolean oneOff;
     private volatile boolean closed;
 
-    private ClientEndpoint(EndpointBasics basics, boolean oneOff) throws IOException {
+    private ClientEndpoint(EndpointBasics basics, boolean oneOff, InetSocketAddress bind) throws IOException {
         this.basics = basics;
         this.oneOff = oneOff;
-        this.loop = new EventLoop(0, this, basics.crypto().openTransport(new InetSocketAddress(0),
-                basics.transportOptions(false)), basics.config().connectionIdLength(), "pqdtls-client");
+        this.loop = new EventLoop(0, this, basics.crypto().openTransport(bind, basics.transportOptions(false)),
+                basics.config().connectionIdLength(), "pqdtls-client");
+    }
+
+    /**
+     * The wildcard address to bind: of the server's family for a one-off connection; for a shared
+     * endpoint the IPv6 wildcard, whose dual-stack socket reaches IPv4 servers too (IPv4 alone where
+     * the host has no IPv6).
+     */
+    private static InetSocketAddress wildcard(InetSocketAddress server) throws IOException {
+        if (server != null && server.getAddress() instanceof Inet4Address) {
+            return new InetSocketAddress(InetAddress.getByAddress(new byte[4]), 0);
+        }
+        return new InetSocketAddress(InetAddress.getByAddress(new byte[16]), 0);
+    }
+
+    private static ClientEndpoint open(DtlsConfig config, boolean oneOff, InetSocketAddress server) throws IOException {
+        EndpointBasics basics = EndpointBasics.of(config, false);
+        try {
+            return new ClientEndpoint(basics, oneOff, wildcard(server));
+        } catch (IOException e) {
+            if (server != null) {
+                throw e;
+            }
+            return new ClientEndpoint(basics, oneOff, new InetSocketAddress(InetAddress.getByAddress(new byte[4]), 0));
+        }
     }
 
     /** An endpoint for many connections (see {@link DtlsClient#create}). */
     public static ClientEndpoint create(DtlsConfig config) throws IOException {
-        ClientEndpoint e = new ClientEndpoint(EndpointBasics.of(config, false), false);
+        ClientEndpoint e = open(config, false, null);
         e.loop.start();
         return e;
     }
@@ -37,7 +63,7 @@ public final class ClientEndpoint implements DtlsClient, EventLoop.Owner {
     /** One connection on its own connected socket (see {@link DtlsClient#connect(InetSocketAddress, DtlsConfig)}). */
     public static DtlsConnection connectOnce(InetSocketAddress server, DtlsConfig config) throws IOException {
         checkResolved(server);
-        ClientEndpoint e = new ClientEndpoint(EndpointBasics.of(config, false), true);
+        ClientEndpoint e = open(config, true, server);
         try {
             e.loop.transport.connect(server); // its port unreachable reaches us (EventLoop.onUnreachable)
             e.loop.start();
