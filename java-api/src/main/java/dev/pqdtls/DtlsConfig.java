@@ -89,6 +89,9 @@ public final class DtlsConfig {
         udpOffload = b.udpOffload;
     }
 
+    /** A server socket's receive buffer when {@code socketReceiveBufferSize} is 0: 4 MiB. */
+    public static final int SERVER_RECEIVE_BUFFER = 4 << 20;
+
     public static Builder builder() {
         return new Builder();
     }
@@ -202,7 +205,10 @@ public final class DtlsConfig {
         return Optional.ofNullable(backend);
     }
 
-    /** SO_RCVBUF in bytes; 0 keeps the system default. */
+    /**
+     * SO_RCVBUF in bytes; 0 means pqdtls's default: {@link #SERVER_RECEIVE_BUFFER} for a server's
+     * sockets, the system's for a client's.
+     */
     public int socketReceiveBufferSize() {
         return socketReceiveBufferSize;
     }
@@ -448,7 +454,12 @@ public final class DtlsConfig {
             return this;
         }
 
-        /** SO_RCVBUF in bytes, 0 (system default) or 4 KiB..1 GiB. Default 0. */
+        /**
+         * SO_RCVBUF in bytes, 0 or 4 KiB..1 GiB. Default 0: 4 MiB for a server's sockets (a burst of 256
+         * hybrid handshakes brings about 400 KB of ClientHellos; the kernel's usual 208 KiB default
+         * drops some, which then cost a retransmission timeout), the system default for a client.
+         * Without root the kernel caps the size at {@code net.core.rmem_max}.
+         */
         public Builder socketReceiveBufferSize(int bytes) {
             this.socketReceiveBufferSize = bytes;
             return this;

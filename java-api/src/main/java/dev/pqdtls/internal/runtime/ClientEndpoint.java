@@ -25,7 +25,7 @@ public final class ClientEndpoint implements DtlsClient, EventLoop.Owner {
     private ClientEndpoint(EndpointBasics basics, boolean oneOff, InetSocketAddress bind) throws IOException {
         this.basics = basics;
         this.oneOff = oneOff;
-        this.loop = new EventLoop(0, this, basics.crypto().openTransport(bind, basics.transportOptions(false)),
+        this.loop = new EventLoop(0, this, basics.crypto().openTransport(bind, basics.transportOptions(false, false)),
                 basics.config().connectionIdLength(), "pqdtls-client");
     }
 

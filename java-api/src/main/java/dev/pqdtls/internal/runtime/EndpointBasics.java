@@ -37,8 +37,10 @@ record EndpointBasics(DtlsConfig config, CryptoBackend crypto, LocalCredentials 
         return server ? PeerAuthenticator.insecure() : PeerAuthenticator.builder().trustJdkDefaults().build();
     }
 
-    DatagramTransport.Options transportOptions(boolean reusePort) {
-        return new DatagramTransport.Options(config.socketReceiveBufferSize(), config.socketSendBufferSize(),
-                reusePort, config.udpOffload());
+    /** Socket options from the configuration; a server's receive buffer defaults to 4 MiB. */
+    DatagramTransport.Options transportOptions(boolean server, boolean reusePort) {
+        int receiveBuffer = config.socketReceiveBufferSize() == 0 && server ? DtlsConfig.SERVER_RECEIVE_BUFFER
+                : config.socketReceiveBufferSize();
+        return new DatagramTransport.Options(receiveBuffer, config.socketSendBufferSize(), reusePort, config.udpOffload());
     }
 }

@@ -63,10 +63,10 @@ public final class ServerEndpoint implements DtlsServer, EventLoop.Owner {
         boolean reusePort = config.reusePort() || n > 1;
         List<DatagramTransport> transports = new ArrayList<>(n);
         try {
-            transports.add(basics.crypto().openTransport(address, basics.transportOptions(reusePort)));
+            transports.add(basics.crypto().openTransport(address, basics.transportOptions(true, reusePort)));
             InetSocketAddress bound = transports.get(0).localAddress(); // the actual port, when 0 was asked
             for (int i = 1; i < n; i++) {
-                transports.add(basics.crypto().openTransport(bound, basics.transportOptions(true)));
+                transports.add(basics.crypto().openTransport(bound, basics.transportOptions(true, true)));
             }
         } catch (IOException | RuntimeException e) {
             transports.forEach(DatagramTransport::close);
