@@ -6,6 +6,7 @@ import dev.pqdtls.DtlsConnection;
 import dev.pqdtls.DtlsException;
 import dev.pqdtls.DtlsServer;
 import dev.pqdtls.NamedGroup;
+import dev.pqdtls.SelfSignedCertificate;
 import dev.pqdtls.internal.backend.BackendSelector;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -77,12 +77,12 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         BackendSelector.Selection selection = BackendSelector.select(Optional.ofNullable(requested));
 
-        EphemeralCertificate cert = EphemeralCertificate.create();
-        DtlsConfig.Builder serverBuilder = DtlsConfig.builder().certificate(List.of(cert.certificate()), cert.privateKey())
+        SelfSignedCertificate cert = SelfSignedCertificate.create();
+        DtlsConfig.Builder serverBuilder = DtlsConfig.builder().certificate(cert.chain(), cert.privateKey())
                 .groups(group);
         // The client trusts exactly the server's fresh certificate: a real chain check and name check
         // (the certificate names localhost), no --insecure.
-        DtlsConfig.Builder clientBuilder = DtlsConfig.builder().trustedCertificates(List.of(cert.certificate()))
+        DtlsConfig.Builder clientBuilder = DtlsConfig.builder().trustedCertificates(cert.chain())
                 .serverName("localhost").groups(group).handshakeTimeout(HANDSHAKE_LIMIT);
         if (requested != null) {
             serverBuilder.backend(requested);
