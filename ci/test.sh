@@ -4,10 +4,12 @@
 # Stages (fail fast):
 #   1. set-up       ci/setup.sh: missing Debian packages, OpenSSL 3.5 built/cached under ~/.cache/pqdtls
 #   2. reactor      mvn -B install with JDK 25: every module built and tested (system libcrypto 3.0)
-#   3. ffm-openssl35  ffm-bindings tests again against the cached OpenSSL 3.5 (native ML-KEM)
-#   4. fallback-jdk17 fallback-pure-java tests again in a JDK 17 JVM
-#   5. probe        ./pqdtls probe and ./pqdtls probe --json: both backends (ffm, fallback) usable
-#   6. probe-jdk17  ./pqdtls probe --json on JDK 17: the fallback is usable, the launcher says why
+#   3. consumer     examples/consumer (a separate project on dev.pqdtls:pqdtls from the local repository,
+#                   the README's library snippet) built and run on JDK 25 and 17, class path and module path
+#   4. ffm-openssl35  ffm-bindings tests again against the cached OpenSSL 3.5 (native ML-KEM)
+#   5. fallback-jdk17 fallback-pure-java tests again in a JDK 17 JVM
+#   6. probe        ./pqdtls probe and ./pqdtls probe --json: both backends (ffm, fallback) usable
+#   7. probe-jdk17  ./pqdtls probe --json on JDK 17: the fallback is usable, the launcher says why
 #                   the native backend is not
 # Environment: PQDTLS_CACHE (default ~/.cache/pqdtls), JDK25 / JDK17 (JDK homes), PQDTLS_CLEAN=1
 # (mvn clean first), PQDTLS_SKIP_SETUP=1, PQDTLS_MVN_ARGS (extra Maven arguments).
@@ -130,6 +132,64 @@ goals=(install)
 JAVA_HOME="$JDK25" "${MVN[@]}" "${goals[@]}"
 conformance_count "ffm, system libcrypto, JDK 25" ffm-bindings ""
 conformance_count "fallback, JDK 25" fallback-pure-java ""
+done_stage
+
+# ------------------------------------------------------------------------------------------------
+# examples/consumer is a separate Maven project, as a user's would be: its one dependency,
+# dev.pqdtls:pqdtls, comes from the local repository the reactor stage installed into (MVN carries
+# PQDTLS_MVN_ARGS, so a -Dmaven.repo.local given there holds for both). Its sources are the README's
+# "Using the library" blocks, byte for byte.
+readme_java_block() {  # $1 = first line -> the README's ```java block that starts with it
+  awk -v first="$1" '
+    /^```java$/ { inblock = 1; lines = 0; next }
+    inblock && /^```$/ { if (found) exit; inblock = 0; next }
+    inblock { if (lines++ == 0 && $0 == first) found = 1; if (found) print }' README.md
+}
+stage consumer "examples/consumer on dev.pqdtls:pqdtls: class path and module path, JDK 25 (ffm) and JDK 17 (fallback)"
+CONSUMER=examples/consumer
+diff <(readme_java_block 'package example;') "$CONSUMER/src/main/java/example/Echo.java" \
+  || fail "README.md's Echo block differs from $CONSUMER/src/main/java/example/Echo.java (diff above)"
+diff <(readme_java_block 'module example {') "$CONSUMER/src/main/java/module-info.java" \
+  || fail "README.md's module-info block differs from $CONSUMER/src/main/java/module-info.java (diff above)"
+echo "ok: README.md's library snippet and module-info are the example's sources"
+PQDTLS_VERSION="$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -n1)"
+for jdk in "$JDK25" "$JDK17"; do
+  major="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+  expect=ffm
+  (( major >= 22 )) || expect=fallback   # until a backend for Java 17..21 joins (jna)
+  rm -rf "$CONSUMER/target"
+  # Built by Maven running on this JDK, as its users would; Java 17 does not know MAVEN_OPTS' JDK 24+ flag.
+  mvn_opts="${MAVEN_OPTS:-}"
+  "$jdk/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1 \
+    || mvn_opts="${mvn_opts//--sun-misc-unsafe-memory-access=allow/}"
+  JAVA_HOME="$jdk" MAVEN_OPTS="$mvn_opts" "${MVN[@]}" -f "$CONSUMER/pom.xml" -Dpqdtls.version="$PQDTLS_VERSION" package
+  for path in class module; do
+    if [[ "$path" == class ]]; then
+      run=(-cp "$CONSUMER/target/consumer.jar:$CONSUMER/target/lib/*" --enable-native-access=ALL-UNNAMED example.Echo)
+    else
+      run=(-p "$CONSUMER/target/consumer.jar:$CONSUMER/target/lib" --enable-native-access=dev.pqdtls.ffm -m example/example.Echo)
+    fi
+    log="$CONSUMER/target/run-$path-path"
+    timeout 120 "$jdk/bin/java" "${run[@]}" > "$log.out" 2> "$log.err" \
+      || { rc=$?; cat "$log.out" "$log.err"; fail "consumer on Java $major, $path path: exit $rc"; }
+    cat "$log.out" "$log.err"
+    grep -qx 'echo: hello' "$log.out" || fail "consumer on Java $major, $path path: no echo came back"
+    grep -Eq "^handshake: version=DTLSv1.3 .*group=X25519MLKEM768 backend=$expect " "$log.out" \
+      || fail "consumer on Java $major, $path path: backend '$expect' did not run"
+    # The README's --enable-native-access value for this path is the right one: no warning.
+    if grep -q 'restricted method' "$log.err"; then fail "consumer on Java $major, $path path: native-access warning"; fi
+    if [[ "$expect" == fallback ]]; then
+      # Asking for ffm here fails, saying why.
+      if timeout 120 "$jdk/bin/java" -Dpqdtls.backend=ffm "${run[@]}" > "$log-ffm.out" 2>&1; then
+        fail "consumer on Java $major, $path path: -Dpqdtls.backend=ffm did not fail"
+      fi
+      grep -q "ffm needs Java 22+; this is Java $major" "$log-ffm.out" \
+        || { cat "$log-ffm.out"; fail "consumer on Java $major, $path path: no reason why ffm cannot run"; }
+      echo "ok: -Dpqdtls.backend=ffm refused: $(grep -o "'ffm' cannot run here: [^;]*; [^;]*" "$log-ffm.out" | head -n1)"
+    fi
+    echo "ok: Java $major, $path path: the echo came back over backend '$expect'"
+  done
+done
 done_stage
 
 # ------------------------------------------------------------------------------------------------

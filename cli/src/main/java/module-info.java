@@ -3,9 +3,6 @@ module dev.pqdtls.cli {
     requires dev.pqdtls;
     requires dev.pqdtls.hw;
     requires info.picocli;
-    // The server's and the demo's ephemeral self-signed certificate.
-    requires org.bouncycastle.pkix;
-    requires org.bouncycastle.provider;
 
     // picocli instantiates the commands and injects their options reflectively.
     opens dev.pqdtls.cli to info.picocli;

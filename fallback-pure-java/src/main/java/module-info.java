@@ -11,4 +11,5 @@ module dev.pqdtls.fallback {
     exports dev.pqdtls.fallback;
 
     provides dev.pqdtls.spi.CryptoBackend with dev.pqdtls.fallback.FallbackBackend;
+    provides dev.pqdtls.spi.CertificateIssuer with dev.pqdtls.fallback.BcCertificateIssuer;
 }

@@ -16,4 +16,6 @@ module dev.pqdtls {
     exports dev.pqdtls.internal.wire to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.bench;
 
     uses dev.pqdtls.spi.CryptoBackend;
+    // SelfSignedCertificate's X.509 encoder (pqdtls-fallback provides it; this module has no ASN.1 library).
+    uses dev.pqdtls.spi.CertificateIssuer;
 }

@@ -1,6 +1,9 @@
 package dev.pqdtls;
 
+import dev.pqdtls.internal.auth.CredentialFiles;
+import dev.pqdtls.internal.backend.BackendSelector;
 import dev.pqdtls.internal.text.Display;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.PrivateKey;
@@ -60,12 +63,13 @@ public final class DtlsConfig {
     private final boolean reusePort;
     private final boolean udpOffload;
 
-    private DtlsConfig(Builder b) {
+    /** The credentials come from build(): it reads and checks the files the builder names. */
+    private DtlsConfig(Builder b, List<X509Certificate> chain, PrivateKey key, List<X509Certificate> trusted) {
         groups = List.copyOf(b.groups);
         cipherSuites = List.copyOf(b.cipherSuites);
-        certificateChain = List.copyOf(b.certificateChain);
-        privateKey = b.privateKey;
-        trustedCertificates = List.copyOf(b.trustedCertificates);
+        certificateChain = List.copyOf(chain);
+        privateKey = key;
+        trustedCertificates = List.copyOf(trusted);
         insecureTrustAll = b.insecureTrustAll;
         serverName = b.serverName;
         clientAuth = b.clientAuth;
@@ -238,7 +242,10 @@ public final class DtlsConfig {
                 CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256);
         private List<X509Certificate> certificateChain = List.of();
         private PrivateKey privateKey;
+        private Path certificateChainFile;
+        private Path privateKeyFile;
         private List<X509Certificate> trustedCertificates = List.of();
+        private Path trustedCertificatesFile;
         private boolean insecureTrustAll;
         private String serverName;
         private ClientAuth clientAuth = ClientAuth.NONE;
@@ -289,41 +296,44 @@ public final class DtlsConfig {
             return cipherSuites(List.of(suites));
         }
 
-        /** The chain to present (leaf first) and the leaf's private key. Required for servers. */
+        /**
+         * The chain to present (leaf first) and the leaf's private key: EC secp256r1, Ed25519 or RSA.
+         * Required for servers; {@link #build()} checks that the key belongs to the first certificate.
+         */
         public Builder certificate(List<X509Certificate> chain, PrivateKey key) {
             this.certificateChain = new ArrayList<>(chain);
             this.privateKey = key;
+            this.certificateChainFile = null;
+            this.privateKeyFile = null;
             return this;
         }
 
         /**
-         * The chain (PEM, leaf first) and its PKCS#8 PEM private key from files.
-         *
-         * @throws java.io.UncheckedIOException if a file cannot be read
-         * @throws IllegalArgumentException if a file is not PEM, or the key is not PKCS#8 (the message
-         *     says how to convert it)
+         * The chain (PEM, leaf first) and its private key (unencrypted PKCS#8 PEM) from files, read
+         * by {@link #build()}: a missing or unreadable file, one that is not PEM, a key in another
+         * format (the message gives the {@code openssl} command that converts it), a key that does
+         * not belong to the certificate or that pqdtls cannot sign with is rejected there, naming
+         * the option, the file and the fix.
          */
-        public Builder certificate(java.nio.file.Path chainPem, java.nio.file.Path privateKeyPem) {
-            try {
-                return certificate(dev.pqdtls.internal.auth.Pem.certificates(chainPem),
-                        dev.pqdtls.internal.auth.Pem.privateKey(privateKeyPem));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("certificate: " + e.getMessage(), e);
-            }
+        public Builder certificate(Path chainPem, Path privateKeyPem) {
+            this.certificateChainFile = chainPem;
+            this.privateKeyFile = privateKeyPem;
+            this.certificateChain = List.of();
+            this.privateKey = null;
+            return this;
         }
 
-        /** Trust the certificates of a PEM file as anchors for the peer's chain. */
-        public Builder trustedCertificates(java.nio.file.Path pem) {
-            try {
-                return trustedCertificates(dev.pqdtls.internal.auth.Pem.certificates(pem));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("trustedCertificates: " + e.getMessage(), e);
-            }
+        /** Trust the certificates of a PEM file as anchors for the peer's chain; read by {@link #build()}. */
+        public Builder trustedCertificates(Path pem) {
+            this.trustedCertificatesFile = pem;
+            this.trustedCertificates = List.of();
+            return this;
         }
 
         /** Trust these certificates as anchors for the peer's chain. */
         public Builder trustedCertificates(List<X509Certificate> anchors) {
             this.trustedCertificates = new ArrayList<>(anchors);
+            this.trustedCertificatesFile = null;
             return this;
         }
 
@@ -448,7 +458,12 @@ public final class DtlsConfig {
             return this;
         }
 
-        /** Use this crypto backend ({@code ffm}, {@code fallback}) instead of the best usable one. */
+        /**
+         * Use this crypto backend ({@code ffm}, {@code fallback}) instead of the best usable one;
+         * null restores the default. {@link #build()} rejects a name no backend on the class path
+         * or module path has (listing the valid ones) and a backend that cannot run in this JVM
+         * (with its reason, e.g. "ffm needs Java 22+; this is Java 17").
+         */
         public Builder backend(String name) {
             this.backend = name;
             return this;
@@ -484,9 +499,10 @@ public final class DtlsConfig {
         }
 
         /**
-         * Validates and builds.
+         * Validates, reads the certificate files, checks the requested backend, and builds.
          *
-         * @throws IllegalArgumentException naming the option and the accepted range
+         * @throws IllegalArgumentException naming the option and the accepted range or values, or
+         *     the file and what to fix
          */
         public DtlsConfig build() {
             require(!groups.isEmpty(), "groups: at least one group is needed");
@@ -494,9 +510,7 @@ public final class DtlsConfig {
             require(!cipherSuites.isEmpty(), "cipherSuites: at least one suite is needed");
             require(new LinkedHashSet<>(cipherSuites).size() == cipherSuites.size(),
                     "cipherSuites: " + cipherSuites + " lists a suite twice");
-            require(certificateChain.isEmpty() == (privateKey == null),
-                    "certificate: give both the chain and its private key");
-            require(!(insecureTrustAll && !trustedCertificates.isEmpty()),
+            require(!(insecureTrustAll && (!trustedCertificates.isEmpty() || trustedCertificatesFile != null)),
                     "insecureTrustAll and trustedCertificates contradict each other; choose one");
             require(clientAuth != null && cookiePolicy != null, "clientAuth and cookiePolicy must not be null");
             range("cookieThreshold", cookieThreshold, 0, 1_000_000);
@@ -516,7 +530,23 @@ public final class DtlsConfig {
                     "socketReceiveBufferSize must be 0 or in [4096, 2^30], was " + socketReceiveBufferSize);
             require(socketSendBufferSize == 0 || (socketSendBufferSize >= 4096 && socketSendBufferSize <= 1 << 30),
                     "socketSendBufferSize must be 0 or in [4096, 2^30], was " + socketSendBufferSize);
-            return new DtlsConfig(this);
+            if (backend != null) {
+                BackendSelector.requestProblem(backend).ifPresent(problem -> require(false, "backend: " + problem));
+            }
+            List<X509Certificate> chain = certificateChain;
+            PrivateKey key = privateKey;
+            if (certificateChainFile != null || privateKeyFile != null) {
+                chain = CredentialFiles.certificates("certificate", CredentialFiles.Kind.CHAIN, certificateChainFile);
+                key = CredentialFiles.privateKey("certificate", privateKeyFile);
+            }
+            require(chain.isEmpty() == (key == null), "certificate: give both the chain and its private key");
+            if (!chain.isEmpty()) {
+                CredentialFiles.checkPair("certificate", chain, key, certificateChainFile, privateKeyFile);
+            }
+            List<X509Certificate> trusted = trustedCertificatesFile == null ? trustedCertificates
+                    : CredentialFiles.certificates("trustedCertificates", CredentialFiles.Kind.TRUST_ANCHORS,
+                            trustedCertificatesFile);
+            return new DtlsConfig(this, chain, key, trusted);
         }
 
         private static void require(boolean ok, String message) {

@@ -6,6 +6,7 @@ import dev.pqdtls.DtlsConnection;
 import dev.pqdtls.DtlsException;
 import dev.pqdtls.DtlsServer;
 import dev.pqdtls.NamedGroup;
+import dev.pqdtls.SelfSignedCertificate;
 import dev.pqdtls.internal.backend.BackendSelector;
 import dev.pqdtls.internal.text.Display;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -74,11 +74,11 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         BackendSelector.Selection selection = BackendSelector.select(Optional.ofNullable(requested));
 
-        EphemeralCertificate cert = EphemeralCertificate.create();
-        DtlsConfig.Builder serverBuilder = DtlsConfig.builder().certificate(List.of(cert.certificate()), cert.privateKey());
+        SelfSignedCertificate cert = SelfSignedCertificate.create();
+        DtlsConfig.Builder serverBuilder = DtlsConfig.builder().certificate(cert.chain(), cert.privateKey());
         // The client trusts exactly the server's fresh certificate: a real chain check and name check
         // (the certificate names localhost), no --insecure.
-        DtlsConfig.Builder clientBuilder = DtlsConfig.builder().trustedCertificates(List.of(cert.certificate()))
+        DtlsConfig.Builder clientBuilder = DtlsConfig.builder().trustedCertificates(cert.chain())
                 .serverName("localhost").handshakeTimeout(HANDSHAKE_LIMIT);
         protocol.applyTo(serverBuilder);
         protocol.applyTo(clientBuilder);

@@ -5,6 +5,7 @@ import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsConnection;
 import dev.pqdtls.DtlsException;
 import dev.pqdtls.DtlsServer;
+import dev.pqdtls.SelfSignedCertificate;
 import dev.pqdtls.internal.auth.LocalCredentials;
 import dev.pqdtls.internal.auth.Pem;
 import dev.pqdtls.internal.text.Display;
@@ -205,8 +206,8 @@ final class ServerCommand implements Callable<Integer> {
             LocalCredentials creds = credentials(cert, key);
             b.certificate(creds.chain(), creds.privateKey());
         } else {
-            EphemeralCertificate eph = EphemeralCertificate.create();
-            b.certificate(List.of(eph.certificate()), eph.privateKey());
+            SelfSignedCertificate eph = SelfSignedCertificate.create();
+            b.certificate(eph.chain(), eph.privateKey());
             say(out, "no --cert given: using an ephemeral self-signed ECDSA P-256 certificate for localhost, "
                     + "127.0.0.1, ::1 (SHA-256 " + eph.fingerprint() + "); clients need --insecure");
         }

@@ -140,7 +140,7 @@ class DemoServerClientTest {
     @Timeout(60)
     void handshakeLineOnlyOnceTheServerAcceptedTheClientCertificate(@TempDir Path dir) throws Exception {
         // One self-signed certificate serves as the client's and, pinned, as the server's --ca.
-        EphemeralCertificate id = EphemeralCertificate.create();
+        dev.pqdtls.SelfSignedCertificate id = dev.pqdtls.SelfSignedCertificate.create();
         Path cert = dir.resolve("client.pem");
         Path key = dir.resolve("client.key.pem");
         Files.writeString(cert, pem("CERTIFICATE", id.certificate().getEncoded()));

@@ -59,6 +59,10 @@ public final class Pem {
         List<Block> blocks = blocks(new String(bytes, StandardCharsets.ISO_8859_1), source);
         List<byte[]> ders = new ArrayList<>();
         if (blocks.isEmpty()) {
+            if (bytes.length == 0 || bytes[0] != 0x30) { // not even a DER SEQUENCE
+                throw new IllegalArgumentException(source + " is not a certificate file: it has no \"-----BEGIN "
+                        + "CERTIFICATE-----\" block (PEM) and is no DER certificate; pass the PEM certificate file");
+            }
             ders.add(bytes); // perhaps a single DER certificate
         } else {
             for (Block b : blocks) {
@@ -78,7 +82,9 @@ public final class Pem {
             }
         }
         if (out.isEmpty()) {
-            throw new IllegalArgumentException(source + " contains no \"-----BEGIN CERTIFICATE-----\" block");
+            boolean key = blocks.stream().anyMatch(b -> b.label().endsWith("PRIVATE KEY"));
+            throw new IllegalArgumentException(source + " contains no \"-----BEGIN CERTIFICATE-----\" block"
+                    + (key ? " but a private key; were the certificate and key files swapped?" : "; pass the PEM certificate file"));
         }
         return List.copyOf(out);
     }
@@ -125,7 +131,10 @@ public final class Pem {
                     break; // e.g. "EC PARAMETERS" before the key, or a certificate in the same file
             }
         }
-        throw new IllegalArgumentException(source + " contains no \"-----BEGIN PRIVATE KEY-----\" block");
+        boolean certificate = pem.contains("-----BEGIN CERTIFICATE-----");
+        throw new IllegalArgumentException(source + " contains no \"-----BEGIN PRIVATE KEY-----\" block"
+                + (certificate ? " but a certificate; were the certificate and key files swapped?"
+                        : "; pass the certificate's private key as unencrypted PKCS#8 PEM"));
     }
 
     /** PKCS#8 PrivateKeyInfo through the JDK's KeyFactory for each algorithm we sign with. */
@@ -142,7 +151,7 @@ public final class Pem {
             }
         }
         throw new IllegalArgumentException(source + " holds a PKCS#8 key that is not an EC, RSA or Ed25519 key "
-                + "the JDK can read (" + String.join("; ", errors) + ")");
+                + "the JDK can read (" + String.join("; ", errors) + "); pqdtls signs with EC secp256r1, Ed25519 or RSA keys");
     }
 
     static List<Block> blocks(String text, String source) {

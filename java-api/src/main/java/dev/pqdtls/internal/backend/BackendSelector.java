@@ -84,7 +84,8 @@ public final class BackendSelector {
 
     /** Selects using the {@code pqdtls.backend} system property, if set. */
     public static Selection select() {
-        return select(Optional.ofNullable(System.getProperty(BACKEND_PROPERTY)).filter(s -> !s.isBlank()));
+        Optional<String> property = Optional.ofNullable(System.getProperty(BACKEND_PROPERTY)).filter(s -> !s.isBlank());
+        return select(property, "-D" + BACKEND_PROPERTY + "=" + property.orElse(""));
     }
 
     /**
@@ -94,18 +95,18 @@ public final class BackendSelector {
      *     the message lists every backend and why it was skipped
      */
     public static Selection select(Optional<String> requested) {
+        return select(requested, "requested crypto backend");
+    }
+
+    private static Selection select(Optional<String> requested, String source) {
         List<Candidate> candidates = discover();
         Selection selection;
         if (requested.isPresent()) {
-            String name = requested.get().trim();
-            Candidate c = candidates.stream().filter(x -> x.name().equalsIgnoreCase(name)).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("crypto backend '" + name
-                            + "' was requested but is not on the class path; found: " + summary(candidates)));
-            if (!c.usable()) {
-                throw new IllegalStateException("crypto backend '" + name + "' was requested but cannot run: "
-                        + c.unusableReason().get());
+            Optional<String> problem = requestProblem(requested.get(), candidates);
+            if (problem.isPresent()) {
+                throw new IllegalStateException(source + ": " + problem.get());
             }
-            selection = new Selection(c.backend(), "requested", candidates);
+            selection = new Selection(find(requested.get(), candidates).orElseThrow().backend(), "requested", candidates);
         } else {
             Candidate best = candidates.stream().filter(Candidate::usable).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no usable crypto backend; "
@@ -122,6 +123,48 @@ public final class BackendSelector {
         }
         LOG.log(Level.FINE, () -> "pqdtls crypto backend: " + selection.backend().name() + " (" + selection.reason() + ")");
         return selection;
+    }
+
+    /**
+     * Why the backend named {@code name} cannot be used here, or empty if it can. An unknown name
+     * gets the valid values (the backends on the class path or module path); a known one that
+     * cannot run in this JVM gets its reason and the usable alternatives.
+     */
+    public static Optional<String> requestProblem(String name) {
+        return requestProblem(name, discover());
+    }
+
+    static Optional<String> requestProblem(String name, List<Candidate> candidates) {
+        Optional<Candidate> found = find(name, candidates);
+        if (found.isEmpty()) {
+            List<String> names = names(candidates, false);
+            return Optional.of("unknown backend '" + name + "'; valid values: " + (names.isEmpty()
+                    ? "none, as no backend is on the class path or module path (depend on dev.pqdtls:pqdtls)"
+                    : String.join(", ", names)));
+        }
+        Candidate c = found.get();
+        if (c.usable()) {
+            return Optional.empty();
+        }
+        List<String> usable = names(candidates, true);
+        return Optional.of("'" + c.name() + "' cannot run here: " + c.unusableReason().get() + "; "
+                + (usable.isEmpty() ? "no backend is usable" : "usable here: " + String.join(", ", usable)));
+    }
+
+    private static Optional<Candidate> find(String name, List<Candidate> candidates) {
+        String wanted = name.trim();
+        return candidates.stream().filter(c -> c.backend() != null && c.name().equalsIgnoreCase(wanted)).findFirst();
+    }
+
+    /** Names of the backends that loaded (only the usable ones if asked), highest priority first. */
+    private static List<String> names(List<Candidate> candidates, boolean usableOnly) {
+        List<String> names = new ArrayList<>();
+        for (Candidate c : candidates) {
+            if (c.backend() != null && (c.usable() || !usableOnly)) {
+                names.add(c.name());
+            }
+        }
+        return names;
     }
 
     private static String summary(List<Candidate> candidates) {
