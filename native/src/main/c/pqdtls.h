@@ -99,6 +99,9 @@ PQDTLS_API void pqdtls_rp_free(pqdtls_rp *rp);
  */
 PQDTLS_API void pqdtls_rp_trim(pqdtls_rp *rp);
 
+/* Bytes a trimmed handle holds (the struct itself, allocated with malloc): for memory accounting. */
+PQDTLS_API int32_t pqdtls_rp_idle_size(void);
+
 /*
  * Seals `count` records in place. Record i holds plaintext_lens[i] bytes at records[i] and must
  * have room for PQDTLS_TAG_LENGTH more, where the tag is written. The nonce is the IV XOR the

@@ -56,6 +56,10 @@ static int rp_activate(pqdtls_rp *rp) {
     return 1;
 }
 
+PQDTLS_API int32_t pqdtls_rp_idle_size(void) {
+    return (int32_t)sizeof(struct pqdtls_rp);
+}
+
 PQDTLS_API void pqdtls_rp_trim(pqdtls_rp *rp) {
     if (rp != NULL) {
         free_contexts(rp);

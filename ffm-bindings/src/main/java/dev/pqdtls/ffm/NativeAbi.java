@@ -46,6 +46,8 @@ final class NativeAbi {
             FunctionDescriptor.ofVoid(ADDRESS));
     static final MethodHandle RP_TRIM = NativeLibrary.downcall("pqdtls_rp_trim",
             FunctionDescriptor.ofVoid(ADDRESS));
+    static final MethodHandle RP_IDLE_SIZE = NativeLibrary.downcall("pqdtls_rp_idle_size",
+            FunctionDescriptor.of(JAVA_INT));
     static final MethodHandle RP_SEAL_BATCH = NativeLibrary.downcall("pqdtls_rp_seal_batch",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     static final MethodHandle RP_OPEN_BATCH = NativeLibrary.downcall("pqdtls_rp_open_batch",

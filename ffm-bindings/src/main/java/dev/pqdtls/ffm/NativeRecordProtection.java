@@ -279,6 +279,19 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
         NativeAbi.check(rc, "computing a record number mask");
     }
 
+    /**
+     * Native bytes a trimmed context holds: the C struct (keys, IV, cipher pointers) as malloc hands
+     * it out, rounded up to malloc's 16-byte chunks with their 8-byte header (glibc).
+     */
+    static long idleNativeBytes() {
+        try {
+            int size = (int) NativeAbi.RP_IDLE_SIZE.invokeExact();
+            return (size + 8 + 15) & ~15L;
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
     @Override
     public void trim() {
         if (handle == null) {
