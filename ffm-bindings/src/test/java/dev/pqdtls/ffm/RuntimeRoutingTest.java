@@ -150,4 +150,47 @@ class RuntimeRoutingTest {
             echoB.get(0).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ffm", "fallback"})
+    void aClientReconnectingFromTheSamePortIsServedAtOnce(String backend) throws Exception {
+        // A 30 s retransmission timeout: a ClientHello swallowed by the old connection would show as
+        // a retransmission (and a 30 s wait) here.
+        DtlsConfig config = client(backend).initialRetransmitTimeout(Duration.ofSeconds(30)).build();
+        try (DtlsServer server = server(backend, DtlsConfig.builder());
+                DtlsClient client = DtlsClient.create(config)) {
+            var echoed = echo(server, 2);
+            DtlsConnection first = client.connect(server.localAddress());
+            assertEquals("first", roundTrip(first, "first"));
+            first.close(); // its close_notify and the next ClientHello may reach the server in one batch
+            DtlsConnection second = client.connect(server.localAddress());
+            assertEquals(0, second.stats().retransmissions());
+            assertEquals("second", roundTrip(second, "second"));
+            second.close();
+            for (var e : echoed) {
+                e.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ffm", "fallback"})
+    void aRestartedClientOnTheSameAddressReplacesItsLiveConnection(String backend) throws Exception {
+        DtlsConfig config = client(backend).initialRetransmitTimeout(Duration.ofSeconds(30)).build();
+        try (DtlsServer server = server(backend, DtlsConfig.builder());
+                UdpRelay relay = new UdpRelay(server.localAddress())) {
+            var echoed = echo(server, 2);
+            // Both clients reach the server from the relay's one address, like a process that restarted
+            // and got its old port back: the first never closes (as if it crashed).
+            DtlsConnection crashed = DtlsClient.connect(relay.clientSide(), config);
+            assertEquals("before", roundTrip(crashed, "before"));
+            try (DtlsConnection restarted = DtlsClient.connect(relay.clientSide(), config)) {
+                assertEquals(0, restarted.stats().retransmissions(), "its ClientHello was not swallowed");
+                assertEquals("after", roundTrip(restarted, "after"));
+                assertEquals(1, server.connectionCount(), "the old connection from this address was replaced");
+            }
+            echoed.get(0).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            crashed.close();
+        }
+    }
 }

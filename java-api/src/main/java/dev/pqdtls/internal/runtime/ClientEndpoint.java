@@ -42,7 +42,7 @@ public final class ClientEndpoint implements DtlsClient, EventLoop.Owner {
     }
 
     private static ClientEndpoint open(DtlsConfig config, boolean oneOff, InetSocketAddress server) throws IOException {
-        EndpointBasics basics = EndpointBasics.of(config, false);
+        EndpointBasics basics = EndpointBasics.forClient(config);
         try {
             return new ClientEndpoint(basics, oneOff, wildcard(server));
         } catch (IOException e) {
@@ -111,8 +111,14 @@ public final class ClientEndpoint implements DtlsClient, EventLoop.Owner {
     // --- EventLoop.Owner ---------------------------------------------------------------------
 
     @Override
-    public ConnectionHandle admit(EventLoop l, ByteBuffer datagram, InetSocketAddress from, long nowMillis) {
+    public ConnectionHandle admit(EventLoop l, ByteBuffer datagram, InetSocketAddress from, boolean addressInUse,
+            long nowMillis) {
         return null; // a client talks only to the servers it connected to
+    }
+
+    @Override
+    public boolean serves() {
+        return false;
     }
 
     @Override

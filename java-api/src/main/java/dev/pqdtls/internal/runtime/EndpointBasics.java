@@ -6,6 +6,8 @@ import dev.pqdtls.internal.auth.PeerAuthenticator;
 import dev.pqdtls.internal.backend.BackendSelector;
 import dev.pqdtls.spi.CryptoBackend;
 import dev.pqdtls.spi.DatagramTransport;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * What every connection of an endpoint shares, resolved once when the endpoint opens (never per
@@ -13,6 +15,25 @@ import dev.pqdtls.spi.DatagramTransport;
  */
 record EndpointBasics(DtlsConfig config, CryptoBackend crypto, LocalCredentials credentials,
         PeerAuthenticator authenticator) {
+
+    /**
+     * What client endpoints made from one configuration share: a one-off {@code DtlsClient.connect}
+     * per connection must not select a backend or load the JDK's trust store every time. The values
+     * do not refer to their configuration, so an entry goes when the configuration does.
+     */
+    private static final Map<DtlsConfig, EndpointBasics> CLIENTS = new WeakHashMap<>();
+
+    static EndpointBasics forClient(DtlsConfig config) {
+        synchronized (CLIENTS) {
+            EndpointBasics shared = CLIENTS.get(config);
+            if (shared == null) {
+                EndpointBasics made = of(config, false);
+                shared = new EndpointBasics(null, made.crypto(), made.credentials(), made.authenticator());
+                CLIENTS.put(config, shared);
+            }
+            return new EndpointBasics(config, shared.crypto(), shared.credentials(), shared.authenticator());
+        }
+    }
 
     static EndpointBasics of(DtlsConfig config, boolean server) {
         // The configuration wins; without it -Dpqdtls.backend, then the best usable backend.

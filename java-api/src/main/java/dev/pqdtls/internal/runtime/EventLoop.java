@@ -1,6 +1,7 @@
 package dev.pqdtls.internal.runtime;
 
 import dev.pqdtls.internal.engine.Connection;
+import dev.pqdtls.internal.recordlayer.ContentType;
 import dev.pqdtls.internal.recordlayer.SealingSender;
 import dev.pqdtls.internal.recordlayer.UnifiedHeader;
 import dev.pqdtls.internal.text.Display;
@@ -39,8 +40,16 @@ final class EventLoop implements Runnable {
 
     /** What the loop needs from the endpoint that owns it (a server or a client). */
     interface Owner {
-        /** A datagram from an address with no connection: a server's gate may make one (or answer). */
-        ConnectionHandle admit(EventLoop loop, ByteBuffer datagram, InetSocketAddress from, long nowMillis);
+        /**
+         * A datagram from an address with no connection, or a new ClientHello from an address whose
+         * connection is established ({@code addressInUse}: a client that restarted or reconnects
+         * from the same port): a server's gate may make a connection (or answer).
+         */
+        ConnectionHandle admit(EventLoop loop, ByteBuffer datagram, InetSocketAddress from, boolean addressInUse,
+                long nowMillis);
+
+        /** Whether this endpoint accepts new clients (a server) rather than only talking to its peers. */
+        boolean serves();
 
         /** A connection completed its handshake. */
         void established(ConnectionHandle h);
@@ -75,6 +84,7 @@ final class EventLoop implements Runnable {
     private final List<ByteBuffer> received = new ArrayList<>();
     private final List<InetSocketAddress> receivedFrom = new ArrayList<>();
     private ConnectionHandle[] routedTo = new ConnectionHandle[64];
+    /** Datagrams routed after the rest of their batch ({@link #routeLate}). */
     private boolean[] toGate = new boolean[64];
     private final List<ByteBuffer> forOne = new ArrayList<>();
     private final List<ByteBuffer> sendList = new ArrayList<>();
@@ -174,8 +184,10 @@ final class EventLoop implements Runnable {
             for (int i = 0; i < n; i++) {
                 ByteBuffer d = datagrams.get(i);
                 InetSocketAddress src = from.get(i);
-                // A batch usually comes from one peer (the transport hands out the same object).
-                ConnectionHandle h = src == lastFrom && last != null && !hasCid(d) ? last : route(d, src, i);
+                // A batch usually comes from one peer (the transport hands out the same object); a
+                // ClientHello among its records may start a new connection, so it is routed afresh.
+                ConnectionHandle h = src == lastFrom && last != null && !hasCid(d) && !isPlaintextHandshake(d)
+                        ? last : route(d, src, i);
                 routedTo[i] = h;
                 lastFrom = src;
                 last = h;
@@ -204,7 +216,7 @@ final class EventLoop implements Runnable {
             for (int i = 0; i < n; i++) {
                 if (toGate[i]) {
                     toGate[i] = false;
-                    admit(datagrams.get(i), from.get(i), now);
+                    routeLate(datagrams.get(i), from.get(i), now);
                 }
             }
         } finally {
@@ -214,17 +226,46 @@ final class EventLoop implements Runnable {
         }
     }
 
-    /** A datagram from a source without a connection: the owner's gate may admit a new connection. */
-    private void admit(ByteBuffer d, InetSocketAddress from, long now) {
+    /**
+     * A datagram from a source without a connection, or a ClientHello from a source with one, decided
+     * after the rest of its batch (which may have ended that connection): a ClientHello retransmitted
+     * during a handshake goes to that handshake; anything else to the owner's gate, which may admit a
+     * new connection.
+     */
+    private void routeLate(ByteBuffer d, InetSocketAddress from, long now) {
+        ConnectionHandle existing;
+        table.lock();
+        try {
+            existing = byAddress.get(from);
+        } finally {
+            table.unlock();
+        }
+        if (existing != null && existing.connection.state() == Connection.State.HANDSHAKING) {
+            forOne.clear();
+            forOne.add(d);
+            process(existing, forOne, now);
+            return;
+        }
         ConnectionHandle h;
         try {
-            h = owner.admit(this, d, from, now);
+            h = owner.admit(this, d, from, existing != null, now);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "pqdtls: unexpected error admitting a datagram; dropped", e);
             return;
         }
         if (h == null) {
             return;
+        }
+        if (existing != null) {
+            // The client proved its address with a new handshake: its old connection from this
+            // address is gone (a restart, or a reconnect from the same port).
+            existing.lock.lock();
+            try {
+                existing.connection.close();
+                afterActivity(existing, now);
+            } finally {
+                existing.lock.unlock();
+            }
         }
         h.lock.lock();
         try {
@@ -240,6 +281,7 @@ final class EventLoop implements Runnable {
                 afterActivity(h, now); // its first flight (ServerHello...) goes out now
             } else {
                 h.connection.close(); // a second new connection from one source in one batch: keep the first
+                owner.ended(h, false);
             }
         } finally {
             h.lock.unlock();
@@ -290,10 +332,20 @@ final class EventLoop implements Runnable {
             }
         }
         ConnectionHandle h = byAddress.get(from);
-        if (h == null) {
+        if (h == null || (owner.serves() && isPlaintextHandshake(d))) {
+            // No connection, or an epoch-0 handshake record (a ClientHello) that may start a new one
+            // from this address (a client that restarted or reconnects from the same port): decided
+            // once the rest of the batch is in (routeLate), with the RFC 9147 §5.1 cookie first.
             toGate[i] = true;
+            return null;
         }
         return h;
+    }
+
+    /** Whether the datagram starts with a DTLSPlaintext handshake record of epoch 0 (RFC 9147 §4). */
+    private static boolean isPlaintextHandshake(ByteBuffer d) {
+        int p = d.position();
+        return d.remaining() >= 5 && d.get(p) == ContentType.HANDSHAKE && d.get(p + 3) == 0 && d.get(p + 4) == 0;
     }
 
     /** Queues a datagram from another loop (any thread). */

@@ -82,13 +82,19 @@ public final class ServerEndpoint implements DtlsServer, EventLoop.Owner {
     // --- EventLoop.Owner ---------------------------------------------------------------------
 
     @Override
-    public ConnectionHandle admit(EventLoop loop, ByteBuffer datagram, InetSocketAddress from, long nowMillis) {
+    public ConnectionHandle admit(EventLoop loop, ByteBuffer datagram, InetSocketAddress from, boolean addressInUse,
+            long nowMillis) {
         if (closed || !admission.roomForAnother()) {
             return null; // beyond the cap we answer nothing (no amplification, no state)
         }
         DtlsConfig config = basics.config();
-        Optional<ServerConnection> c = gates[loop.index].onDatagram(datagram, from, nowMillis,
-                admission.handshakesInProgress(),
+        if (addressInUse && config.cookiePolicy() == DtlsConfig.CookiePolicy.NEVER) {
+            return null; // without cookies an unproven ClientHello could end a live connection
+        }
+        // A new handshake from an address with a live connection must prove the address first: it
+        // counts as load, so UNDER_LOAD asks for the cookie too.
+        int load = addressInUse ? Integer.MAX_VALUE : admission.handshakesInProgress();
+        Optional<ServerConnection> c = gates[loop.index].onDatagram(datagram, from, nowMillis, load,
                 (client, t) -> new ServerConnection(config, basics.crypto(), client, basics.credentials(),
                         basics.authenticator(), freshCid(loop), t),
                 reply -> loop.sendQuietly(List.of(reply), from));
@@ -118,6 +124,11 @@ public final class ServerEndpoint implements DtlsServer, EventLoop.Owner {
 
     private boolean encodesLoop() {
         return loops.length > 1 && basics.config().connectionIdLength() >= 2;
+    }
+
+    @Override
+    public boolean serves() {
+        return true;
     }
 
     @Override
