@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds crypto backends with {@link ServiceLoader} and picks one (DESIGN.md §3): the named one if
@@ -19,7 +19,7 @@ public final class BackendSelector {
     /** System property naming the backend to use, e.g. {@code ffm} or {@code fallback}. */
     public static final String BACKEND_PROPERTY = "pqdtls.backend";
 
-    private static final Logger LOG = Logger.getLogger(BackendSelector.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(BackendSelector.class);
 
     private BackendSelector() {
     }
@@ -113,7 +113,7 @@ public final class BackendSelector {
             selection = new Selection(best.backend(), skipped.isEmpty() ? "highest priority"
                     : "highest usable priority; skipped " + String.join(", ", skipped), candidates);
         }
-        LOG.log(Level.FINE, () -> "pqdtls crypto backend: " + selection.backend().name() + " (" + selection.reason() + ")");
+        LOG.debug("pqdtls crypto backend: {} ({})", selection.backend().name(), selection.reason());
         return selection;
     }
 
