@@ -87,6 +87,10 @@ public final class ClientHelloGate {
         expire(nowMillis);
         int pos = datagram.position();
         int end = datagram.limit();
+        if (end - pos < StatelessReplies.PLAINTEXT_HEADER) {
+            counters.dropped(DropReason.UNKNOWN_CONNECTION, 1); // not even one record header
+            return Optional.empty();
+        }
         while (end - pos >= StatelessReplies.PLAINTEXT_HEADER) {
             int type = datagram.get(pos) & 0xFF;
             int epoch = datagram.getShort(pos + 3) & 0xFFFF;
