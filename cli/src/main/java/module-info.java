@@ -6,6 +6,8 @@ module dev.pqdtls.cli {
     // The server's and the demo's ephemeral self-signed certificate.
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.provider;
+    // The SLF4J backend of the CLI (slf4j-jdk14): Main formats its lines, --audit-log routes the audit log.
+    requires java.logging;
 
     // picocli instantiates the commands and injects their options reflectively.
     opens dev.pqdtls.cli to info.picocli;

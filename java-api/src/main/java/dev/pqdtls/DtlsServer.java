@@ -16,6 +16,11 @@ import java.util.Optional;
  * {@code dev.pqdtls.audit} as JSON lines.
  */
 public interface DtlsServer extends AutoCloseable {
+    /**
+     * The SLF4J logger of the security audit log: one JSON object per line at INFO (route it to a file
+     * of its own with your logging backend; see the README, "Operating a server").
+     */
+    String AUDIT_LOGGER = "dev.pqdtls.audit";
 
     /**
      * Binds a server.

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@link #SOURCES} addresses only — bounded, whatever a spoofing client sends.
  */
 public final class AuditLog {
-    public static final String LOGGER = "dev.pqdtls.audit";
+    public static final String LOGGER = dev.pqdtls.DtlsServer.AUDIT_LOGGER;
     static final int LINES_PER_SECOND = 20;
     static final int SOURCES = 1024;
     static final long QUIET_MILLIS = 60_000;
