@@ -3,6 +3,7 @@ package dev.pqdtls.metrics;
 import dev.pqdtls.DtlsAlert;
 import dev.pqdtls.DtlsServer;
 import dev.pqdtls.ServerMetrics;
+import dev.pqdtls.internal.server.AuditLog;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,9 +40,7 @@ public final class DtlsServerMeterBinder implements MeterBinder {
 
     public DtlsServerMeterBinder(DtlsServer server) {
         this.server = server;
-        String host = server.localAddress().getAddress().getHostAddress();
-        this.tags = Tags.of(Tag.of("server", (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":"
-                + server.localAddress().getPort()));
+        this.tags = Tags.of(Tag.of("server", AuditLog.hostPort(server.localAddress())));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.pqdtls.internal.runtime;
 
 import dev.pqdtls.DtlsServer;
 import dev.pqdtls.ServerMetrics;
+import dev.pqdtls.internal.server.AuditLog;
 import dev.pqdtls.metrics.DtlsServerMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
@@ -23,10 +24,8 @@ final class ServerMBean implements DtlsServerMXBean {
     /** Registers the server's MXBean; null (logged) if JMX refuses, which never stops the server. */
     static ServerMBean register(DtlsServer server) {
         try {
-            String host = server.localAddress().getAddress().getHostAddress();
             ObjectName name = new ObjectName("dev.pqdtls:type=DtlsServer,address="
-                    + ObjectName.quote((host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":"
-                    + server.localAddress().getPort()));
+                    + ObjectName.quote(AuditLog.hostPort(server.localAddress())));
             ServerMBean bean = new ServerMBean(server, name);
             ManagementFactory.getPlatformMBeanServer().registerMBean(bean, name);
             return bean;

@@ -139,7 +139,8 @@ public final class AuditLog {
         return out.toString();
     }
 
-    private static String hostPort(InetSocketAddress a) {
+    /** {@code HOST:PORT} with the numeric address ({@code [v6]:PORT}), as logs and metric tags show it. */
+    public static String hostPort(InetSocketAddress a) {
         String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
