@@ -395,20 +395,17 @@ final class EventLoop implements Runnable {
      */
     void afterActivity(ConnectionHandle h, long now) {
         flush(h);
-        owner.activity(h);
-        switch (h.observe()) {
-            case ESTABLISHED -> {
-                registerCid(h);
-                owner.established(h);
+        ConnectionHandle.Change change = h.observe();
+        if (change == ConnectionHandle.Change.ESTABLISHED) {
+            registerCid(h);
+            owner.established(h);
+        }
+        owner.activity(h); // after "established" and before "ended": the application's events stay in order
+        if (change == ConnectionHandle.Change.ENDED) {
+            if (forget(h)) {
+                owner.ended(h, h.wasEstablished());
             }
-            case ENDED -> {
-                if (forget(h)) {
-                    owner.ended(h, h.wasEstablished());
-                }
-                return;
-            }
-            case NONE -> {
-            }
+            return;
         }
         table.lock();
         try {
