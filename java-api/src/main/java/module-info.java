@@ -1,9 +1,14 @@
 /** pqdtls: DTLS 1.3 with hybrid post-quantum key exchange. */
 module dev.pqdtls {
-    requires java.logging;
+    requires java.management;
+    requires org.slf4j;
+    requires com.fasterxml.jackson.core;
+    // Optional: only dev.pqdtls.metrics.DtlsServerMeterBinder uses it, when the application has Micrometer.
+    requires static micrometer.core;
 
     exports dev.pqdtls;
     exports dev.pqdtls.spi;
+    exports dev.pqdtls.metrics;
     // Internals are shared with the sibling modules only (backends reuse them; their tests drive them).
     exports dev.pqdtls.internal.auth to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.cli, dev.pqdtls.bench;
     exports dev.pqdtls.internal.backend to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.hw, dev.pqdtls.cli, dev.pqdtls.bench;

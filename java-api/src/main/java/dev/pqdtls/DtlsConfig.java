@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * Immutable configuration of a DTLS 1.3 client or server. Build one with {@link #builder()}; every
@@ -55,6 +56,12 @@ public final class DtlsConfig {
     private final Duration keyUpdateAfterTime;
     private final int receiveQueueCapacity;
     private final int maxConnections;
+    private final int maxConnectionsPerSource;
+    private final int maxHandshakes;
+    private final int handshakesPerSecondPerSource;
+    private final int handshakeBurstPerSource;
+    private final Executor callbackExecutor;
+    private final ReconnectPolicy reconnect;
     private final int eventLoops;
     private final Duration idleTimeout;
     private final String backend;
@@ -84,6 +91,12 @@ public final class DtlsConfig {
         keyUpdateAfterTime = b.keyUpdateAfterTime;
         receiveQueueCapacity = b.receiveQueueCapacity;
         maxConnections = b.maxConnections;
+        maxConnectionsPerSource = b.maxConnectionsPerSource;
+        maxHandshakes = b.maxHandshakes;
+        handshakesPerSecondPerSource = b.handshakesPerSecondPerSource;
+        handshakeBurstPerSource = b.handshakeBurstPerSource;
+        callbackExecutor = b.callbackExecutor;
+        reconnect = b.reconnect;
         eventLoops = b.eventLoops;
         idleTimeout = b.idleTimeout;
         backend = b.backend;
@@ -191,6 +204,36 @@ public final class DtlsConfig {
         return maxConnections;
     }
 
+    /** Connections (including handshakes in progress) a server holds at once for one source IP address. */
+    public int maxConnectionsPerSource() {
+        return maxConnectionsPerSource;
+    }
+
+    /** Handshakes in progress a server holds at once, from all sources. */
+    public int maxHandshakes() {
+        return maxHandshakes;
+    }
+
+    /** New handshakes a server admits per second from one source IP address (token bucket rate); 0: no limit. */
+    public int handshakesPerSecondPerSource() {
+        return handshakesPerSecondPerSource;
+    }
+
+    /** New handshakes one source IP address may start in a burst (token bucket size). */
+    public int handshakeBurstPerSource() {
+        return handshakeBurstPerSource;
+    }
+
+    /** Where {@link DtlsServerListener} callbacks run; empty: on the event loop that owns the connection. */
+    public Optional<Executor> callbackExecutor() {
+        return Optional.ofNullable(callbackExecutor);
+    }
+
+    /** Whether and how a client connection re-establishes itself after it was lost; empty: never. */
+    public Optional<ReconnectPolicy> reconnect() {
+        return Optional.ofNullable(reconnect);
+    }
+
     /**
      * Event loops (threads, each with its own SO_REUSEPORT socket on the server's port) a server
      * runs; a client endpoint always runs one.
@@ -261,6 +304,12 @@ public final class DtlsConfig {
         private Duration keyUpdateAfterTime = Duration.ofHours(1);
         private int receiveQueueCapacity = 4096;
         private int maxConnections = 10_000;
+        private int maxConnectionsPerSource = 1_000;
+        private int maxHandshakes = 1_000;
+        private int handshakesPerSecondPerSource = 50;
+        private int handshakeBurstPerSource = 100;
+        private Executor callbackExecutor;
+        private ReconnectPolicy reconnect;
         private int eventLoops = Runtime.getRuntime().availableProcessors();
         private Duration idleTimeout = Duration.ofMinutes(5);
         private String backend;
@@ -452,6 +501,65 @@ public final class DtlsConfig {
             return this;
         }
 
+        /**
+         * Connections a server holds at once for one source IP address (any port), handshakes in
+         * progress included, 1..10,000,000. Beyond it new clients from that address get no answer
+         * (counted as {@link ServerMetrics.Limit#CONNECTIONS_PER_SOURCE}). Default 1,000.
+         */
+        public Builder maxConnectionsPerSource(int connections) {
+            this.maxConnectionsPerSource = connections;
+            return this;
+        }
+
+        /**
+         * Handshakes in progress a server holds at once, 1..10,000,000; beyond it new clients get no
+         * answer until some complete (counted as {@link ServerMetrics.Limit#HANDSHAKES}). Key exchange
+         * is the expensive part of a handshake: this bounds the CPU a burst of clients can take.
+         * Default 1,000.
+         */
+        public Builder maxHandshakes(int handshakes) {
+            this.maxHandshakes = handshakes;
+            return this;
+        }
+
+        /**
+         * New handshakes a server admits from one source IP address per second, 0 (no limit) or
+         * 1..1,000,000, with bursts up to {@link #handshakeBurstPerSource}. A client beyond it gets no
+         * answer and retransmits later (counted as {@link ServerMetrics.Limit#HANDSHAKE_RATE_PER_SOURCE}).
+         * The limit is charged only when a handshake is admitted — after the cookie round trip when
+         * one is demanded, so spoofed sources cannot spend anyone's budget — and kept in a fixed-size
+         * table of buckets indexed by a keyed hash of the address: bounded memory whatever the number of
+         * sources, at the price that a few addresses share a bucket. Default 50.
+         */
+        public Builder handshakesPerSecondPerSource(int handshakes) {
+            this.handshakesPerSecondPerSource = handshakes;
+            return this;
+        }
+
+        /** Handshakes one source IP address may start at once before the rate applies, 1..1,000,000. Default 100. */
+        public Builder handshakeBurstPerSource(int handshakes) {
+            this.handshakeBurstPerSource = handshakes;
+            return this;
+        }
+
+        /**
+         * Runs {@link DtlsServerListener} callbacks on this executor instead of the event loop, for
+         * callbacks that block. Each connection's callbacks still run one at a time and in order;
+         * datagrams waiting for a connection's callback count against {@link #receiveQueueCapacity}
+         * (beyond it they are dropped and counted as {@link ServerMetrics.DropReason#QUEUE_FULL}).
+         * Default: none (callbacks run on the event loop and must not block).
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = executor;
+            return this;
+        }
+
+        /** Lets client connections re-establish themselves after they were lost (see {@link ReconnectPolicy}). Default: never. */
+        public Builder reconnect(ReconnectPolicy policy) {
+            this.reconnect = policy;
+            return this;
+        }
+
         /** Close connections idle this long, at least 1 s. Default 5 min. */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = timeout;
@@ -524,6 +632,10 @@ public final class DtlsConfig {
             range("keyUpdateAfterTime", keyUpdateAfterTime, Duration.ofSeconds(1), Duration.ofDays(365));
             range("receiveQueueCapacity", receiveQueueCapacity, 1, 1_000_000);
             range("maxConnections", maxConnections, 1, 10_000_000);
+            range("maxConnectionsPerSource", maxConnectionsPerSource, 1, 10_000_000);
+            range("maxHandshakes", maxHandshakes, 1, 10_000_000);
+            range("handshakesPerSecondPerSource", handshakesPerSecondPerSource, 0, 1_000_000);
+            range("handshakeBurstPerSource", handshakeBurstPerSource, 1, 1_000_000);
             range("eventLoops", eventLoops, 1, 256);
             range("idleTimeout", idleTimeout, Duration.ofSeconds(1), Duration.ofDays(365));
             require(socketReceiveBufferSize == 0 || (socketReceiveBufferSize >= 4096 && socketReceiveBufferSize <= 1 << 30),

@@ -17,7 +17,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        // The library's java.util.logging warnings (e.g. the insecure-trust one) as one line each,
+        // The library logs through SLF4J, here on java.util.logging (slf4j-jdk14): its warnings (e.g. the
+        // insecure-trust one) and audit lines as one line each,
         // unless the user configured logging.
         if (System.getProperty(LOG_FORMAT) == null && System.getProperty("java.util.logging.config.file") == null) {
             System.setProperty(LOG_FORMAT, "pqdtls: %4$s: %5$s%6$s%n");

@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -48,6 +50,8 @@ import picocli.CommandLine.Spec;
 final class ServerCommand implements Callable<Integer> {
     /** How often the accept and receive loops look at the stop flag. */
     private static final Duration POLL = Duration.ofMillis(250);
+    /** How long Ctrl-C waits for handshakes and KeyUpdates in flight before close_notify. */
+    private static final Duration DRAIN = Duration.ofSeconds(2);
 
     @Spec
     private CommandSpec spec;
@@ -86,6 +90,38 @@ final class ServerCommand implements Callable<Integer> {
                     + "always (default), never, under-load.")
     private DtlsConfig.CookiePolicy cookie;
 
+    @Option(names = "--metrics", paramLabel = "SECONDS",
+            description = "Print a 'metrics:' line (connections, handshakes, cookies, records, bytes, rejections) "
+                    + "every SECONDS seconds, and once more at the end.")
+    private Integer metricsSeconds;
+
+    @Option(names = "--audit-log", paramLabel = "FILE",
+            description = "Append the security audit log (JSON lines: failed handshakes, rejected cookies and "
+                    + "certificates, rate limits, idle timeouts, AEAD limits) to FILE instead of standard error.")
+    private Path auditLog;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Connections held at once, handshakes included (default 10000).")
+    private Integer maxConnections;
+
+    @Option(names = "--max-connections-per-source", paramLabel = "N",
+            description = "Connections held at once for one client IP address (default 1000).")
+    private Integer maxConnectionsPerSource;
+
+    @Option(names = "--max-handshakes", paramLabel = "N",
+            description = "Handshakes in progress at once (default 1000).")
+    private Integer maxHandshakes;
+
+    @Option(names = "--handshake-rate", paramLabel = "PER_SECOND",
+            description = "New handshakes admitted per second from one client IP address, 0 for no limit "
+                    + "(default 50); beyond it clients get no answer and retry.")
+    private Integer handshakeRate;
+
+    @Option(names = "--handshake-burst", paramLabel = "N",
+            description = "Handshakes one client IP address may start at once before --handshake-rate applies "
+                    + "(default 100).")
+    private Integer handshakeBurst;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile DtlsServer server;
@@ -96,12 +132,23 @@ final class ServerCommand implements Callable<Integer> {
         InetSocketAddress address = checkOptions();
         DtlsConfig config = config(out);
         Thread hook = new Thread(this::stop, "pqdtls-server-shutdown");
+        AuditLogFile audit = auditLog == null ? null : AuditLogFile.open(auditLog);
+        ScheduledExecutorService metrics = null;
         try (DtlsServer s = DtlsServer.bind(address, config)) {
             server = s;
             Runtime.getRuntime().addShutdownHook(hook);
             InetSocketAddress local = s.localAddress();
             say(out, "listening on " + Display.address(local) + " (backend " + s.backend() + ")"
-                    + (echo ? ", echoing datagrams" : ""));
+                    + (echo ? ", echoing datagrams" : "") + (audit != null ? ", audit log to " + auditLog : ""));
+            if (metricsSeconds != null) {
+                metrics = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "pqdtls-metrics");
+                    t.setDaemon(true);
+                    return t;
+                });
+                metrics.scheduleAtFixedRate(() -> say(out, "metrics: " + s.metrics().summary()), metricsSeconds,
+                        metricsSeconds, TimeUnit.SECONDS);
+            }
             while (!stopping) {
                 Optional<DtlsConnection> c;
                 try {
@@ -114,12 +161,22 @@ final class ServerCommand implements Callable<Integer> {
                 }
                 c.ifPresent(conn -> ConnectionThreads.start("pqdtls-client-" + Display.address(conn.session().peer()), () -> serve(conn, out)));
             }
+            s.close(DRAIN);
+            if (metrics != null) {
+                say(out, "metrics: " + s.metrics().summary());
+            }
             say(out, "server stopped");
         } catch (InterruptedIOException e) {
             Thread.currentThread().interrupt();
             say(out, "server stopped (interrupted)");
         } finally {
             server = null;
+            if (metrics != null) {
+                metrics.shutdownNow();
+            }
+            if (audit != null) {
+                audit.close();
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException | IllegalArgumentException e) {
@@ -131,15 +188,14 @@ final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Stops the accept loop and closes every connection with close_notify; waits briefly for the loop. */
+    /**
+     * Stops the accept loop, which shuts the server down gracefully (up to {@link #DRAIN} for flights in
+     * progress, then close_notify on every connection); waits for it.
+     */
     void stop() {
         stopping = true;
-        DtlsServer s = server;
-        if (s != null) {
-            s.close();
-        }
         try {
-            stopped.await(2, TimeUnit.SECONDS);
+            stopped.await(DRAIN.toSeconds() + 3, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -217,6 +273,24 @@ final class ServerCommand implements Callable<Integer> {
         if (cookie != null) {
             b.cookiePolicy(cookie);
         }
+        if (metricsSeconds != null && metricsSeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--metrics must be at least 1 second, was " + metricsSeconds);
+        }
+        if (maxConnections != null) {
+            b.maxConnections(maxConnections);
+        }
+        if (maxConnectionsPerSource != null) {
+            b.maxConnectionsPerSource(maxConnectionsPerSource);
+        }
+        if (maxHandshakes != null) {
+            b.maxHandshakes(maxHandshakes);
+        }
+        if (handshakeRate != null) {
+            b.handshakesPerSecondPerSource(handshakeRate);
+        }
+        if (handshakeBurst != null) {
+            b.handshakeBurstPerSource(handshakeBurst);
+        }
         protocol.applyTo(b);
         return ProtocolOptions.build(spec.commandLine(), b);
     }
@@ -262,6 +336,43 @@ final class ServerCommand implements Callable<Integer> {
     static final class CookieName extends ProtocolOptions.Hyphenated<DtlsConfig.CookiePolicy> {
         CookieName() {
             super(DtlsConfig.CookiePolicy.class);
+        }
+    }
+
+    /**
+     * Sends the library's audit log (SLF4J logger {@code dev.pqdtls.audit}; the CLI's SLF4J backend is
+     * java.util.logging through slf4j-jdk14) to a file as bare JSON lines, and not to the console.
+     */
+    static final class AuditLogFile implements AutoCloseable {
+        private final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(DtlsServer.AUDIT_LOGGER);
+        private final java.util.logging.FileHandler handler;
+
+        private AuditLogFile(java.util.logging.FileHandler handler) {
+            this.handler = handler;
+            handler.setFormatter(new java.util.logging.Formatter() {
+                @Override
+                public String format(java.util.logging.LogRecord r) {
+                    return r.getMessage() + System.lineSeparator();
+                }
+            });
+            logger.setUseParentHandlers(false);
+            logger.setLevel(java.util.logging.Level.INFO);
+            logger.addHandler(handler);
+        }
+
+        static AuditLogFile open(Path file) throws IOException {
+            try {
+                return new AuditLogFile(new java.util.logging.FileHandler(file.toString(), true));
+            } catch (IOException e) {
+                throw new IOException("--audit-log " + file + ": cannot write: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            logger.removeHandler(handler);
+            logger.setUseParentHandlers(true);
+            handler.close();
         }
     }
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class UdpRelay implements AutoCloseable {
     private final InetSocketAddress server;
+    /** The loopback address the server sees the client at. */
+    private final java.net.InetAddress source;
     private final DatagramSocket clientSide;
     private final List<DatagramSocket> serverSides = new CopyOnWriteArrayList<>();
     private volatile DatagramSocket current;
@@ -26,7 +28,13 @@ public final class UdpRelay implements AutoCloseable {
     private volatile byte[] lastToServer;
 
     public UdpRelay(InetSocketAddress server) throws IOException {
+        this(server, java.net.InetAddress.getLoopbackAddress());
+    }
+
+    /** A relay whose server-facing sockets are bound to {@code source} (e.g. 127.0.0.2: another client address). */
+    public UdpRelay(InetSocketAddress server, java.net.InetAddress source) throws IOException {
         this.server = server;
+        this.source = source;
         this.clientSide = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
         changeClientAddress();
         thread("relay-from-client", () -> {
@@ -63,9 +71,14 @@ public final class UdpRelay implements AutoCloseable {
         current.send(new DatagramPacket(d, d.length, server));
     }
 
+    /** Sends {@code datagram} to the server from the address the client appears at. */
+    public void sendToServer(byte[] datagram) throws IOException {
+        current.send(new DatagramPacket(datagram, datagram.length, server));
+    }
+
     /** From now on the client's datagrams reach the server from a new source port. */
     public synchronized void changeClientAddress() throws IOException {
-        DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        DatagramSocket s = new DatagramSocket(new InetSocketAddress(source, 0));
         serverSides.add(s);
         current = s;
         thread("relay-from-server", () -> {

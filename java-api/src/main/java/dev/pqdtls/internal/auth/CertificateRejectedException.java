@@ -32,6 +32,8 @@ public final class CertificateRejectedException extends Exception {
     public static final int CERTIFICATE_REQUIRED = 116;
 
     private final int alert;
+    /** The subject of the rejected leaf certificate, when there was one (for the audit log). */
+    private String subject;
 
     public CertificateRejectedException(int alert, String message) {
         super(message);
@@ -46,6 +48,17 @@ public final class CertificateRejectedException extends Exception {
     /** The alert description to send (RFC 8446 §6). */
     public int alert() {
         return alert;
+    }
+
+    /** The subject (RFC 2253) of the rejected leaf certificate, or null when none was seen. */
+    public String subject() {
+        return subject;
+    }
+
+    /** Names the rejected leaf certificate's subject (never key material); returns this. */
+    public CertificateRejectedException subject(java.security.cert.X509Certificate leaf) {
+        this.subject = leaf.getSubjectX500Principal().getName();
+        return this;
     }
 
     /** The RFC name of {@link #alert()}, e.g. {@code unknown_ca}. */

@@ -29,10 +29,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Logger;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides whether the peer's certificate chain is acceptable: PKIX path validation (RFC 5280) with
@@ -46,7 +47,7 @@ import javax.net.ssl.X509TrustManager;
  * otherwise repeat it thousands of times.
  */
 public final class PeerAuthenticator {
-    private static final Logger LOG = Logger.getLogger(PeerAuthenticator.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PeerAuthenticator.class);
 
     private static final String EKU_ANY = "2.5.29.37.0";
     private static final String EKU_SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
@@ -118,9 +119,13 @@ public final class PeerAuthenticator {
             warnOnce("server", serverName);
             return List.copyOf(chain);
         }
-        List<X509Certificate> path = validate(chain, true);
-        ServerIdentity.check(path.get(0), serverName);
-        return path;
+        try {
+            List<X509Certificate> path = validate(chain, true);
+            ServerIdentity.check(path.get(0), serverName);
+            return path;
+        } catch (CertificateRejectedException e) {
+            throw e.subject(chain.get(0));
+        }
     }
 
     /** Client side, from the parsed Certificate message. */
@@ -148,7 +153,11 @@ public final class PeerAuthenticator {
             warnOnce("client", null);
             return List.copyOf(chain);
         }
-        return validate(chain, false);
+        try {
+            return validate(chain, false);
+        } catch (CertificateRejectedException e) {
+            throw e.subject(chain.get(0));
+        }
     }
 
     /** Server side, from the parsed Certificate message. */
@@ -158,7 +167,7 @@ public final class PeerAuthenticator {
 
     private void warnOnce(String role, String serverName) {
         if (WARNED.compareAndSet(false, true)) {
-            LOG.warning("INSECURE: accepting the " + role + "'s certificate chain without any verification"
+            LOG.warn("INSECURE: accepting the " + role + "'s certificate chain without any verification"
                     + (serverName == null ? "" : " (not checking that it belongs to " + serverName + ")")
                     + ". Anyone on the path can impersonate the peer and read the traffic. "
                     + "Configure trust anchors (e.g. --ca FILE) instead of the insecure mode.");

@@ -8,10 +8,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds crypto backends with {@link ServiceLoader} and picks one: the named one if
@@ -22,7 +22,7 @@ public final class BackendSelector {
     /** System property naming the backend to use, e.g. {@code ffm} or {@code fallback}. */
     public static final String BACKEND_PROPERTY = "pqdtls.backend";
 
-    private static final Logger LOG = Logger.getLogger(BackendSelector.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(BackendSelector.class);
     /** The class file version in an {@link UnsupportedClassVersionError}'s message. */
     private static final Pattern CLASS_FILE_VERSION = Pattern.compile("class file version (\\d+)\\.");
     /** Class file major version 52 is Java 8, 66 is Java 22, and so on. */
@@ -121,7 +121,7 @@ public final class BackendSelector {
             selection = new Selection(best.backend(), skipped.isEmpty() ? "highest priority"
                     : "highest usable priority; skipped " + String.join(", ", skipped), candidates);
         }
-        LOG.log(Level.FINE, () -> "pqdtls crypto backend: " + selection.backend().name() + " (" + selection.reason() + ")");
+        LOG.debug("pqdtls crypto backend: {} ({})", selection.backend().name(), selection.reason());
         return selection;
     }
 

@@ -82,6 +82,8 @@ public abstract class Connection {
     private long applicationBytesSent;
     private long applicationBytesReceived;
     private long datagramsDropped;
+    /** Why the connection ended when it was not the peer's doing, for the audit log (null otherwise). */
+    private Ending ending;
 
     protected Connection(boolean client, DtlsConfig config, CryptoBackend crypto, InetSocketAddress peer, long nowMillis) {
         this.client = client;
@@ -134,6 +136,7 @@ public abstract class Connection {
     private void checkIntegrityLimit(long nowMillis) throws DtlsException {
         long failures = keys.mostAuthenticationFailures();
         if (failures >= TrafficKeys.INTEGRITY_LIMIT) {
+            ending = Ending.AEAD_INTEGRITY_LIMIT;
             throw fatal(DtlsAlert.INTERNAL_ERROR, failures + " records failed authentication under one key, the limit "
                     + "for this AEAD (RFC 9147 §4.5.3); connection closed");
         }
@@ -154,6 +157,7 @@ public abstract class Connection {
             return;
         }
         if (state == State.CONNECTED && nowMillis - lastReceiveMillis >= config.idleTimeout().toMillis()) {
+            ending = Ending.IDLE_TIMEOUT;
             abort(new DtlsException(DtlsAlert.CLOSE_NOTIFY, false, "no authentic record from " + Display.address(peer) + " for "
                     + Display.duration(config.idleTimeout()) + "; connection closed as idle"));
             return;
@@ -250,16 +254,19 @@ public abstract class Connection {
      * otherwise queues them as {@link #send} does. Nothing is sent unless every datagram fits.
      * Buffer positions are not moved.
      *
+     * @return whether {@code sender} sent them (else they wait in {@link #pollOutgoing})
      * @throws java.io.IOException if the sender's socket failed (the records count as sent and lost)
      */
-    public final void sendBatch(List<ByteBuffer> data, long nowMillis, SealingSender sender) throws java.io.IOException {
+    public final boolean sendBatch(List<ByteBuffer> data, long nowMillis, SealingSender sender) throws java.io.IOException {
         long bytes = checkSendable(data);
-        if (sender == null || !records.writeApplicationBatch(data, sender, peer)) {
+        boolean fused = sender != null && records.writeApplicationBatch(data, sender, peer);
+        if (!fused) {
             for (ByteBuffer d : data) {
                 queueApplicationRecord(d.duplicate());
             }
         }
         applicationSent(bytes, nowMillis);
+        return fused;
     }
 
     /** Protects one checked application datagram into one record for {@link #pollOutgoing}. */
@@ -276,6 +283,7 @@ public abstract class Connection {
     private long checkSendable(List<ByteBuffer> data) {
         String exhausted = state == State.CONNECTED ? keys.usageLimitReached(data.size()) : null;
         if (exhausted != null) {
+            ending = Ending.AEAD_USAGE_LIMIT;
             abort(fatal(DtlsAlert.INTERNAL_ERROR, exhausted + " (" + Display.address(peer) + "); connection closed"));
         }
         if (state != State.CONNECTED) {
@@ -347,6 +355,49 @@ public abstract class Connection {
     public final ConnectionStats stats() {
         return new ConnectionStats(records.recordsSent, records.recordsReceived, applicationBytesSent,
                 applicationBytesReceived, records.dropped, datagramsDropped, flights.retransmissions(), keys.updates());
+    }
+
+    /** Endings the operator's audit log tells apart from ordinary failures. */
+    public enum Ending { IDLE_TIMEOUT, AEAD_USAGE_LIMIT, AEAD_INTEGRITY_LIMIT }
+
+    /** Set when the connection ended for one of the {@link Ending} reasons; null otherwise. */
+    public final Ending ending() {
+        return ending;
+    }
+
+    /** Whether a flight of ours (handshake or KeyUpdate) still waits for the peer's answer or ACK. */
+    public final boolean flightPending() {
+        return flights.pending();
+    }
+
+    // Running totals for the server's metrics: plain reads, no allocation (caller holds the lock).
+
+    /** Authentic records of any type. */
+    public final long recordsReceived() {
+        return records.recordsReceived;
+    }
+
+    /** Records dropped for any reason, {@link #recordsReplayed} and {@link #recordsFailedAuthentication} included. */
+    public final long recordsDropped() {
+        return records.dropped;
+    }
+
+    public final long recordsReplayed() {
+        return records.replayed;
+    }
+
+    public final long recordsFailedAuthentication() {
+        return records.failedAuthentication;
+    }
+
+    /** Application datagrams dropped because the receive queue was full. */
+    public final long datagramsDropped() {
+        return datagramsDropped;
+    }
+
+    /** KeyUpdates completed in either direction. */
+    public final long keyUpdates() {
+        return keys.updates() + keys.peerUpdates();
     }
 
     // --- for the role subclasses -------------------------------------------------------------

@@ -42,6 +42,9 @@ final class RecordLayer {
     private byte[] sendCid = new byte[0];
     private int receiveCidLength;
     long dropped;
+    /** Among {@link #dropped}: replayed records, and records that failed authentication. */
+    long replayed;
+    long failedAuthentication;
     long recordsSent;
     long recordsReceived;
 
@@ -185,7 +188,7 @@ final class RecordLayer {
                 continue;
             }
             if (status < 0) {
-                dropped++;
+                countDrop(status == RecordBatchOpener.REPLAYED, status == RecordBatchOpener.BAD_MAC);
                 continue;
             }
             recordsReceived++;
@@ -264,8 +267,17 @@ final class RecordLayer {
             return sink.onRecord(new Record(cipher.epoch(), o.sequenceNumber(), o.contentType(),
                     datagram.duplicate().position(o.contentOffset()).limit(o.contentOffset() + o.contentLength())));
         }
-        dropped++;
+        countDrop(result == EpochCipher.Drop.REPLAYED, result == EpochCipher.Drop.BAD_MAC);
         return true;
+    }
+
+    private void countDrop(boolean replay, boolean badMac) {
+        dropped++;
+        if (replay) {
+            replayed++;
+        } else if (badMac) {
+            failedAuthentication++;
+        }
     }
 
     /** The newest readable epoch whose low two bits match (RFC 9147 §4.2.2). */

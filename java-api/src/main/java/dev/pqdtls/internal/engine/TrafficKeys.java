@@ -30,6 +30,7 @@ final class TrafficKeys {
     private boolean updateInFlight;
     private long writeKeySinceMillis;
     private long updates;
+    private long peerUpdates;
 
     TrafficKeys(DtlsConfig config, RecordLayer records) {
         this.config = config;
@@ -75,6 +76,7 @@ final class TrafficKeys {
         readSecret = next(readSecret);
         records.installRead(cipher(epoch + 1, readSecret));
         records.retireReadEpochsBelow(epoch);
+        peerUpdates++;
     }
 
     private byte[] next(byte[] secret) {
@@ -86,6 +88,11 @@ final class TrafficKeys {
     /** KeyUpdates of ours that completed. */
     long updates() {
         return updates;
+    }
+
+    /** KeyUpdates of the peer's that we followed. */
+    long peerUpdates() {
+        return peerUpdates;
     }
 
     /** Whether the write key is old enough (by records or by time) for a KeyUpdate. */

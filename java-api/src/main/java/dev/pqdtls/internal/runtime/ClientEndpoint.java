@@ -9,12 +9,14 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A client endpoint: one socket and one event loop shared by all its connections (one per server
  * address). A one-off endpoint ({@link DtlsClient#connect(InetSocketAddress, DtlsConfig)}) connects
  * its socket to the server, so an ICMP port unreachable fails the handshake at once, and closes
- * with its connection.
+ * with its connection. With {@link DtlsConfig#reconnect()} a connection is a
+ * {@link ReconnectingConnection} that re-establishes itself on this endpoint.
  */
 public final class ClientEndpoint implements DtlsClient, EventLoop.Owner {
     private final EndpointBasics basics;
@@ -26,7 +28,8 @@ public final class ClientEndpoint implements DtlsClient, EventLoop.Owner {
         this.basics = basics;
         this.oneOff = oneOff;
         this.loop = new EventLoop(0, this, basics.crypto().openTransport(bind, basics.transportOptions(false, false)),
-                basics.config().connectionIdLength(), "pqdtls-client");
+                basics.config().connectionIdLength(), basics.config().mtu(), "pqdtls-client", new LongAdder(),
+                new LongAdder());
     }
 
     /**
@@ -86,11 +89,25 @@ public final class ClientEndpoint implements DtlsClient, EventLoop.Owner {
         if (closed) {
             throw new IllegalStateException("this DtlsClient is closed");
         }
+        if (basics.config().reconnect().isPresent()) {
+            return ReconnectingConnection.open(this, server, basics.config().reconnect().get());
+        }
+        return handshake(server, null);
+    }
+
+    /**
+     * A new connection to {@code server}, once its handshake completed; on failure it is discarded
+     * (without closing a one-off endpoint, which a reconnecting connection still needs).
+     *
+     * @param reconnecting the connection it will serve, if it re-establishes itself
+     */
+    ConnectionHandle handshake(InetSocketAddress server, ReconnectingConnection reconnecting) throws IOException {
         DtlsConfig config = basics.config();
         long now = EventLoop.now();
+        // Seam for session resumption: a PSK from the previous session of `reconnecting` would go here.
         ClientConnection c = new ClientConnection(config, basics.crypto(), server, basics.authenticator(),
                 basics.credentials(), now);
-        ConnectionHandle h = new ConnectionHandle(loop, c);
+        ConnectionHandle h = new ConnectionHandle(loop, c, null, reconnecting);
         h.lock.lock();
         try {
             loop.register(h, now);
@@ -102,10 +119,18 @@ public final class ClientEndpoint implements DtlsClient, EventLoop.Owner {
         try {
             h.awaitEstablished(config.handshakeTimeout().plusSeconds(1));
         } catch (IOException | RuntimeException ex) {
-            h.close();
+            if (reconnecting == null) {
+                h.close();
+            } else {
+                h.closeQuietly();
+            }
             throw ex;
         }
         return h;
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     // --- EventLoop.Owner ---------------------------------------------------------------------
@@ -127,6 +152,17 @@ public final class ClientEndpoint implements DtlsClient, EventLoop.Owner {
 
     @Override
     public void ended(ConnectionHandle h, boolean established) {
+        if (established && h.reconnecting != null) {
+            h.reconnecting.lost(h);
+        }
+    }
+
+    @Override
+    public void activity(ConnectionHandle h) {
+    }
+
+    @Override
+    public void abandoned(ConnectionHandle h) {
     }
 
     @Override

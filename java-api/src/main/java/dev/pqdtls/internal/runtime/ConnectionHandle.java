@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 
 /**
  * The application's view of one connection: its own lock (application threads on different
@@ -39,10 +38,17 @@ final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection 
     boolean registered;
     /** Set when the socket reported the peer unreachable during the handshake. */
     private IOException transportFailure;
+    /** A server's bookkeeping for this client; null on a client endpoint. */
+    final AdmittedClient admitted;
+    /** The client connection that re-establishes this one when it is lost; null when none does. */
+    final ReconnectingConnection reconnecting;
 
-    ConnectionHandle(EventLoop loop, Connection connection) {
+    ConnectionHandle(EventLoop loop, Connection connection, AdmittedClient admitted,
+            ReconnectingConnection reconnecting) {
         this.loop = loop;
         this.connection = connection;
+        this.admitted = admitted;
+        this.reconnecting = reconnecting;
     }
 
     // --- called by the loop, with the lock held --------------------------------------------
@@ -109,7 +115,27 @@ final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection 
         }
     }
 
-    private DtlsException failure() {
+    /**
+     * Waits until no flight of ours awaits the peer's answer or ACK (a handshake or KeyUpdate in
+     * progress), the connection ended, or {@code deadlineNanos} (System.nanoTime) passed.
+     */
+    void awaitFlightsDone(long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            while (connection.flightPending() && !ended()) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                changed.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Why the connection ended, or is not open. */
+    DtlsException failure() {
         DtlsException f = connection.failure();
         return f != null ? f : new DtlsException(DtlsAlert.CLOSE_NOTIFY, false, "connection is closed");
     }
@@ -145,11 +171,13 @@ final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection 
             long now = EventLoop.now();
             loop.flush(this); // anything queued (ACKs, retransmissions) goes first
             try {
-                connection.sendBatch(datagrams, now, loop.sealer);
+                if (connection.sendBatch(datagrams, now, loop.sealer)) {
+                    countFusedBytes(datagrams);
+                }
             } catch (IllegalStateException e) {
                 throw ended(e);
             } catch (IOException e) {
-                EventLoop.LOG.log(Level.FINE, "send to " + connection.peer() + " failed", e); // UDP: lost datagrams
+                EventLoop.LOG.debug("send to {} failed", connection.peer(), e); // UDP: lost datagrams
             }
             for (ByteBuffer d : datagrams) {
                 d.position(d.limit());
@@ -158,6 +186,18 @@ final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection 
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Bytes the records of a batch took on the wire when the fused path sent them itself: content
+     * plus the record overhead (header, content type, tag), which is what the MTU leaves over.
+     */
+    private void countFusedBytes(List<ByteBuffer> datagrams) {
+        long bytes = (long) datagrams.size() * (loop.mtu - connection.maxApplicationData());
+        for (ByteBuffer d : datagrams) {
+            bytes += d.remaining();
+        }
+        loop.bytesOut.add(bytes);
     }
 
     private void requireOpen() throws DtlsException {
@@ -180,12 +220,18 @@ final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection 
 
     @Override
     public Optional<byte[]> receive(Duration timeout) throws IOException {
+        if (admitted != null && admitted.toListener()) {
+            throw new IllegalStateException("this server hands received datagrams to its DtlsServerListener");
+        }
         long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
         lock.lock();
         try {
             while (true) {
                 byte[] d = connection.pollApplicationData();
                 if (d != null) {
+                    if (admitted != null) {
+                        admitted.delivered(1);
+                    }
                     return Optional.of(d);
                 }
                 requireOpen();
@@ -244,6 +290,12 @@ final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection 
 
     @Override
     public void close() {
+        closeQuietly();
+        loop.owner.connectionClosed(this);
+    }
+
+    /** Sends close_notify and forgets the connection, without telling the owner that the application closed it. */
+    void closeQuietly() {
         lock.lock();
         try {
             connection.close();
@@ -251,7 +303,6 @@ final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection 
         } finally {
             lock.unlock();
         }
-        loop.owner.connectionClosed(this);
     }
 
     /** Reads the connection under its lock (the loop thread writes it). */

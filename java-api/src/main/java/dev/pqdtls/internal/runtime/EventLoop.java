@@ -16,9 +16,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One thread, one UDP socket, the connections it owns. Each turn it receives a batch of
@@ -30,9 +31,12 @@ import java.util.logging.Logger;
  * <p>The routing tables and the wheel are guarded by {@link #table}, held only briefly and never
  * while a connection's lock is held by this thread (application threads take a connection's lock,
  * then the table lock to reschedule).
+ *
+ * <p>Events for the application ({@link #post}) run on this thread once per turn, with no lock
+ * held, in the order they were posted: a listener may call into any connection.
  */
 final class EventLoop implements Runnable {
-    static final Logger LOG = Logger.getLogger("dev.pqdtls.runtime");
+    static final Logger LOG = LoggerFactory.getLogger("dev.pqdtls.runtime");
     /** Longest wait in receive: timers set by application threads are seen at least this often. */
     static final long MAX_SLEEP_MILLIS = 100;
     private static final long TICK_MILLIS = 10;
@@ -57,6 +61,15 @@ final class EventLoop implements Runnable {
         /** A connection ended (closed, failed or timed out); {@code established} says whether it ever was. */
         void ended(ConnectionHandle h, boolean established);
 
+        /**
+         * After any activity of a connection, with its lock held (any thread): the owner may collect
+         * counters and received data. Must be cheap.
+         */
+        void activity(ConnectionHandle h);
+
+        /** An admitted connection could not be registered (its source already has one): forget it quietly. */
+        void abandoned(ConnectionHandle h);
+
         /** The application closed a connection (after the loop has forgotten it). */
         void connectionClosed(ConnectionHandle h);
 
@@ -73,12 +86,20 @@ final class EventLoop implements Runnable {
     /** The transport's fused seal-and-send, when it has one. */
     final SealingSender sealer;
     private final int cidLength;
+    /** The configured MTU: what a record of the connections' largest datagram takes. */
+    final int mtu;
     final ReentrantLock table = new ReentrantLock();
     private final Map<InetSocketAddress, ConnectionHandle> byAddress = new HashMap<>();
     private final Map<CidKey, ConnectionHandle> byCid = new HashMap<>();
     private final TimerWheel wheel;
     private final Thread thread;
     private volatile boolean closing;
+    /** UDP payload bytes received and sent by this loop's socket (the owner's totals). */
+    final LongAdder bytesIn;
+    final LongAdder bytesOut;
+    /** Application events to run on this thread with no lock held ({@link #post}). */
+    private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
+    private long batchBytes;
 
     // Loop thread only: the current receive batch and where each datagram goes.
     private final List<ByteBuffer> received = new ArrayList<>();
@@ -97,8 +118,12 @@ final class EventLoop implements Runnable {
     private record Forwarded(ByteBuffer datagram, InetSocketAddress from) {
     }
 
-    EventLoop(int index, Owner owner, DatagramTransport transport, int cidLength, String name) {
+    EventLoop(int index, Owner owner, DatagramTransport transport, int cidLength, int mtu, String name,
+            LongAdder bytesIn, LongAdder bytesOut) {
+        this.mtu = mtu;
         this.index = index;
+        this.bytesIn = bytesIn;
+        this.bytesOut = bytesOut;
         this.owner = owner;
         this.transport = transport;
         this.sealer = transport instanceof SealingSender s ? s : null;
@@ -125,10 +150,13 @@ final class EventLoop implements Runnable {
             public void onDatagram(ByteBuffer datagram, InetSocketAddress from) {
                 received.add(datagram);
                 receivedFrom.add(from);
+                batchBytes += datagram.remaining();
             }
 
             @Override
             public void endOfBatch() {
+                bytesIn.add(batchBytes);
+                batchBytes = 0;
                 deliver(received, receivedFrom);
             }
         };
@@ -142,15 +170,34 @@ final class EventLoop implements Runnable {
                 if (closing) {
                     break;
                 }
-                LOG.log(Level.FINE, "receive failed; continuing", e);
+                LOG.debug("receive failed; continuing", e);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "pqdtls: unexpected error in the event loop; continuing", e);
+                LOG.warn("pqdtls: unexpected error in the event loop; continuing", e);
             } finally {
                 received.clear(); // views into the transport's buffers are invalid after receive
                 receivedFrom.clear();
+                batchBytes = 0;
             }
             deliverForwarded();
             fireTimers();
+            runEvents();
+        }
+        runEvents(); // the last ones (the connections closed by close())
+    }
+
+    /** Queues an application event to run on this loop's thread with no lock held (any thread). */
+    void post(Runnable event) {
+        events.add(event);
+    }
+
+    /** Runs the posted events in order; one that throws is logged and the others still run. */
+    void runEvents() {
+        for (Runnable e = events.poll(); e != null; e = events.poll()) {
+            try {
+                e.run();
+            } catch (RuntimeException ex) {
+                LOG.warn("pqdtls: a listener callback threw; the server carries on", ex);
+            }
         }
     }
 
@@ -250,7 +297,7 @@ final class EventLoop implements Runnable {
         try {
             h = owner.admit(this, d, from, existing != null, now);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "pqdtls: unexpected error admitting a datagram; dropped", e);
+            LOG.warn("pqdtls: unexpected error admitting a datagram; dropped", e);
             return;
         }
         if (h == null) {
@@ -281,7 +328,7 @@ final class EventLoop implements Runnable {
                 afterActivity(h, now); // its first flight (ServerHello...) goes out now
             } else {
                 h.connection.close(); // a second new connection from one source in one batch: keep the first
-                owner.ended(h, false);
+                owner.abandoned(h);
             }
         } finally {
             h.lock.unlock();
@@ -294,7 +341,7 @@ final class EventLoop implements Runnable {
             h.connection.onDatagrams(datagrams, now);
         } catch (RuntimeException e) {
             // A bug must not kill the loop that serves every other client.
-            LOG.log(Level.WARNING, "pqdtls: unexpected error processing datagrams; dropped", e);
+            LOG.warn("pqdtls: unexpected error processing datagrams; dropped", e);
         }
         try {
             afterActivity(h, now);
@@ -383,7 +430,7 @@ final class EventLoop implements Runnable {
                 }
                 afterActivity(h, now);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "pqdtls: unexpected error in a connection timer", e);
+                LOG.warn("pqdtls: unexpected error in a connection timer", e);
             } finally {
                 h.lock.unlock();
             }
@@ -400,19 +447,17 @@ final class EventLoop implements Runnable {
      */
     void afterActivity(ConnectionHandle h, long now) {
         flush(h);
-        switch (h.observe()) {
-            case ESTABLISHED -> {
-                registerCid(h);
-                owner.established(h);
+        ConnectionHandle.Change change = h.observe();
+        if (change == ConnectionHandle.Change.ESTABLISHED) {
+            registerCid(h);
+            owner.established(h);
+        }
+        owner.activity(h); // after "established" and before "ended": the application's events stay in order
+        if (change == ConnectionHandle.Change.ENDED) {
+            if (forget(h)) {
+                owner.ended(h, h.wasEstablished());
             }
-            case ENDED -> {
-                if (forget(h)) {
-                    owner.ended(h, h.wasEstablished());
-                }
-                return;
-            }
-            case NONE -> {
-            }
+            return;
         }
         table.lock();
         try {
@@ -508,13 +553,18 @@ final class EventLoop implements Runnable {
     }
 
     void sendQuietly(List<ByteBuffer> datagrams, InetSocketAddress to) {
+        long bytes = 0;
+        for (ByteBuffer d : datagrams) {
+            bytes += d.remaining();
+        }
+        bytesOut.add(bytes);
         try {
             transport.send(datagrams, to);
         } catch (PortUnreachableException e) {
             onUnreachable(); // a connected socket may report it on the next send instead of the receive
         } catch (IOException e) {
             // UDP: a failed send is a lost datagram; retransmission covers the handshake.
-            LOG.log(Level.FINE, "send to " + Display.address(to) + " failed", e);
+            LOG.debug("send to {} failed", Display.address(to), e);
         }
     }
 
@@ -559,11 +609,11 @@ final class EventLoop implements Runnable {
     }
 
     /**
-     * Closes every connection (close_notify), stops the thread (it notices within
-     * {@link #MAX_SLEEP_MILLIS}) and closes the socket.
+     * Closes every connection (close_notify, after any send under way: it takes each connection's
+     * lock), stops the thread (it notices within {@link #MAX_SLEEP_MILLIS} and runs the events of
+     * those closings first) and closes the socket.
      */
     void close() {
-        closing = true;
         for (ConnectionHandle h : connections()) {
             h.lock.lock();
             try {
@@ -573,6 +623,7 @@ final class EventLoop implements Runnable {
                 h.lock.unlock();
             }
         }
+        closing = true;
         if (Thread.currentThread() != thread && thread.isAlive()) {
             try {
                 thread.join(2 * MAX_SLEEP_MILLIS + 1000);
@@ -581,6 +632,9 @@ final class EventLoop implements Runnable {
             }
         }
         transport.close();
+        if (!thread.isAlive()) {
+            runEvents(); // posted after the thread's last look, or it never started
+        }
     }
 
     boolean isLoopThread() {

@@ -5,15 +5,22 @@ import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsConnection;
 import dev.pqdtls.DtlsException;
 import dev.pqdtls.DtlsServer;
+import dev.pqdtls.DtlsServerListener;
+import dev.pqdtls.ServerMetrics;
+import dev.pqdtls.internal.auth.CertificateRejectedException;
+import dev.pqdtls.internal.engine.Connection;
 import dev.pqdtls.internal.engine.ServerConnection;
 import dev.pqdtls.internal.server.Admission;
+import dev.pqdtls.internal.server.AuditLog;
 import dev.pqdtls.internal.server.ClientHelloGate;
 import dev.pqdtls.internal.server.CookieIssuer;
+import dev.pqdtls.internal.server.ServerCounters;
 import dev.pqdtls.spi.DatagramTransport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,33 +35,54 @@ import java.util.concurrent.TimeUnit;
  * its own connections. Connection IDs name the loop that owns them in their first byte (when they
  * are at least 2 bytes long), so a datagram carrying a CID reaches its owner even after the
  * client's address changed and the kernel hands it to another socket.
+ *
+ * <p>Admission limits and counts are shared by the loops ({@link Admission}, {@link ServerCounters});
+ * events go to {@link #accept} or to the listener ({@link Callbacks}), security events to the
+ * {@link AuditLog}, and the counters to JMX ({@link ServerMBean}).
  */
 public final class ServerEndpoint implements DtlsServer, EventLoop.Owner {
     private final EndpointBasics basics;
     private final EventLoop[] loops;
     private final ClientHelloGate[] gates;
     private final Admission admission;
+    private final ServerCounters counters = new ServerCounters();
+    private final AuditLog audit;
+    /** Null in the blocking style (connections go to {@link #accepted}). */
+    private final Callbacks callbacks;
     private final LinkedBlockingQueue<ConnectionHandle> accepted = new LinkedBlockingQueue<>();
     private final InetSocketAddress localAddress;
+    private final ServerMBean mbean;
+    /** Set when close begins: nothing new is admitted. */
     private volatile boolean closed;
 
-    private ServerEndpoint(EndpointBasics basics, List<DatagramTransport> transports) {
+    private ServerEndpoint(EndpointBasics basics, List<DatagramTransport> transports, DtlsServerListener listener) {
         this.basics = basics;
         DtlsConfig config = basics.config();
-        this.admission = new Admission(config.maxConnections());
+        this.admission = new Admission(config, new SecureRandom().nextLong());
+        this.localAddress = transports.get(0).localAddress();
+        this.audit = new AuditLog(localAddress);
+        this.callbacks = listener == null ? null : new Callbacks(listener, config.callbackExecutor().orElse(null),
+                config.receiveQueueCapacity(), counters);
         CookieIssuer cookies = new CookieIssuer(basics.crypto(), Clock.systemUTC(), config.cookieLifetime());
         this.loops = new EventLoop[transports.size()];
         this.gates = new ClientHelloGate[transports.size()];
-        this.localAddress = transports.get(0).localAddress();
         for (int i = 0; i < loops.length; i++) {
-            gates[i] = new ClientHelloGate(config, basics.crypto(), cookies);
-            loops[i] = new EventLoop(i, this, transports.get(i), config.connectionIdLength(),
-                    "pqdtls-server-" + localAddress.getPort() + "-" + i);
+            EventLoop loop = new EventLoop(i, this, transports.get(i), config.connectionIdLength(), config.mtu(),
+                    "pqdtls-server-" + localAddress.getPort() + "-" + i, counters.bytesIn, counters.bytesOut);
+            loops[i] = loop;
+            gates[i] = new ClientHelloGate(config, basics.crypto(), cookies, admission, counters, audit,
+                    (client, alert, reason) -> {
+                        if (callbacks != null) {
+                            loop.post(() -> callbacks.handshakeFailed(client, alert, reason));
+                        }
+                    });
         }
+        this.mbean = ServerMBean.register(this);
     }
 
-    /** Binds a server (see {@link DtlsServer#bind}). */
-    public static ServerEndpoint bind(InetSocketAddress address, DtlsConfig config) throws IOException {
+    /** Binds a server (see {@link DtlsServer#bind}); {@code listener} may be null (blocking style). */
+    public static ServerEndpoint bind(InetSocketAddress address, DtlsConfig config, DtlsServerListener listener)
+            throws IOException {
         if (config.certificateChain().isEmpty()) {
             throw new IllegalArgumentException("a server needs DtlsConfig.certificate(chain, privateKey)");
         }
@@ -72,11 +100,16 @@ public final class ServerEndpoint implements DtlsServer, EventLoop.Owner {
             transports.forEach(DatagramTransport::close);
             throw e;
         }
-        ServerEndpoint server = new ServerEndpoint(basics, transports);
+        ServerEndpoint server = new ServerEndpoint(basics, transports, listener);
         for (EventLoop l : server.loops) {
             l.start();
         }
         return server;
+    }
+
+    /** Binds a server in the blocking style. */
+    public static ServerEndpoint bind(InetSocketAddress address, DtlsConfig config) throws IOException {
+        return bind(address, config, null);
     }
 
     // --- EventLoop.Owner ---------------------------------------------------------------------
@@ -84,25 +117,24 @@ public final class ServerEndpoint implements DtlsServer, EventLoop.Owner {
     @Override
     public ConnectionHandle admit(EventLoop loop, ByteBuffer datagram, InetSocketAddress from, boolean addressInUse,
             long nowMillis) {
-        if (closed || !admission.roomForAnother()) {
-            return null; // beyond the cap we answer nothing (no amplification, no state)
+        if (closed) {
+            return null; // shutting down: no answer, no state
         }
         DtlsConfig config = basics.config();
         if (addressInUse && config.cookiePolicy() == DtlsConfig.CookiePolicy.NEVER) {
             return null; // without cookies an unproven ClientHello could end a live connection
         }
-        // A new handshake from an address with a live connection must prove the address first: it
-        // counts as load, so UNDER_LOAD asks for the cookie too.
-        int load = addressInUse ? Integer.MAX_VALUE : admission.handshakesInProgress();
-        Optional<ServerConnection> c = gates[loop.index].onDatagram(datagram, from, nowMillis, load,
+        // A new handshake from an address with a live connection must prove the address first.
+        Optional<ServerConnection> c = gates[loop.index].onDatagram(datagram, from, nowMillis, addressInUse,
                 (client, t) -> new ServerConnection(config, basics.crypto(), client, basics.credentials(),
                         basics.authenticator(), freshCid(loop), t),
                 reply -> loop.sendQuietly(List.of(reply), from));
         if (c.isEmpty()) {
             return null;
         }
-        admission.handshakeStarted();
-        return new ConnectionHandle(loop, c.get());
+        AdmittedClient client = new AdmittedClient(from.getAddress(), counters, callbacks != null,
+                callbacks == null ? null : callbacks.serialFor());
+        return new ConnectionHandle(loop, c.get(), client, null);
     }
 
     /** A connection ID unused on {@code loop}, naming the loop in its first byte when it can. */
@@ -132,14 +164,70 @@ public final class ServerEndpoint implements DtlsServer, EventLoop.Owner {
     }
 
     @Override
+    public void activity(ConnectionHandle h) {
+        h.admitted.harvest(h.connection);
+        if (callbacks == null) {
+            return;
+        }
+        byte[] d = h.connection.pollApplicationData();
+        if (d == null) {
+            return;
+        }
+        List<byte[]> batch = new ArrayList<>();
+        for (; d != null; d = h.connection.pollApplicationData()) {
+            batch.add(d);
+        }
+        h.admitted.delivered(batch.size());
+        h.loop.post(() -> callbacks.datagrams(h, batch));
+    }
+
+    @Override
     public void established(ConnectionHandle h) {
         admission.handshakeCompleted();
-        accepted.add(h);
+        counters.handshakesCompleted.increment();
+        if (callbacks == null) {
+            accepted.add(h);
+        } else {
+            h.loop.post(() -> callbacks.connected(h));
+        }
     }
 
     @Override
     public void ended(ConnectionHandle h, boolean established) {
-        admission.connectionEnded(established);
+        admission.connectionEnded(h.admitted.source, established);
+        Connection c = h.connection;
+        DtlsException reason = c.failure() != null ? c.failure() : new DtlsException(DtlsAlert.CLOSE_NOTIFY, false,
+                closed ? "the server shut down" : "closed by the application");
+        audit(c, reason, established);
+        if (!established) {
+            counters.handshakeFailed(reason.alert());
+        }
+        if (callbacks != null) {
+            h.loop.post(established ? () -> callbacks.closed(h, reason)
+                    : () -> callbacks.handshakeFailed(c.peer(), reason.alert(), reason.getMessage()));
+        }
+    }
+
+    /** The audit line for a connection that ended, if its ending is security-relevant. */
+    private void audit(Connection c, DtlsException reason, boolean established) {
+        long now = EventLoop.now();
+        InetSocketAddress peer = c.peer();
+        Connection.Ending ending = c.ending();
+        if (ending == Connection.Ending.IDLE_TIMEOUT) {
+            audit.idleTimeout(peer, reason.getMessage(), now);
+        } else if (ending != null) {
+            audit.aeadLimit(peer, ending == Connection.Ending.AEAD_USAGE_LIMIT ? "aead_usage" : "aead_integrity",
+                    reason.getMessage(), now);
+        } else if (reason.getCause() instanceof CertificateRejectedException rejected) {
+            audit.certificateRejected(peer, rejected.subject(), reason.alert(), reason.getMessage(), now);
+        } else if (!established && !(closed && reason.alert() == DtlsAlert.CLOSE_NOTIFY)) {
+            audit.handshakeFailed(peer, reason.alert(), reason.getMessage(), false, now);
+        }
+    }
+
+    @Override
+    public void abandoned(ConnectionHandle h) {
+        admission.connectionEnded(h.admitted.source, false);
     }
 
     @Override
@@ -165,6 +253,9 @@ public final class ServerEndpoint implements DtlsServer, EventLoop.Owner {
 
     @Override
     public Optional<DtlsConnection> accept(Duration timeout) throws IOException {
+        if (callbacks != null) {
+            throw new IllegalStateException("this server hands its connections to its DtlsServerListener");
+        }
         if (closed) {
             throw new DtlsException(DtlsAlert.CLOSE_NOTIFY, false, "server is closed");
         }
@@ -191,19 +282,37 @@ public final class ServerEndpoint implements DtlsServer, EventLoop.Owner {
         return admission.connections();
     }
 
+    @Override
+    public ServerMetrics metrics() {
+        return counters.snapshot(admission);
+    }
+
     /** Event loops (and sockets) serving this server. */
     public int eventLoops() {
         return loops.length;
     }
 
     @Override
-    public void close() {
-        if (closed) {
-            return;
+    public void close(Duration drain) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true; // from here the gates admit nothing
         }
-        closed = true;
+        long deadline = System.nanoTime() + Math.min(drain.toNanos(), Long.MAX_VALUE / 4);
+        try {
+            for (EventLoop l : loops) {
+                for (ConnectionHandle h : l.connections()) {
+                    h.awaitFlightsDone(deadline); // handshakes and KeyUpdates in flight may finish
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // close at once
+        }
         for (EventLoop l : loops) {
             l.close();
         }
+        ServerMBean.unregister(mbean);
     }
 }

@@ -3,6 +3,8 @@ package dev.pqdtls.internal.server;
 import dev.pqdtls.DtlsAlert;
 import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsException;
+import dev.pqdtls.ServerMetrics.DropReason;
+import dev.pqdtls.ServerMetrics.Limit;
 import dev.pqdtls.internal.engine.ServerConnection;
 import dev.pqdtls.internal.engine.StatelessReplies;
 import dev.pqdtls.internal.handshake.HandshakeType;
@@ -25,6 +27,11 @@ import java.util.function.Consumer;
  * creates a connection only for a ClientHello whose cookie proves the client's address, so no key
  * exchange runs and no connection state exists for spoofed sources.
  *
+ * <p>It applies the server's {@link Admission} limits: beyond a server-wide cap it answers nothing, not
+ * even a cookie; a ClientHello with a valid cookie (or none, where none is demanded) is admitted only
+ * within every limit, else dropped without an answer. Everything it drops or refuses is counted
+ * ({@link ServerCounters}) and the security-relevant part goes to the {@link AuditLog}.
+ *
  * <p>The one thing kept before the cookie round trip is the reassembly of fragmented ClientHellos (a
  * hybrid one needs two datagrams): a fixed-size table, globally bounded in entries, bytes per entry
  * and age, in which the oldest entry gives way. It holds only public bytes and does no crypto.
@@ -42,33 +49,58 @@ public final class ClientHelloGate {
         ServerConnection create(InetSocketAddress client, long nowMillis);
     }
 
+    /** Told about every ClientHello refused with an alert (the server's listener). */
+    public interface Refusals {
+        void refused(InetSocketAddress client, DtlsAlert alert, String reason);
+    }
+
     private final DtlsConfig config;
     private final CryptoBackend crypto;
     private final CookieIssuer cookies;
+    private final Admission admission;
+    private final ServerCounters counters;
+    private final AuditLog audit;
+    private final Refusals refusals;
     private final Map<InetSocketAddress, Partial> partials = new LinkedHashMap<>();
-    private final RefusalLog refusalLog = new RefusalLog();
-    private long dropped;
-    private long cookiesSent;
-    private long refused;
 
     private record Partial(MessageReassembler reassembler, long firstSeen, long recordSeq) {
     }
 
-    public ClientHelloGate(DtlsConfig config, CryptoBackend crypto, CookieIssuer cookies) {
+    public ClientHelloGate(DtlsConfig config, CryptoBackend crypto, CookieIssuer cookies, Admission admission,
+            ServerCounters counters, AuditLog audit, Refusals refusals) {
         this.config = config;
         this.crypto = crypto;
         this.cookies = cookies;
+        this.admission = admission;
+        this.counters = counters;
+        this.audit = audit;
+        this.refusals = refusals;
     }
 
     /**
      * Handles a datagram from {@code from}: replies (through {@code reply}) with a HelloRetryRequest,
-     * or returns the new connection that has processed the ClientHello, or drops it.
+     * or returns the new connection that has processed the ClientHello (admitted: counted in the
+     * {@link Admission}), or drops it.
      */
     public Optional<ServerConnection> onDatagram(ByteBuffer datagram, InetSocketAddress from, long nowMillis,
-            int handshakesInProgress, ConnectionFactory factory, Consumer<ByteBuffer> reply) {
+            ConnectionFactory factory, Consumer<ByteBuffer> reply) {
+        return onDatagram(datagram, from, nowMillis, false, factory, reply);
+    }
+
+    /**
+     * As above; {@code proveAddress} demands the cookie round trip whatever the policy (a new
+     * handshake from an address that has a live connection must prove it owns the address before it
+     * may replace that connection).
+     */
+    public Optional<ServerConnection> onDatagram(ByteBuffer datagram, InetSocketAddress from, long nowMillis,
+            boolean proveAddress, ConnectionFactory factory, Consumer<ByteBuffer> reply) {
         expire(nowMillis);
         int pos = datagram.position();
         int end = datagram.limit();
+        if (end - pos < StatelessReplies.PLAINTEXT_HEADER) {
+            counters.dropped(DropReason.UNKNOWN_CONNECTION, 1); // not even one record header
+            return Optional.empty();
+        }
         while (end - pos >= StatelessReplies.PLAINTEXT_HEADER) {
             int type = datagram.get(pos) & 0xFF;
             int epoch = datagram.getShort(pos + 3) & 0xFFFF;
@@ -76,21 +108,21 @@ public final class ClientHelloGate {
             int length = datagram.getShort(pos + 11) & 0xFFFF;
             int contentEnd = pos + StatelessReplies.PLAINTEXT_HEADER + length;
             if (type != ContentType.HANDSHAKE || epoch != 0 || contentEnd > end) {
-                dropped++;
+                counters.dropped(DropReason.UNKNOWN_CONNECTION, 1);
                 return Optional.empty();
             }
             int f = pos + StatelessReplies.PLAINTEXT_HEADER;
             while (f < contentEnd) {
                 HandshakeFragment frag = HandshakeFragment.parse(datagram, f, contentEnd);
                 if (frag == null || frag.msgType() != HandshakeType.CLIENT_HELLO || frag.messageLength() > MAX_CLIENT_HELLO) {
-                    dropped++;
+                    counters.dropped(frag == null ? DropReason.MALFORMED : DropReason.UNKNOWN_CONNECTION, 1);
                     return Optional.empty();
                 }
                 f += frag.encodedLength();
                 Optional<MessageReassembler.Message> hello = assemble(from, frag, recordSeq, nowMillis);
                 if (hello.isPresent()) {
                     long firstRecord = partials.containsKey(from) ? partials.remove(from).recordSeq() : recordSeq;
-                    return admit(hello.get(), firstRecord, from, nowMillis, handshakesInProgress, factory, reply);
+                    return admit(hello.get(), firstRecord, from, nowMillis, proveAddress, factory, reply);
                 }
             }
             pos = contentEnd;
@@ -117,13 +149,13 @@ public final class ClientHelloGate {
             partials.put(from, p);
         }
         if (p.reassembler().accept(frag) == MessageReassembler.Outcome.DROPPED) {
-            dropped++;
+            counters.dropped(DropReason.MALFORMED, 1);
         }
         return p.reassembler().poll();
     }
 
     private Optional<ServerConnection> admit(MessageReassembler.Message hello, long recordSeq, InetSocketAddress from,
-            long nowMillis, int handshakesInProgress, ConnectionFactory factory, Consumer<ByteBuffer> reply) {
+            long nowMillis, boolean proveAddress, ConnectionFactory factory, Consumer<ByteBuffer> reply) {
         byte[] body = hello.body();
         StatelessReplies.Hello parsed;
         try {
@@ -137,29 +169,50 @@ public final class ClientHelloGate {
         }
         Optional<byte[]> cookie = parsed.cookie();
         if (cookie.isPresent()) {
-            Optional<CookieIssuer.CookieState> state = cookies.verify(from, cookie.get());
-            if (state.isEmpty()) {
-                dropped++; // forged, expired or for another address
+            CookieIssuer.Verification v = cookies.check(from, cookie.get());
+            if (v.state().isEmpty()) {
+                counters.cookiesRejected.increment();
+                audit.cookieRejected(from, v.rejection(), nowMillis);
                 return Optional.empty();
             }
-            ServerConnection c = factory.create(from, nowMillis);
-            c.acceptClientHello(body, hello.messageSeq(), recordSeq, state.get(), cookie.get(), nowMillis);
-            return Optional.of(c);
+            counters.cookiesVerified.increment();
+            return start(from, nowMillis, true, factory).map(c -> {
+                c.acceptClientHello(body, hello.messageSeq(), recordSeq, v.state().get(), cookie.get(), nowMillis);
+                return c;
+            });
         }
-        boolean wantCookie = switch (config.cookiePolicy()) {
+        Limit cap = admission.capReached();
+        if (cap != null) {
+            audit.rateLimited(from, cap, true, nowMillis); // beyond the caps: no answer at all
+            return Optional.empty();
+        }
+        boolean wantCookie = proveAddress || switch (config.cookiePolicy()) {
             case ALWAYS -> true;
             case NEVER -> false;
-            case UNDER_LOAD -> handshakesInProgress >= config.cookieThreshold();
+            case UNDER_LOAD -> admission.handshakesInProgress() >= config.cookieThreshold();
         };
         if (!wantCookie) {
-            ServerConnection c = factory.create(from, nowMillis);
-            c.acceptClientHello(body, hello.messageSeq(), recordSeq, null, null, nowMillis);
-            return Optional.of(c);
+            return start(from, nowMillis, false, factory).map(c -> {
+                c.acceptClientHello(body, hello.messageSeq(), recordSeq, null, null, nowMillis);
+                return c;
+            });
         }
         StatelessReplies.sendHelloRetryRequest(parsed, crypto, cookies, from, hello.messageSeq(), recordSeq, config.mtu(),
                 reply);
-        cookiesSent++;
+        counters.cookiesIssued.increment();
         return Optional.empty();
+    }
+
+    /** A new connection if the admission limits allow one for {@code from}; nothing (and no answer) otherwise. */
+    private Optional<ServerConnection> start(InetSocketAddress from, long nowMillis, boolean proven,
+            ConnectionFactory factory) {
+        Limit refused = admission.tryStart(from.getAddress(), nowMillis);
+        if (refused != null) {
+            audit.rateLimited(from, refused, !proven, nowMillis);
+            return Optional.empty();
+        }
+        counters.handshakesStarted.increment();
+        return Optional.of(factory.create(from, nowMillis));
     }
 
     /**
@@ -170,24 +223,10 @@ public final class ClientHelloGate {
      */
     private void refuse(DtlsAlert alert, String reason, long recordSeq, InetSocketAddress from, long nowMillis,
             Consumer<ByteBuffer> reply) {
-        refused++;
+        counters.handshakeFailed(alert);
         reply.accept(StatelessReplies.alert(alert, recordSeq));
-        refusalLog.log(from, alert, reason, nowMillis);
-    }
-
-    /** Datagrams dropped: not a ClientHello, malformed fragments, bad or expired cookies. */
-    public long dropped() {
-        return dropped;
-    }
-
-    /** Stateless HelloRetryRequests sent with a cookie. */
-    public long cookiesSent() {
-        return cookiesSent;
-    }
-
-    /** ClientHellos answered with a fatal alert because nothing in them is acceptable. */
-    public long refused() {
-        return refused;
+        audit.handshakeFailed(from, alert, reason, true, nowMillis);
+        refusals.refused(from, alert, reason);
     }
 
     private void expire(long nowMillis) {

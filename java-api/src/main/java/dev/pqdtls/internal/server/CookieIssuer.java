@@ -61,27 +61,49 @@ public final class CookieIssuer {
         return cookie;
     }
 
+    /** Why a cookie was not accepted (for the metrics and the audit log). */
+    public enum Rejection {
+        /** Not a cookie of ours at all (wrong format or length). */
+        MALFORMED,
+        /** Its MAC does not verify: forged, altered, for another address, or made with a retired secret. */
+        FORGED,
+        /** Authentic but older than the cookie lifetime. */
+        EXPIRED
+    }
+
+    /** The outcome of {@link #check}: the state of a valid cookie, or why it is not valid. */
+    public record Verification(Optional<CookieState> state, Rejection rejection) {
+        static Verification rejected(Rejection why) {
+            return new Verification(Optional.empty(), why);
+        }
+    }
+
     /**
      * The state inside a cookie, if it is authentic for this address, made with a live secret and not
      * expired; empty otherwise. Never throws for hostile input.
      */
-    public synchronized Optional<CookieState> verify(InetSocketAddress client, byte[] cookie) {
+    public Optional<CookieState> verify(InetSocketAddress client, byte[] cookie) {
+        return check(client, cookie).state();
+    }
+
+    /** As {@link #verify}, saying why a cookie is rejected. */
+    public synchronized Verification check(InetSocketAddress client, byte[] cookie) {
         rotateIfDue();
         int macLength = MAC_HASH.length();
         if (cookie.length < macLength + 1) {
-            return Optional.empty();
+            return Verification.rejected(Rejection.MALFORMED);
         }
         byte[] body = Arrays.copyOf(cookie, cookie.length - macLength);
         byte[] mac = Arrays.copyOfRange(cookie, cookie.length - macLength, cookie.length);
         try {
             WireReader r = new WireReader(body);
             if (r.uint8("format") != FORMAT) {
-                return Optional.empty();
+                return Verification.rejected(Rejection.MALFORMED);
             }
             int gen = r.uint8("generation");
             byte[] secret = gen == (generation & 0xFF) ? current : gen == ((generation - 1) & 0xFF) ? previous : null;
             if (secret == null || !MessageDigest.isEqual(mac, mac(secret, client, body))) {
-                return Optional.empty();
+                return Verification.rejected(Rejection.FORGED);
             }
             long issuedAt = r.uint32("issued at");
             int suite = r.uint16("suite");
@@ -90,11 +112,11 @@ public final class CookieIssuer {
             r.finish("cookie");
             long age = clock.millis() / 1000 - issuedAt;
             if (age < 0 || age > lifetime.toSeconds()) {
-                return Optional.empty();
+                return Verification.rejected(Rejection.EXPIRED);
             }
-            return Optional.of(new CookieState(hash, suite, group));
+            return new Verification(Optional.of(new CookieState(hash, suite, group)), null);
         } catch (DecodeException e) {
-            return Optional.empty();
+            return Verification.rejected(Rejection.MALFORMED); // authentic but not ours to parse: cannot happen
         }
     }
 
