@@ -95,6 +95,7 @@ final class ClientCommand implements Callable<Integer> {
         HostPort hp = checkOptions();
         Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
         DtlsConfig config = config(hp, timeout);
+        offered = config;
         if (insecure) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("pqdtls: WARNING: --insecure: the server's certificate is NOT verified; anyone on the path "
@@ -233,6 +234,15 @@ final class ClientCommand implements Callable<Integer> {
                 || alert == DtlsAlert.UNKNOWN_CA || alert == DtlsAlert.CERTIFICATE_UNKNOWN
                 || alert == DtlsAlert.CERTIFICATE_EXPIRED || alert == DtlsAlert.UNSUPPORTED_CERTIFICATE
                 || alert == DtlsAlert.ACCESS_DENIED;
+        boolean nothingInCommon = alert == DtlsAlert.HANDSHAKE_FAILURE || alert == DtlsAlert.INSUFFICIENT_SECURITY
+                || alert == DtlsAlert.PROTOCOL_VERSION;
+        if (nothingInCommon && offered != null) {
+            return ": the server accepts none of what we offered (groups "
+                    + offered.groups().stream().map(g -> g.displayName()).collect(java.util.stream.Collectors.joining(","))
+                    + ", suites " + offered.cipherSuites().stream().map(Enum::name)
+                            .collect(java.util.stream.Collectors.joining(","))
+                    + "); offer others with --groups/--suites";
+        }
         if (!aboutOurCertificate) {
             return "";
         }
@@ -241,6 +251,9 @@ final class ClientCommand implements Callable<Integer> {
                 : ": the server did not accept the --cert certificate (is it issued by a CA the server trusts, "
                         + "and valid for client authentication?)";
     }
+
+    /** The configuration of the last handshake attempt, to say what was offered when it is refused. */
+    private DtlsConfig offered;
 
     private DtlsConfig config(HostPort hp, Duration timeout) throws IOException {
         DtlsConfig.Builder b = DtlsConfig.builder();

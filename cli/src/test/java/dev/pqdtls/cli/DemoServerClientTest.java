@@ -228,4 +228,19 @@ class DemoServerClientTest {
                     + "listening there? --timeout waits longer)", reasons.get(0));
         }
     }
+
+    @Test
+    @Timeout(60)
+    void aClientTheServerRefusesIsToldAtOnceWhatItOffered() throws Exception {
+        try (RunningServer server = new RunningServer("--echo", "--groups", "X25519")) {
+            long t0 = System.nanoTime();
+            CliRun r = CliRun.run("client", server.target(), "--insecure", "--groups", "MLKEM768", "--timeout", "30");
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+            assertEquals(Main.EXIT_FAILURE, r.exit(), r.out() + r.err());
+            assertTrue(seconds < 15, "refused at once, not after the 30 s timeout: " + seconds + " s");
+            String reason = r.err().lines().filter(l -> l.startsWith("pqdtls: handshake")).findFirst().orElse(r.err());
+            assertTrue(reason.contains("handshake_failure") && reason.contains("groups MLKEM768")
+                    && reason.contains("--groups"), reason);
+        }
+    }
 }

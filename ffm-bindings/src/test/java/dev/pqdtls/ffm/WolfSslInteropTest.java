@@ -115,6 +115,27 @@ class WolfSslInteropTest {
         runWolfClientAgainstOurServer(DtlsConfig.builder().groups(group).cipherSuites(suite), extra, group);
     }
 
+    /** A server with the default groups accepts wolfSSL's other hybrid (issue: it used to drop it). */
+    @Test
+    void wolfSslSecP256r1MlKem768ClientToOurDefaultServer() throws Exception {
+        runWolfClientAgainstOurServer(DtlsConfig.builder(), List.of("-d", "--pqc", "SecP256r1MLKEM768"),
+                NamedGroup.SECP256R1_MLKEM768);
+    }
+
+    /** A wolfSSL client whose only group our server does not allow gets our handshake_failure at once. */
+    @Test
+    void wolfSslClientWithNoGroupInCommonIsRefusedAtOnce() throws Exception {
+        TestPki.Pki pki = TestPki.quickServer();
+        try (DtlsServer server = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0), DtlsConfig.builder()
+                .groups(NamedGroup.X25519).certificate(pki.leaf().chain(), pki.leaf().privateKey()).build());
+                WolfSslPeer wolf = WolfSslPeer.startClient(args(server.localAddress().getPort(), "-d", "--pqc",
+                        "SecP256r1MLKEM768").toArray(String[]::new))) {
+            int exit = wolf.waitFor(Duration.ofSeconds(10));
+            assertTrue(exit != 0, "wolfSSL's client must fail, not time out or succeed");
+            assertEquals(0, server.connectionCount());
+        }
+    }
+
     private static void runWolfClientAgainstOurServer(DtlsConfig.Builder config, List<String> clientArgs, NamedGroup group)
             throws Exception {
         TestPki.Pki pki = TestPki.quickServer();
