@@ -1,6 +1,8 @@
 package dev.pqdtls.ffm;
 
+import dev.pqdtls.nativeabi.UdpEngineOptions;
 import dev.pqdtls.internal.recordlayer.SealingSender;
+import dev.pqdtls.nativeabi.DatagramViews;
 import dev.pqdtls.spi.DatagramTransport;
 import dev.pqdtls.spi.RecordProtection;
 import java.io.IOException;
@@ -21,13 +23,11 @@ final class NativeTransport implements DatagramTransport, SealingSender {
 
     private final NativeDatagramEngine engine;
     private final boolean offload;
-    private long truncated;
-    /** The engine's receive arena as one buffer, and reusable views of datagrams in it (loop thread only). */
-    private ByteBuffer arenaView;
-    private ByteBuffer[] views = new ByteBuffer[64];
+    /** Reusable views of datagrams in the engine's receive arena (loop thread only). */
+    private DatagramViews views;
 
     NativeTransport(InetSocketAddress bind, Options options) throws IOException {
-        this.engine = NativeDatagramEngine.open(bind, new NativeDatagramEngine.Options()
+        this.engine = NativeDatagramEngine.open(bind, new UdpEngineOptions()
                 .gro(options.offload()).gso(options.offload()).reusePort(options.reusePort())
                 .receiveBufferSize(options.receiveBufferSize()).sendBufferSize(options.sendBufferSize())
                 .maxDatagramSize(MAX_DATAGRAM));
@@ -63,39 +63,10 @@ final class NativeTransport implements DatagramTransport, SealingSender {
     @Override
     public int receive(Duration timeout, Receiver sink) throws IOException {
         ReceivedDatagrams r = engine.receiveBatch(timeout);
-        int delivered = 0;
-        for (int i = 0; i < r.count(); i++) {
-            if (r.truncated(i)) {
-                truncated++; // longer than any DTLS record we accept: dropped, as the kernel would
-                continue;
-            }
-            sink.onDatagram(view(r, i), r.peer(i));
-            delivered++;
+        if (views == null) {
+            views = new DatagramViews(r.data().asByteBuffer());
         }
-        if (delivered > 0) {
-            sink.endOfBatch();
-        }
-        return delivered;
-    }
-
-    /**
-     * Datagram i as a buffer over the receive arena. The buffer objects are reused from batch to
-     * batch (one per descriptor), so a steady stream allocates no views.
-     */
-    private ByteBuffer view(ReceivedDatagrams r, int i) {
-        if (arenaView == null) {
-            arenaView = r.data().asByteBuffer();
-        }
-        if (i >= views.length) {
-            views = java.util.Arrays.copyOf(views, Math.max(i + 1, 2 * views.length));
-        }
-        ByteBuffer v = views[i];
-        if (v == null) {
-            v = views[i] = arenaView.duplicate();
-        }
-        int offset = (int) r.offset(i);
-        v.clear().position(offset).limit(offset + r.length(i));
-        return v;
+        return views.deliver(r.descriptors(), sink);
     }
 
     @Override

@@ -1,15 +1,16 @@
 package dev.pqdtls.ffm;
 
-import static dev.pqdtls.ffm.MlKemSizes.CIPHERTEXT;
-import static dev.pqdtls.ffm.MlKemSizes.DECAPSULATION_KEY;
-import static dev.pqdtls.ffm.MlKemSizes.ENCAPSULATION_KEY;
-import static dev.pqdtls.ffm.MlKemSizes.ENCAPS_RANDOMNESS;
-import static dev.pqdtls.ffm.MlKemSizes.KEYGEN_SEED;
-import static dev.pqdtls.ffm.MlKemSizes.SHARED_SECRET;
+import static dev.pqdtls.nativeabi.MlKemSizes.CIPHERTEXT;
+import static dev.pqdtls.nativeabi.MlKemSizes.DECAPSULATION_KEY;
+import static dev.pqdtls.nativeabi.MlKemSizes.ENCAPSULATION_KEY;
+import static dev.pqdtls.nativeabi.MlKemSizes.ENCAPS_RANDOMNESS;
+import static dev.pqdtls.nativeabi.MlKemSizes.KEYGEN_SEED;
+import static dev.pqdtls.nativeabi.MlKemSizes.SHARED_SECRET;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.pqdtls.NamedGroup;
+import dev.pqdtls.nativeabi.MlKemSizes;
 import dev.pqdtls.spi.InvalidKeyShareException;
 import dev.pqdtls.spi.KeyExchange;
 import dev.pqdtls.spi.MlKemKnownAnswer;

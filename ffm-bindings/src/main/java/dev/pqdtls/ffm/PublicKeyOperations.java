@@ -2,6 +2,7 @@ package dev.pqdtls.ffm;
 
 import dev.pqdtls.NamedGroup;
 import dev.pqdtls.SignatureScheme;
+import dev.pqdtls.nativeabi.MlKemSources;
 import dev.pqdtls.spi.CryptoBackend;
 import dev.pqdtls.spi.InvalidKeyShareException;
 import dev.pqdtls.spi.KeyExchange;
@@ -24,12 +25,7 @@ import java.util.Optional;
  */
 public final class PublicKeyOperations {
 
-    /** The ML-KEM-768 source chosen for this process, and why the better ones were skipped. */
-    private record MlKemSource(KeyExchange exchange, String implementation, Optional<MlKemKnownAnswer> knownAnswer,
-            Map<String, String> skipped) {
-    }
-
-    private static volatile MlKemSource mlKem;
+    private static volatile MlKemSources.Choice mlKem;
 
     public PublicKeyOperations() {
     }
@@ -71,12 +67,7 @@ public final class PublicKeyOperations {
             out.put("liboqs", OqsLibrary.get().describe());
             return out;
         }
-        MlKemSource source = mlKem();
-        out.put("ML-KEM-768 source", source.implementation());
-        source.skipped().forEach((k, v) -> out.put("ML-KEM-768 via " + k, "skipped: " + v));
-        out.put("liboqs", OqsLibrary.get().describe());
-        out.put("ML-KEM-768 known-answer operations",
-                source.knownAnswer().map(MlKemKnownAnswer::implementation).orElse("not exposed"));
+        out.putAll(mlKem().details(OqsLibrary.get().describe()));
         return Collections.unmodifiableMap(out);
     }
 
@@ -134,8 +125,8 @@ public final class PublicKeyOperations {
         }
     }
 
-    private static MlKemSource mlKem() {
-        MlKemSource s = mlKem;
+    private static MlKemSources.Choice mlKem() {
+        MlKemSources.Choice s = mlKem;
         if (s == null) {
             synchronized (PublicKeyOperations.class) {
                 s = mlKem;
@@ -148,33 +139,16 @@ public final class PublicKeyOperations {
         return s;
     }
 
-    /** DESIGN.md §3: libcrypto ≥ 3.5 → liboqs → pure Java, recording why each better one was skipped. */
-    private static MlKemSource chooseMlKem() {
-        Map<String, String> skipped = new LinkedHashMap<>();
-        LibcryptoMlKem.Probe libcrypto = LibcryptoMlKem.probe();
-        if (libcrypto.kem().isPresent()) {
-            LibcryptoMlKem kem = libcrypto.kem().get();
-            return new MlKemSource(kem, kem.implementation(), Optional.of(kem), Map.of());
-        }
-        skipped.put("libcrypto", libcrypto.reason());
-        OqsMlKem.Probe oqs = OqsMlKem.probe();
-        if (oqs.kem().isPresent()) {
-            OqsMlKem kem = oqs.kem().get();
-            return new MlKemSource(kem, kem.implementation(), kem.knownAnswer(),
-                    Collections.unmodifiableMap(skipped));
-        }
-        skipped.put("liboqs", shortReason(oqs.reason())); // details() carries the full liboqs search
-        CryptoBackend fallback = new dev.pqdtls.fallback.FallbackBackend();
-        String pure = fallback.implementations().getOrDefault("ML-KEM-768", "pure Java");
-        String why = shortReason(libcrypto.reason()) + " and " + shortReason(oqs.reason());
-        return new MlKemSource(fallback.componentKeyExchange(NamedGroup.MLKEM768),
-                pure + " (pure Java: " + why + ")", fallback.mlKemKnownAnswer(),
-                Collections.unmodifiableMap(skipped));
-    }
-
-    /** "liboqs not found: tried ..." → "liboqs not found"; the full text goes to details(). */
-    private static String shortReason(String reason) {
-        int colon = reason.indexOf(':');
-        return colon < 0 ? reason : reason.substring(0, colon);
+    /** DESIGN.md §3: libcrypto ≥ 3.5 → liboqs → pure Java (shared rule), with this backend's probes. */
+    private static MlKemSources.Choice chooseMlKem() {
+        return MlKemSources.choose(() -> {
+            LibcryptoMlKem.Probe p = LibcryptoMlKem.probe();
+            return p.kem().map(k -> MlKemSources.Candidate.of(k, k.implementation(), Optional.of(k)))
+                    .orElseGet(() -> MlKemSources.Candidate.unavailable(p.reason()));
+        }, () -> {
+            OqsMlKem.Probe p = OqsMlKem.probe();
+            return p.kem().map(k -> MlKemSources.Candidate.of(k, k.implementation(), k.knownAnswer()))
+                    .orElseGet(() -> MlKemSources.Candidate.unavailable(p.reason()));
+        });
     }
 }

@@ -1,5 +1,6 @@
 package dev.pqdtls.ffm;
 
+import dev.pqdtls.nativeabi.UdpEngineOptions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -114,7 +115,7 @@ class FusedDataPlaneTest {
             throws IOException {
         Keys keys = Keys.of(suite, 1);
         NativeDatagramEngine.Capabilities caps = NativeDatagramEngine.capabilities();
-        var options = new NativeDatagramEngine.Options().receiveBufferSize(4 << 20).sendBufferSize(4 << 20);
+        var options = new UdpEngineOptions().receiveBufferSize(4 << 20).sendBufferSize(4 << 20);
         try (NativeDatagramEngine rx = NativeDatagramEngine.open(new InetSocketAddress(LOOPBACK, 0), options.gro(true));
                 NativeDatagramEngine tx = NativeDatagramEngine.open(new InetSocketAddress(LOOPBACK, 0), options.gso(true));
                 NativeRecordProtection seal = keys.nativeProtection();
@@ -166,7 +167,7 @@ class FusedDataPlaneTest {
     void recordsCarryingAConnectionIdMatchTheJavaRecordLayerBothWays() throws IOException {
         Keys keys = Keys.of(CipherSuite.TLS_AES_128_GCM_SHA256, 4);
         byte[] cid = {9, 8, 7, 6, 5};
-        var options = new NativeDatagramEngine.Options().gso(false);
+        var options = new UdpEngineOptions().gso(false);
         try (NativeDatagramEngine rx = NativeDatagramEngine.open(new InetSocketAddress(LOOPBACK, 0), options);
                 NativeDatagramEngine tx = NativeDatagramEngine.open(new InetSocketAddress(LOOPBACK, 0), options);
                 NativeRecordProtection seal = keys.nativeProtection();
