@@ -39,7 +39,7 @@ final class ProtocolOptions {
     List<CipherSuite> suites;
 
     @Option(names = "--backend", paramLabel = "B",
-            description = "Crypto backend: ffm or fallback (default: the best usable one; see 'pqdtls probe').")
+            description = "Crypto backend: ffm, jna or fallback (default: the best usable one; see 'pqdtls probe').")
     String backend;
 
     @Option(names = "--cid", paramLabel = "N",
