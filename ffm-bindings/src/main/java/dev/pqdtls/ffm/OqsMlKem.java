@@ -3,7 +3,6 @@ package dev.pqdtls.ffm;
 import static dev.pqdtls.nativeabi.MlKemSizes.CIPHERTEXT;
 import static dev.pqdtls.nativeabi.MlKemSizes.DECAPSULATION_KEY;
 import static dev.pqdtls.nativeabi.MlKemSizes.ENCAPSULATION_KEY;
-import static dev.pqdtls.nativeabi.MlKemSizes.ENCAPS_RANDOMNESS;
 import static dev.pqdtls.nativeabi.MlKemSizes.KEYGEN_SEED;
 import static dev.pqdtls.nativeabi.MlKemSizes.SHARED_SECRET;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -198,10 +197,7 @@ final class OqsMlKem implements KeyExchange {
 
         @Override
         public KeyPair keyGen(byte[] seed) {
-            if (seed.length != KEYGEN_SEED) {
-                throw new IllegalArgumentException("ML-KEM-768 seed is " + seed.length + " bytes; expected "
-                        + KEYGEN_SEED);
-            }
+            MlKemSizes.checkSeed(seed);
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment pk = arena.allocate(ENCAPSULATION_KEY);
                 MemorySegment sk = arena.allocate(DECAPSULATION_KEY);
@@ -221,10 +217,7 @@ final class OqsMlKem implements KeyExchange {
 
         @Override
         public Encapsulation encapsulate(byte[] encapsulationKey, byte[] m) throws InvalidKeyShareException {
-            if (m.length != ENCAPS_RANDOMNESS) {
-                throw new IllegalArgumentException("ML-KEM-768 randomness m is " + m.length + " bytes; expected "
-                        + ENCAPS_RANDOMNESS);
-            }
+            MlKemSizes.checkRandomness(m);
             return OqsMlKem.this.encapsulate(encapsulationKey, m);
         }
 

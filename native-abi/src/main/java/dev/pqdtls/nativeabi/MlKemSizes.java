@@ -64,4 +64,19 @@ public final class MlKemSizes {
             }
         }
     }
+
+    /** The 64-byte seed d||z of deterministic key generation (FIPS 203 Algorithm 16). */
+    public static void checkSeed(byte[] seed) {
+        if (seed.length != KEYGEN_SEED) {
+            throw new IllegalArgumentException("ML-KEM-768 seed is " + seed.length + " bytes; expected " + KEYGEN_SEED);
+        }
+    }
+
+    /** The 32-byte randomness m of deterministic encapsulation (FIPS 203 Algorithm 17). */
+    public static void checkRandomness(byte[] m) {
+        if (m.length != ENCAPS_RANDOMNESS) {
+            throw new IllegalArgumentException("ML-KEM-768 randomness m is " + m.length + " bytes; expected "
+                    + ENCAPS_RANDOMNESS);
+        }
+    }
 }
