@@ -164,31 +164,6 @@ public final class EndToEnd {
         }
     }
 
-    /** What the receiver saw: totals, plus the datagrams/bytes inside the measurement window. */
-    static final class Tally {
-        long total;
-        long windowCount;
-        long windowBytes;
-        long firstNanos = -1;
-        long lastNanos = -1;
-
-        void add(long datagrams, long bytes, long now, long windowStart, long windowEnd) {
-            total += datagrams;
-            if (now >= windowStart && now <= windowEnd) {
-                if (firstNanos < 0) {
-                    firstNanos = now;
-                }
-                lastNanos = now;
-                windowCount += datagrams;
-                windowBytes += bytes;
-            }
-        }
-
-        double windowSeconds() {
-            return firstNanos < 0 || lastNanos <= firstNanos ? 0 : (lastNanos - firstNanos) / 1e9;
-        }
-    }
-
     private final Options options;
     private final double seconds;
     private final double warmup;

@@ -5,7 +5,10 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.pqdtls.nativeabi.NativeUdpTransport;
+import dev.pqdtls.nativeabi.ReceivedDescriptors;
 import dev.pqdtls.nativeabi.UdpAbi;
+import dev.pqdtls.spi.RecordProtection;
 import dev.pqdtls.nativeabi.UdpEngineOptions;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -35,7 +38,7 @@ import java.util.Optional;
  * long timeout is waiting. The socket is non-blocking; receives wait with {@code poll(2)} inside the
  * native call, and a send whose socket buffer is full waits up to one second for room.
  */
-public final class NativeDatagramEngine implements AutoCloseable {
+public final class NativeDatagramEngine implements NativeUdpTransport.Engine {
     /** What the kernel offers. */
     public record Capabilities(boolean gso, boolean gro) {
     }
@@ -162,6 +165,32 @@ public final class NativeDatagramEngine implements AutoCloseable {
         } catch (Throwable ignored) {
             // Nothing better to do.
         }
+    }
+
+    @Override
+    public boolean gsoAvailable() {
+        return capabilities().gso();
+    }
+
+    @Override
+    public boolean canSeal(RecordProtection protection) {
+        return protection instanceof NativeRecordProtection;
+    }
+
+    @Override
+    public int sealAndSend(RecordProtection protection, long epoch, byte[] cid, int contentType, long firstSequence,
+            List<ByteBuffer> contents, InetSocketAddress peer) throws IOException {
+        return sealAndSend((NativeRecordProtection) protection, epoch, cid, contentType, firstSequence, contents, peer);
+    }
+
+    @Override
+    public ReceivedDescriptors receiveDescriptors(Duration timeout) throws IOException {
+        return receiveBatch(timeout).descriptors();
+    }
+
+    @Override
+    public ByteBuffer receiveArena() {
+        return recvArena.asByteBuffer();
     }
 
     public int localPort() {

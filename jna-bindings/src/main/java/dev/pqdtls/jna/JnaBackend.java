@@ -1,22 +1,16 @@
 package dev.pqdtls.jna;
 
 import dev.pqdtls.CipherSuite;
-import dev.pqdtls.NamedGroup;
-import dev.pqdtls.SignatureScheme;
+import dev.pqdtls.nativeabi.NativeBackend;
 import dev.pqdtls.nativeabi.NativeLibraryLoader;
 import dev.pqdtls.nativeabi.NativeStatus;
-import dev.pqdtls.spi.CryptoBackend;
+import dev.pqdtls.nativeabi.NativeUdpTransport;
 import dev.pqdtls.spi.DatagramTransport;
 import dev.pqdtls.spi.HashAlgorithm;
-import dev.pqdtls.spi.InvalidKeyShareException;
-import dev.pqdtls.spi.KeyExchange;
-import dev.pqdtls.spi.MlKemKnownAnswer;
 import dev.pqdtls.spi.RecordProtection;
 import dev.pqdtls.spi.TranscriptHash;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,7 +25,7 @@ import java.util.Optional;
  * on JDK 22+ ffm wins and on 17-21 this one does whenever JNA and the native library load;
  * {@link #checkUsable()} says what is missing otherwise.
  */
-public final class JnaBackend implements CryptoBackend {
+public final class JnaBackend extends NativeBackend {
     /** Below ffm (100), above the pure-Java fallback. */
     public static final int PRIORITY = 90;
 
@@ -52,45 +46,37 @@ public final class JnaBackend implements CryptoBackend {
     }
 
     @Override
-    public Optional<String> checkUsable() {
-        try {
-            Optional<String> libcrypto = JnaLibcrypto.unavailableReason();
-            if (libcrypto.isPresent()) {
-                return libcrypto;
-            }
-            Optional<String> library = PqdtlsLibrary.unavailableReason();
-            if (library.isPresent()) {
-                return library;
-            }
-            Optional<String> publicKeyReason = publicKey.unavailableReason();
-            if (publicKeyReason.isPresent()) {
-                return Optional.of("public-key operations: " + publicKeyReason.get());
-            }
-            return Optional.empty();
-        } catch (NoClassDefFoundError e) {
-            if (String.valueOf(e.getMessage()).contains("com/sun/jna")) {
-                return Optional.of("JNA is not on the class path (add net.java.dev.jna:jna 5.x)");
-            }
-            return Optional.of("jna backend failed to initialise: " + e);
-        } catch (Throwable e) {
-            return Optional.of("jna backend failed to initialise: " + e);
-        }
+    protected PublicKeyOperations publicKey() {
+        return publicKey;
     }
 
     @Override
-    public Map<String, String> implementations() {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (checkUsable().isPresent()) {
-            return out;
+    protected Optional<String> libcryptoReason() {
+        return JnaLibcrypto.unavailableReason();
+    }
+
+    @Override
+    protected Optional<String> libraryReason() {
+        return PqdtlsLibrary.unavailableReason();
+    }
+
+    @Override
+    protected String libcryptoVersion() {
+        return JnaLibcrypto.version();
+    }
+
+    @Override
+    protected String recordsPath() {
+        return "(JNA, one call per batch)";
+    }
+
+    /** JNA itself missing from the class path is the likely failure here, and the user can fix it. */
+    @Override
+    protected String initialisationFailure(Throwable e) {
+        if (e instanceof NoClassDefFoundError && String.valueOf(e.getMessage()).contains("com/sun/jna")) {
+            return "JNA is not on the class path (add net.java.dev.jna:jna 5.x)";
         }
-        String libcrypto = "libcrypto " + JnaLibcrypto.version();
-        String records = libcrypto + " via libpqdtls_native (JNA, one call per batch)";
-        out.put("AES-GCM", records);
-        out.put("ChaCha20-Poly1305", records);
-        out.put("HKDF/HMAC/SHA-2", libcrypto + " via libpqdtls_native (JNA)");
-        out.put("Random", libcrypto + " RAND_bytes");
-        out.putAll(publicKey.implementations());
-        return Collections.unmodifiableMap(out);
+        return super.initialisationFailure(e);
     }
 
     @Override
@@ -151,13 +137,6 @@ public final class JnaBackend implements CryptoBackend {
     }
 
     @Override
-    public byte[] digest(HashAlgorithm hash, byte[] data) {
-        TranscriptHash h = newTranscriptHash(hash);
-        h.update(data, 0, data.length);
-        return h.current();
-    }
-
-    @Override
     public byte[] hmac(HashAlgorithm hash, byte[] key, byte[] data) {
         byte[] out = new byte[hash.length()];
         Staging s = Staging.begin((long) key.length + data.length + out.length);
@@ -191,10 +170,7 @@ public final class JnaBackend implements CryptoBackend {
 
     @Override
     public byte[] hkdfExpand(HashAlgorithm hash, byte[] prk, byte[] info, int length) {
-        if (length < 0 || length > 255 * hash.length()) {
-            throw new IllegalArgumentException("HKDF-Expand length " + length + " is outside 0.." + 255 * hash.length()
-                    + " for " + hash.jcaName());
-        }
+        checkExpandLength(hash, length);
         byte[] out = new byte[length];
         Staging s = Staging.begin((long) prk.length + info.length + length);
         try {
@@ -207,31 +183,6 @@ public final class JnaBackend implements CryptoBackend {
             s.wipe();
         }
         return out;
-    }
-
-    @Override
-    public KeyExchange componentKeyExchange(NamedGroup group) {
-        return publicKey.componentKeyExchange(group);
-    }
-
-    @Override
-    public byte[] ecdh(NamedGroup group, byte[] privateKey, byte[] peerPublic) throws InvalidKeyShareException {
-        return publicKey.ecdh(group, privateKey, peerPublic);
-    }
-
-    @Override
-    public Optional<MlKemKnownAnswer> mlKemKnownAnswer() {
-        return publicKey.mlKemKnownAnswer();
-    }
-
-    @Override
-    public byte[] sign(SignatureScheme scheme, PrivateKey key, byte[] message) {
-        return publicKey.sign(scheme, key, message);
-    }
-
-    @Override
-    public boolean verify(SignatureScheme scheme, PublicKey key, byte[] message, byte[] signature) {
-        return publicKey.verify(scheme, key, message, signature);
     }
 
     @Override
@@ -253,13 +204,9 @@ public final class JnaBackend implements CryptoBackend {
     @Override
     public DatagramTransport openTransport(InetSocketAddress bind, DatagramTransport.Options options) throws IOException {
         if (JnaDatagramEngine.unavailableReason().isPresent()) {
-            return CryptoBackend.super.openTransport(bind, options);
+            return super.openTransport(bind, options);
         }
-        return new JnaTransport(bind, options);
-    }
-
-    @Override
-    public String toString() {
-        return "JnaBackend[" + checkUsable().map(r -> "unusable: " + r).orElse("usable") + "]";
+        return new NativeUdpTransport(JnaDatagramEngine.open(bind, NativeUdpTransport.engineOptions(options)),
+                options.offload(), "via JNA");
     }
 }

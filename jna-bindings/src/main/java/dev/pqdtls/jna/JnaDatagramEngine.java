@@ -1,6 +1,8 @@
 package dev.pqdtls.jna;
 
+import dev.pqdtls.nativeabi.NativeUdpTransport;
 import dev.pqdtls.nativeabi.ReceivedDescriptors;
+import dev.pqdtls.spi.RecordProtection;
 import dev.pqdtls.nativeabi.UdpAbi;
 import dev.pqdtls.nativeabi.UdpEngineOptions;
 import java.io.IOException;
@@ -23,7 +25,7 @@ import java.util.Optional;
  * <p>Threads: one thread may send while another receives; concurrent sends (or receives) serialise.
  * {@link #close()} waits for a send or receive in progress.
  */
-final class JnaDatagramEngine implements AutoCloseable {
+final class JnaDatagramEngine implements NativeUdpTransport.Engine {
     private static final UdpAbi.Layout LAYOUT = UdpAbi.Layout.query(item -> PqdtlsNative.pqdtls_udp_layout((int) item));
 
     /** What the kernel offers. */
@@ -131,11 +133,13 @@ final class JnaDatagramEngine implements AutoCloseable {
         return port;
     }
 
-    InetSocketAddress localAddress() {
+    @Override
+    public InetSocketAddress localAddress() {
         return new InetSocketAddress(bindAddress, port);
     }
 
-    boolean groEnabled() {
+    @Override
+    public boolean groEnabled() {
         return groEnabled;
     }
 
@@ -156,7 +160,8 @@ final class JnaDatagramEngine implements AutoCloseable {
      *
      * @return datagrams sent: all of them unless the socket buffer stayed full for a second
      */
-    int sendBatch(List<ByteBuffer> datagrams, InetSocketAddress peer) throws IOException {
+    @Override
+    public int sendBatch(List<ByteBuffer> datagrams, InetSocketAddress peer) throws IOException {
         Objects.requireNonNull(datagrams, "datagrams");
         synchronized (sendLock) {
             int fd = openFd();
@@ -214,7 +219,18 @@ final class JnaDatagramEngine implements AutoCloseable {
      *
      * @return datagrams sent: all of them unless the socket buffer stayed full for a second
      */
-    int sealAndSend(JnaRecordProtection protection, long epoch, byte[] cid, int contentType, long firstSequence,
+    @Override
+    public boolean canSeal(RecordProtection protection) {
+        return protection instanceof JnaRecordProtection;
+    }
+
+    @Override
+    public boolean gsoAvailable() {
+        return capabilities().gso();
+    }
+
+    @Override
+    public int sealAndSend(RecordProtection protection, long epoch, byte[] cid, int contentType, long firstSequence,
             List<ByteBuffer> contents, InetSocketAddress peer) throws IOException {
         int header = UdpAbi.sealHeaderLength(cid); // what pqdtls_dp_seal_send writes
         int slot = UdpAbi.sealSlot(cid, contents);
@@ -232,7 +248,7 @@ final class JnaDatagramEngine implements AutoCloseable {
                     sealSlots.buffer.put(i * sealSlot + header, c, c.position(), len);
                     sealContentLengths.buffer.putInt(i * Integer.BYTES, len);
                 }
-                int rc = PqdtlsNative.pqdtls_dp_seal_send(protection.handle(), fd, epoch, sealCid.address, cid.length,
+                int rc = PqdtlsNative.pqdtls_dp_seal_send(((JnaRecordProtection) protection).handle(), fd, epoch, sealCid.address, cid.length,
                         contentType, firstSequence + total, k, sealSlots.address, sealSlot, sealContentLengths.address,
                         sendPtrs.address, sendLens.address, sendPeer.address, gsoRequested ? UdpAbi.SEND_GSO : 0,
                         sendScratch.address, sendScratch.size(), sendStats.address);
@@ -263,7 +279,8 @@ final class JnaDatagramEngine implements AutoCloseable {
      * Restricts the socket to {@code peer}, so an ICMP port unreachable from it surfaces as a
      * {@link java.net.PortUnreachableException} from the next receive.
      */
-    void connect(InetSocketAddress peer) throws IOException {
+    @Override
+    public void connect(InetSocketAddress peer) throws IOException {
         synchronized (sendLock) {
             encodePeer(peer);
             check(PqdtlsNative.pqdtls_udp_connect(fd, sendPeer.address), "connecting the UDP socket to " + peer);
@@ -291,7 +308,8 @@ final class JnaDatagramEngine implements AutoCloseable {
      *
      * @param timeout {@link Duration#ZERO} to poll; null or negative to wait forever
      */
-    ReceivedDescriptors receiveBatch(Duration timeout) throws IOException {
+    @Override
+    public ReceivedDescriptors receiveDescriptors(Duration timeout) throws IOException {
         synchronized (receiveLock) {
             int fd = openFd();
             int rc = PqdtlsNative.pqdtls_udp_recv_batch(fd, recvArena.address, recvArena.size(), slotLength,
@@ -305,7 +323,8 @@ final class JnaDatagramEngine implements AutoCloseable {
     }
 
     /** The receive arena as one buffer (its own view; position and limit are the caller's). */
-    ByteBuffer receiveArena() {
+    @Override
+    public ByteBuffer receiveArena() {
         return recvArena.buffer.duplicate();
     }
 

@@ -1,14 +1,9 @@
 package dev.pqdtls.jna;
 
 import dev.pqdtls.CipherSuite;
-import dev.pqdtls.internal.recordlayer.RecordBatchOpener;
+import dev.pqdtls.nativeabi.BatchedRecordProtection;
 import dev.pqdtls.nativeabi.NativeStatus;
-import dev.pqdtls.spi.BadRecordMacException;
-import dev.pqdtls.spi.RecordProtection;
-import java.nio.BufferOverflowException;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.ReadOnlyBufferException;
 import java.util.List;
 
 /**
@@ -18,28 +13,19 @@ import java.util.List;
  * through the workspace's scratch. Whole received records are opened by {@link #openRecords}, and
  * {@link JnaDatagramEngine#sealAndSend} seals and sends with this context in one call.
  */
-final class JnaRecordProtection implements RecordProtection, RecordBatchOpener {
-    private static final int TAG = CipherSuite.TAG_LENGTH;
-    private static final int MASK = 16;
+final class JnaRecordProtection extends BatchedRecordProtection {
 
-    private final CipherSuite suite;
     /** The pqdtls_rp handle; 0 once closed. */
     private long handle;
-    private final long[] oneSequence = new long[1];
-    private final ByteBuffer[] oneAad = new ByteBuffer[1];
-    private final ByteBuffer[] oneRecord = new ByteBuffer[1];
-    private final boolean[] oneAuthentic = new boolean[1];
 
     private JnaRecordProtection(CipherSuite suite, long handle) {
-        this.suite = suite;
+        super(suite);
         this.handle = handle;
     }
 
     /** Keys the native context; the key bytes pass through wiped staging memory only. */
     static JnaRecordProtection create(CipherSuite suite, byte[] key, byte[] iv, byte[] recordNumberKey) {
-        checkLength("key", key, suite.keyLength(), suite);
-        checkLength("iv", iv, CipherSuite.IV_LENGTH, suite);
-        checkLength("record number key", recordNumberKey, suite.keyLength(), suite);
+        checkKeys(suite, key, iv, recordNumberKey);
         Staging s = Staging.begin(key.length + iv.length + recordNumberKey.length + Long.BYTES);
         try {
             long out = s.reserve(Long.BYTES);
@@ -52,62 +38,10 @@ final class JnaRecordProtection implements RecordProtection, RecordBatchOpener {
         }
     }
 
-    private static void checkLength(String what, byte[] value, int expected, CipherSuite suite) {
-        if (value == null || value.length != expected) {
-            throw new IllegalArgumentException(suite + " " + what + " must be " + expected + " bytes, got "
-                    + (value == null ? "null" : value.length));
-        }
-    }
-
     @Override
-    public CipherSuite suite() {
-        return suite;
-    }
-
-    @Override
-    public void seal(long sequenceNumber, ByteBuffer aad, ByteBuffer record) {
-        oneSequence[0] = sequenceNumber;
-        oneAad[0] = aad;
-        oneRecord[0] = record;
-        try {
-            sealBatch(oneSequence, oneAad, oneRecord, 1);
-        } finally {
-            oneAad[0] = null;
-            oneRecord[0] = null;
-        }
-    }
-
-    @Override
-    public void open(long sequenceNumber, ByteBuffer aad, ByteBuffer record) throws BadRecordMacException {
-        oneSequence[0] = sequenceNumber;
-        oneAad[0] = aad;
-        oneRecord[0] = record;
-        try {
-            if (openBatch(oneSequence, oneAad, oneRecord, 1, oneAuthentic) != 1) {
-                throw new BadRecordMacException("record " + sequenceNumber + " did not authenticate");
-            }
-        } finally {
-            oneAad[0] = null;
-            oneRecord[0] = null;
-        }
-    }
-
-    @Override
-    public void sealBatch(long[] sequenceNumbers, ByteBuffer[] aads, ByteBuffer[] records, int count) {
+    protected void sealChecked(long[] sequenceNumbers, ByteBuffer[] aads, ByteBuffer[] records, int count,
+            long heapBytes) {
         long rp = handle();
-        checkCount(count, sequenceNumbers.length, aads.length, records.length);
-        // Check everything first so that an exception leaves every record untouched.
-        long heapBytes = 0;
-        for (int i = 0; i < count; i++) {
-            ByteBuffer record = records[i];
-            if (record.isReadOnly()) {
-                throw new ReadOnlyBufferException();
-            }
-            if (record.capacity() - record.limit() < TAG) {
-                throw new BufferOverflowException();
-            }
-            heapBytes += stagedBytes(aads[i], 0) + stagedBytes(record, TAG);
-        }
         BatchWorkspace w = BatchWorkspace.acquire(count, heapBytes);
         try {
             w.seqsView.put(0, sequenceNumbers, 0, count);
@@ -133,18 +67,9 @@ final class JnaRecordProtection implements RecordProtection, RecordBatchOpener {
     }
 
     @Override
-    public int openBatch(long[] sequenceNumbers, ByteBuffer[] aads, ByteBuffer[] records, int count,
-            boolean[] authentic) {
+    protected int openChecked(long[] sequenceNumbers, ByteBuffer[] aads, ByteBuffer[] records, int count,
+            boolean[] authentic, long heapBytes) {
         long rp = handle();
-        checkCount(count, sequenceNumbers.length, aads.length, records.length);
-        checkCount(count, authentic.length, count, count);
-        long heapBytes = 0;
-        for (int i = 0; i < count; i++) {
-            if (records[i].isReadOnly()) {
-                throw new ReadOnlyBufferException();
-            }
-            heapBytes += stagedBytes(aads[i], 0) + stagedBytes(records[i], 0);
-        }
         BatchWorkspace w = BatchWorkspace.acquire(count, heapBytes);
         try {
             w.seqsView.put(0, sequenceNumbers, 0, count);
@@ -204,14 +129,8 @@ final class JnaRecordProtection implements RecordProtection, RecordBatchOpener {
     }
 
     @Override
-    public void recordNumberMask(ByteBuffer sample, byte[] mask) {
+    protected void maskChecked(ByteBuffer sample, byte[] mask) {
         long rp = handle();
-        if (sample.remaining() < MASK) {
-            throw new BufferUnderflowException();
-        }
-        if (mask.length < MASK) {
-            throw new IllegalArgumentException("mask array must hold " + MASK + " bytes, has " + mask.length);
-        }
         Staging s = Staging.begin(2 * MASK);
         try {
             long in;
@@ -243,21 +162,9 @@ final class JnaRecordProtection implements RecordProtection, RecordBatchOpener {
     /** The pqdtls_rp handle, for the engine's fused seal-and-send. */
     long handle() {
         if (handle == 0) {
-            throw new IllegalStateException(suite + " record protection is closed");
+            throw closed();
         }
         return handle;
-    }
-
-    private static void checkCount(int count, int a, int b, int c) {
-        if (count < 0 || count > a || count > b || count > c) {
-            throw new IndexOutOfBoundsException("count " + count + " does not fit arrays of length "
-                    + Math.min(a, Math.min(b, c)));
-        }
-    }
-
-    /** Bytes a buffer needs in scratch: nothing when C can use it in place. */
-    private static long stagedBytes(ByteBuffer buffer, int extra) {
-        return buffer.isDirect() ? 0 : buffer.remaining() + extra;
     }
 
     /**

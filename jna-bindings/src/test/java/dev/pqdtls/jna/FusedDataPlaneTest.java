@@ -39,13 +39,13 @@ class FusedDataPlaneTest extends FusedDataPlaneSuite {
             @Override
             public int sealAndSend(RecordProtection protection, long epoch, byte[] cid, int contentType,
                     long firstSequence, List<ByteBuffer> contents, InetSocketAddress to) throws IOException {
-                return engine.sealAndSend((JnaRecordProtection) protection, epoch, cid, contentType, firstSequence,
+                return engine.sealAndSend(protection, epoch, cid, contentType, firstSequence,
                         contents, to);
             }
 
             @Override
             public List<Received> receive(Duration wait) throws IOException {
-                ReceivedDescriptors r = engine.receiveBatch(wait);
+                ReceivedDescriptors r = engine.receiveDescriptors(wait);
                 List<Received> out = new ArrayList<>();
                 for (int i = 0; i < r.count(); i++) {
                     out.add(new Received(engine.toByteArray(i), r.segmentSize(i)));

@@ -78,4 +78,28 @@ public final class MlKemSources {
         int colon = reason.indexOf(':');
         return colon < 0 ? reason : reason.substring(0, colon);
     }
+
+    /** A choice made on first use and kept for the process (one per backend). */
+    public static final class Once {
+        private final Supplier<Choice> choose;
+        private volatile Choice choice;
+
+        public Once(Supplier<Choice> choose) {
+            this.choose = choose;
+        }
+
+        public Choice get() {
+            Choice c = choice;
+            if (c == null) {
+                synchronized (this) {
+                    c = choice;
+                    if (c == null) {
+                        c = choose.get();
+                        choice = c;
+                    }
+                }
+            }
+            return c;
+        }
+    }
 }
