@@ -33,19 +33,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The public API over real UDP sockets on loopback, on a native backend, on fallback and mixed. */
 @Timeout(60)
 public abstract class ApiLoopbackSuite extends NativeBackendSuite {
-    private static final TestPki.Pki PKI = TestPki.quickServer();
-    private static final Duration WAIT = Duration.ofSeconds(10);
-
-    private DtlsServer server(String backend, DtlsConfig.Builder extra) throws Exception {
-        return DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0),
-                extra.certificate(PKI.leaf().chain(), PKI.leaf().privateKey()).backend(resolve(backend)).build());
-    }
-
-    private DtlsConfig.Builder client(String backend) {
-        return DtlsConfig.builder().trustedCertificates(List.of(PKI.ca().certificate())).serverName("localhost")
-                .backend(resolve(backend)).initialRetransmitTimeout(Duration.ofMillis(200));
-    }
-
     /**
      * Echoes every datagram of the next accepted connection on a thread of its own (the common pool
      * has one thread on two cores); completes when the connection ends.

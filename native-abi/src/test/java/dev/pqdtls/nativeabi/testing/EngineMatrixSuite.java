@@ -32,7 +32,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS) // the matrix names the subclass's backend
 public abstract class EngineMatrixSuite extends NativeBackendSuite {
-    private static final TestPki.Pki PKI = TestPki.quickServer();
     private static final CryptoBackend FALLBACK = new FallbackBackend();
 
     Stream<Arguments> matrix() {

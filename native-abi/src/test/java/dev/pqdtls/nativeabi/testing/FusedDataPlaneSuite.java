@@ -290,7 +290,6 @@ public abstract class FusedDataPlaneSuite extends NativeBackendSuite {
 
     // ---------------------------------------------------------------- KeyUpdate inside one batch
 
-    private static final TestPki.Pki PKI = TestPki.quickServer();
 
 
     private static List<ByteBuffer> drain(Connection c) {
