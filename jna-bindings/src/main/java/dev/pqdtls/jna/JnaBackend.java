@@ -28,6 +28,7 @@ import java.util.Optional;
 public final class JnaBackend extends NativeBackend {
     /** Below ffm (100), above the pure-Java fallback. */
     public static final int PRIORITY = 90;
+    private static final String JNA_MISSING = "JNA is not on the class path (add net.java.dev.jna:jna 5.x)";
 
     private final PublicKeyOperations publicKey = new PublicKeyOperations();
 
@@ -50,9 +51,10 @@ public final class JnaBackend extends NativeBackend {
         return publicKey;
     }
 
+    /** JNA first: without it nothing below can even be asked. */
     @Override
     protected Optional<String> libcryptoReason() {
-        return JnaLibcrypto.unavailableReason();
+        return jnaPresent() ? JnaLibcrypto.unavailableReason() : Optional.of(JNA_MISSING);
     }
 
     @Override
@@ -73,10 +75,19 @@ public final class JnaBackend extends NativeBackend {
     /** JNA itself missing from the class path is the likely failure here, and the user can fix it. */
     @Override
     protected String initialisationFailure(Throwable e) {
-        if (e instanceof NoClassDefFoundError && String.valueOf(e.getMessage()).contains("com/sun/jna")) {
-            return "JNA is not on the class path (add net.java.dev.jna:jna 5.x)";
+        if (e instanceof LinkageError && !jnaPresent()) {
+            return JNA_MISSING;
         }
         return super.initialisationFailure(e);
+    }
+
+    private static boolean jnaPresent() {
+        try {
+            Class.forName("com.sun.jna.Native", false, JnaBackend.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     @Override
