@@ -1,8 +1,8 @@
 package dev.pqdtls.jna;
 
+import dev.pqdtls.nativeabi.WorkspacePool;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
-import java.util.ArrayDeque;
 
 /**
  * The native memory one batch call of {@link JnaRecordProtection} works in: descriptor arrays
@@ -15,8 +15,8 @@ final class BatchWorkspace {
     private static final int MIN_BATCH = 16;
     private static final int MIN_SCRATCH = 16 * 1024;
     /** Workspaces kept for reuse; more than this many in use at once are dropped when given back. */
-    private static final int POOL_LIMIT = 2 * Runtime.getRuntime().availableProcessors() + 8;
-    private static final ArrayDeque<BatchWorkspace> POOL = new ArrayDeque<>();
+    private static final WorkspacePool<BatchWorkspace> POOL = new WorkspacePool<>(BatchWorkspace::new,
+            WorkspacePool.DEFAULT_LIMIT);
 
     int capacity;
     private NativeMemory arrays;
@@ -48,13 +48,7 @@ final class BatchWorkspace {
     }
 
     static BatchWorkspace acquire(int count, long scratchBytes) {
-        BatchWorkspace w;
-        synchronized (POOL) {
-            w = POOL.pollFirst();
-        }
-        if (w == null) {
-            w = new BatchWorkspace();
-        }
+        BatchWorkspace w = POOL.take();
         w.ensureCapacity(count, scratchBytes);
         return w;
     }
@@ -65,11 +59,7 @@ final class BatchWorkspace {
             scratch.wipe(scratchUsed);
             scratchUsed = 0;
         }
-        synchronized (POOL) {
-            if (POOL.size() < POOL_LIMIT) {
-                POOL.addFirst(this); // the most recently used is the warmest
-            }
-        }
+        POOL.giveBack(this); // beyond the limit the memory goes with the object
     }
 
     private void ensureCapacity(int count, long scratchBytes) {

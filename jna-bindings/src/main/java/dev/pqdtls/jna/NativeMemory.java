@@ -47,7 +47,11 @@ final class NativeMemory {
     /** Zeroes the first {@code length} bytes. */
     void wipe(long length) {
         int n = (int) Math.min(length, buffer.capacity());
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        for (; i + Long.BYTES <= n; i += Long.BYTES) {
+            buffer.putLong(i, 0L);
+        }
+        for (; i < n; i++) {
             buffer.put(i, (byte) 0);
         }
     }
