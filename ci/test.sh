@@ -8,9 +8,13 @@
 #                   the README's library snippet) built and run on JDK 25 and 17, class path and module path
 #   4. ffm-openssl35  ffm-bindings tests again against the cached OpenSSL 3.5 (native ML-KEM)
 #   5. fallback-jdk17 fallback-pure-java tests again in a JDK 17 JVM
-#   6. probe        ./pqdtls probe and ./pqdtls probe --json: both backends (ffm, fallback) usable
-#   7. probe-jdk17  ./pqdtls probe --json on JDK 17: the fallback is usable, the launcher says why
-#                   the native backend is not
+#   6. jna-jdk17    jna-bindings tests (conformance, engine matrix, loopback, interop, data plane) in a
+#                   JDK 17 JVM, system libcrypto
+#   7. jna-jdk17-openssl35  the same against the cached OpenSSL 3.5 (native ML-KEM)
+#   8. probe        ./pqdtls probe and ./pqdtls probe --json: ffm, jna and fallback usable
+#   9. probe-jdk17  ./pqdtls probe --json on JDK 17: jna (and fallback) usable, the launcher says that
+#                   the native library runs through jna there
+#  10. demo         ./pqdtls demo (JDK 25: ffm), then on JDK 17, which must run the jna backend
 # Environment: PQDTLS_CACHE (default ~/.cache/pqdtls), JDK25 / JDK17 (JDK homes), PQDTLS_CLEAN=1
 # (mvn clean first), PQDTLS_SKIP_SETUP=1, PQDTLS_MVN_ARGS (extra Maven arguments).
 set -euo pipefail
@@ -145,7 +149,7 @@ readme_java_block() {  # $1 = first line -> the README's ```java block that star
     inblock && /^```$/ { if (found) exit; inblock = 0; next }
     inblock { if (lines++ == 0 && $0 == first) found = 1; if (found) print }' README.md
 }
-stage consumer "examples/consumer on dev.pqdtls:pqdtls: class path and module path, JDK 25 (ffm) and JDK 17 (fallback)"
+stage consumer "examples/consumer on dev.pqdtls:pqdtls: class path and module path, JDK 25 (ffm) and JDK 17 (jna)"
 CONSUMER=examples/consumer
 diff <(readme_java_block 'package example;') "$CONSUMER/src/main/java/example/Echo.java" \
   || fail "README.md's Echo block differs from $CONSUMER/src/main/java/example/Echo.java (diff above)"
@@ -156,7 +160,7 @@ PQDTLS_VERSION="$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -
 for jdk in "$JDK25" "$JDK17"; do
   major="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
   expect=ffm
-  (( major >= 22 )) || expect=fallback   # until a backend for Java 17..21 joins (jna)
+  (( major >= 22 )) || expect=jna   # the native library through JNA on Java 17..21
   rm -rf "$CONSUMER/target"
   # Built by Maven running on this JDK, as its users would; Java 17 does not know MAVEN_OPTS' JDK 24+ flag.
   mvn_opts="${MAVEN_OPTS:-}"
@@ -178,7 +182,7 @@ for jdk in "$JDK25" "$JDK17"; do
       || fail "consumer on Java $major, $path path: backend '$expect' did not run"
     # The README's --enable-native-access value for this path is the right one: no warning.
     if grep -q 'restricted method' "$log.err"; then fail "consumer on Java $major, $path path: native-access warning"; fi
-    if [[ "$expect" == fallback ]]; then
+    if [[ "$expect" != ffm ]]; then
       # Asking for ffm here fails, saying why.
       if timeout 120 "$jdk/bin/java" -Dpqdtls.backend=ffm "${run[@]}" > "$log-ffm.out" 2>&1; then
         fail "consumer on Java $major, $path path: -Dpqdtls.backend=ffm did not fail"
@@ -213,6 +217,26 @@ conformance_count "fallback, JDK 17" fallback-pure-java jdk17
 done_stage
 
 # ------------------------------------------------------------------------------------------------
+stage jna-jdk17 "jna-bindings tests in a JDK 17 JVM (system libcrypto)"
+JAVA_HOME="$JDK25" "${MVN[@]}" -pl jna-bindings surefire:test \
+  -Djvm="$JDK17/bin/java" -Dsurefire.reportNameSuffix=jdk17
+conformance_count "jna, system libcrypto, JDK 17" jna-bindings jdk17
+done_stage
+
+# ------------------------------------------------------------------------------------------------
+stage jna-jdk17-openssl35 "jna-bindings tests in a JDK 17 JVM against OpenSSL 3.5 (${LIBCRYPTO35:-none})"
+if [[ -n "$LIBCRYPTO35" ]]; then
+  JAVA_HOME="$JDK25" "${MVN[@]}" -pl jna-bindings surefire:test -Djvm="$JDK17/bin/java" \
+    -Dpqdtls.libcrypto.path="$LIBCRYPTO35" -Dpqdtls.expect.libcrypto=3.5 \
+    -Dsurefire.reportNameSuffix=jdk17-openssl35
+  conformance_count "jna, OpenSSL 3.5, JDK 17" jna-bindings jdk17-openssl35
+  done_stage
+else
+  echo "SKIPPED: no OpenSSL 3.5 (PQDTLS_SKIP_SETUP=1 and none given or cached)"
+  STAGES_SKIPPED+=("$STAGE")
+fi
+
+# ------------------------------------------------------------------------------------------------
 # Assertions on the probe output. JSON: top-level "backends" array of objects with "name",
 # "usable" (boolean) and "reason". Text: one line per backend that starts with its name and says
 # "usable" (or "unusable: <reason>").
@@ -227,7 +251,7 @@ text_usable() {  # $1 = text file, $2 = backend name
   grep -E "^[[:space:]]*$2[[:space:]]" "$1" | grep -Ewi 'usable' | grep -Eqvi 'not usable|unusable'
 }
 
-stage probe "./pqdtls probe and ./pqdtls probe --json (JDK 25): ffm and fallback usable"
+stage probe "./pqdtls probe and ./pqdtls probe --json (JDK 25): ffm, jna and fallback usable"
 OUT="$(mktemp -d)"
 trap 'rc=$?; rm -rf "$OUT"; (exit $rc); on_exit' EXIT
 JAVA_HOME="$JDK25" PQDTLS_NO_BUILD=1 ./pqdtls probe > "$OUT/probe.txt"
@@ -236,7 +260,7 @@ JAVA_HOME="$JDK25" PQDTLS_NO_BUILD=1 ./pqdtls probe --json > "$OUT/probe.json"
 cat "$OUT/probe.json"; echo
 if command -v jq >/dev/null; then jq -e '.backends | type == "array"' "$OUT/probe.json" >/dev/null \
   || fail "probe --json: no top-level \"backends\" array"; fi
-for b in ffm fallback; do
+for b in ffm jna fallback; do
   json_usable "$OUT/probe.json" "$b" || fail "probe --json does not report backend '$b' as usable"
   text_usable "$OUT/probe.txt" "$b" || fail "probe (text) does not report backend '$b' as usable"
   echo "ok: backend '$b' usable (text and JSON)"
@@ -244,21 +268,27 @@ done
 done_stage
 
 # ------------------------------------------------------------------------------------------------
-stage probe-jdk17 "./pqdtls probe --json on JDK 17: fallback usable"
+stage probe-jdk17 "./pqdtls probe --json on JDK 17: jna and fallback usable"
 PQDTLS_JAVA_HOME="$JDK17" PQDTLS_NO_BUILD=1 ./pqdtls probe --json --no-speed \
   > "$OUT/probe17.json" 2> "$OUT/probe17.err"
 cat "$OUT/probe17.err" "$OUT/probe17.json"; echo
-json_usable "$OUT/probe17.json" fallback || fail "on JDK 17, probe --json does not report 'fallback' usable"
-grep -q 'needs Java 22' "$OUT/probe17.err" || fail "launcher did not explain that the native backend needs Java 22+"
-echo "ok: backend 'fallback' usable on JDK 17"
+for b in jna fallback; do
+  json_usable "$OUT/probe17.json" "$b" || fail "on JDK 17, probe --json does not report '$b' usable"
+done
+grep -q 'runs through the jna backend' "$OUT/probe17.err" \
+  || fail "launcher did not say that the native library runs through jna on Java 17"
+echo "ok: backends 'jna' and 'fallback' usable on JDK 17"
 done_stage
 
 # ------------------------------------------------------------------------------------------------
-stage demo "./pqdtls demo: the README's main command"
+stage demo "./pqdtls demo: the README's main command (JDK 25, then JDK 17 with jna)"
 PQDTLS_NO_BUILD=1 ./pqdtls demo --megabytes 1 | tee "$OUT/demo.txt"
 [[ $(grep -c '^\[.*\] handshake: version=DTLSv1.3 .*group=X25519MLKEM768' "$OUT/demo.txt") == 2 ]] \
   || fail "demo did not print a hybrid handshake line for both sides"
 grep -q 'goodput' "$OUT/demo.txt" || fail "demo printed no goodput"
+PQDTLS_JAVA_HOME="$JDK17" PQDTLS_NO_BUILD=1 ./pqdtls demo --megabytes 1 | tee "$OUT/demo17.txt"
+[[ $(grep -c '^\[.*\] handshake: version=DTLSv1.3 .*group=X25519MLKEM768 backend=jna' "$OUT/demo17.txt") == 2 ]] \
+  || fail "on JDK 17, demo did not run the jna backend on both sides"
 done_stage
 
 echo

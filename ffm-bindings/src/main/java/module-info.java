@@ -2,6 +2,7 @@
 module dev.pqdtls.ffm {
     requires dev.pqdtls;
     requires dev.pqdtls.fallback;
+    requires dev.pqdtls.nativeabi;
 
     provides dev.pqdtls.spi.CryptoBackend with dev.pqdtls.ffm.FfmBackend;
 }

@@ -45,7 +45,7 @@ final class CPrograms {
     sealed interface Outcome permits Measured, NotMeasured {}
 
     /**
-     * The receiver's counts, as {@link EndToEnd.Tally} keeps them: {@code sent}/{@code delivered} over the
+     * The receiver's counts, as the DTLS rows' tally ({@code DtlsStream}) keeps them: {@code sent}/{@code delivered} over the
      * whole run (warm-up included), {@code window*} inside the measured window, {@code windowSeconds}
      * between the first and the last arrival in it. Bytes are UDP payload for udp_blast and application
      * bytes for wolfssl_stream.

@@ -1,50 +1,23 @@
 package dev.pqdtls.bench;
 
 import dev.pqdtls.CipherSuite;
-import dev.pqdtls.ConnectionStats;
-import dev.pqdtls.DtlsClient;
-import dev.pqdtls.DtlsConfig;
-import dev.pqdtls.DtlsConnection;
-import dev.pqdtls.DtlsServer;
 import dev.pqdtls.NamedGroup;
+import dev.pqdtls.bench.stream.DtlsStream;
 import dev.pqdtls.ffm.NativeDatagramEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.math.BigInteger;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * End-to-end throughput over loopback: one connection, a sender thread and a receiver thread, 1200-byte
@@ -62,10 +35,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * {@code -Dwolfssl.dir=~/.cache/pqdtls/wolfssl}, {@code -Drows=1,2,3,4,5,6}.
  */
 public final class EndToEnd {
-    static final int PAYLOAD = 1200;
-    static final int BATCH = 32;
-    static final int SOCKET_BUFFER = 4 << 20;
-    private static final Duration POLL = Duration.ofMillis(50);
+    static final int PAYLOAD = DtlsStream.PAYLOAD;
+    static final int BATCH = DtlsStream.BATCH;
+    /** A JDK 17-21 home for rows 7 and 8; default: the newest such JDK under /usr/lib/jvm. */
+    static final String JDK17_PROPERTY = "pqdtls.bench.jdk17";
 
     /** Row numbers, as in the table and in {@link Options#rows()}. */
     public static final int FFM = 1;
@@ -74,7 +47,12 @@ public final class EndToEnd {
     public static final int RAW_UDP = 4;
     public static final int WOLFSSL = 5;
     public static final int OPENSSL_SPEED = 6;
-    static final List<Integer> ALL_ROWS = List.of(FFM, FFM_NO_OFFLOAD, FALLBACK, RAW_UDP, WOLFSSL, OPENSSL_SPEED);
+    /** pqdtls jna in a JDK 17 child JVM: the native data plane for JDK 17-21 users. */
+    public static final int JNA_JDK17 = 7;
+    /** pqdtls fallback in a JDK 17 child JVM: what JDK 17 users got before jna. */
+    public static final int FALLBACK_JDK17 = 8;
+    static final List<Integer> ALL_ROWS = List.of(FFM, FFM_NO_OFFLOAD, FALLBACK, RAW_UDP, WOLFSSL, OPENSSL_SPEED,
+            JNA_JDK17, FALLBACK_JDK17);
 
     /**
      * What to run.
@@ -186,31 +164,6 @@ public final class EndToEnd {
         }
     }
 
-    /** What the receiver saw: totals, plus the datagrams/bytes inside the measurement window. */
-    static final class Tally {
-        long total;
-        long windowCount;
-        long windowBytes;
-        long firstNanos = -1;
-        long lastNanos = -1;
-
-        void add(long datagrams, long bytes, long now, long windowStart, long windowEnd) {
-            total += datagrams;
-            if (now >= windowStart && now <= windowEnd) {
-                if (firstNanos < 0) {
-                    firstNanos = now;
-                }
-                lastNanos = now;
-                windowCount += datagrams;
-                windowBytes += bytes;
-            }
-        }
-
-        double windowSeconds() {
-            return firstNanos < 0 || lastNanos <= firstNanos ? 0 : (lastNanos - firstNanos) / 1e9;
-        }
-    }
-
     private final Options options;
     private final double seconds;
     private final double warmup;
@@ -265,6 +218,8 @@ public final class EndToEnd {
                 case RAW_UDP -> rawUdp(name);
                 case WOLFSSL -> wolfSsl(name, options.wolfsslDir());
                 case OPENSSL_SPEED -> opensslSpeed(name);
+                case JNA_JDK17 -> dtlsOnJdk17(name, "jna");
+                case FALLBACK_JDK17 -> dtlsOnJdk17(name, "fallback");
                 default -> throw new IllegalArgumentException("no row " + number);
             });
             progress.finished(index, count, row);
@@ -281,6 +236,8 @@ public final class EndToEnd {
             case RAW_UDP -> "raw UDP, C udp_blast (GSO/GRO)";
             case WOLFSSL -> "wolfSSL " + CPrograms.wolfSslVersion(options.wolfsslDir()).orElse("5.9") + " DTLS 1.3 (C driver)";
             case OPENSSL_SPEED -> "openssl speed -evp " + OpensslSpeed.cipher(suite) + ", " + PAYLOAD + " B, one core";
+            case JNA_JDK17 -> "pqdtls jna on JDK 17 (GSO/GRO)";
+            case FALLBACK_JDK17 -> "pqdtls fallback on JDK 17";
             default -> throw new IllegalArgumentException("no row " + number);
         };
     }
@@ -294,6 +251,8 @@ public final class EndToEnd {
             case RAW_UDP -> "raw UDP";
             case WOLFSSL -> "wolfSSL";
             case OPENSSL_SPEED -> "openssl speed";
+            case JNA_JDK17 -> "jna (JDK 17)";
+            case FALLBACK_JDK17 -> "fallback (JDK 17)";
             default -> row.name();
         };
     }
@@ -317,73 +276,69 @@ public final class EndToEnd {
         if (backend.equals("ffm") && NativeDatagramEngine.unavailableReason().isPresent()) {
             return Row.notMeasured(name, "native library unusable: " + NativeDatagramEngine.unavailableReason().get());
         }
-        Cert cert = Cert.create();
-        DtlsConfig serverConfig = DtlsConfig.builder().certificate(List.of(cert.certificate()), cert.key())
-                .cipherSuites(suite).groups(group).backend(backend).udpOffload(offload)
-                .socketReceiveBufferSize(SOCKET_BUFFER).socketSendBufferSize(SOCKET_BUFFER)
-                .receiveQueueCapacity(16384).handshakeTimeout(Duration.ofSeconds(20)).build();
-        // The client trusts exactly the fresh certificate (as the demo does): a real chain and name check, and
-        // no insecure-trust warning in the middle of the progress lines.
-        DtlsConfig clientConfig = DtlsConfig.builder().trustedCertificates(List.of(cert.certificate())).serverName("localhost")
-                .cipherSuites(suite).groups(group).backend(backend).udpOffload(offload)
-                .socketReceiveBufferSize(SOCKET_BUFFER).socketSendBufferSize(SOCKET_BUFFER)
-                .handshakeTimeout(Duration.ofSeconds(20)).build();
-        try (DtlsServer server = DtlsServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), serverConfig)) {
-            if (!server.backend().equals(backend)) {
-                return Row.notMeasured(name, "server picked backend " + server.backend());
-            }
-            CompletableFuture<Optional<DtlsConnection>> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return server.accept(Duration.ofSeconds(25));
-                } catch (IOException ex) {
-                    throw new RuntimeException(ex);
-                }
-            });
-            try (DtlsConnection client = DtlsClient.connect(server.localAddress(), clientConfig);
-                    DtlsConnection serverSide = accepted.get(30, TimeUnit.SECONDS)
-                            .orElseThrow(() -> new IOException("server accepted nothing within 25 s"))) {
-                int size = client.maxDatagramSize();
-                List<ByteBuffer> batch = new ArrayList<>();
-                for (int i = 0; i < BATCH; i++) {
-                    ByteBuffer b = ByteBuffer.allocateDirect(size);
-                    for (int j = 0; j < size; j++) {
-                        b.put(j, (byte) (i + j));
-                    }
-                    batch.add(b);
-                }
-                long[] sentByLoop = new long[1];
-                Sender sender = stop -> {
-                    while (!stop.getAsBoolean()) {
-                        for (ByteBuffer b : batch) {
-                            b.clear();
-                        }
-                        client.sendBatch(batch);
-                        sentByLoop[0] += BATCH;
-                    }
-                };
-                Receiver receiver = (tally, ws, we, until) -> {
-                    while (System.nanoTime() < until) {
-                        Optional<byte[]> d = serverSide.receive(POLL);
-                        long now = System.nanoTime();
-                        if (d.isPresent()) {
-                            tally.add(1, d.get().length, now, ws, we);
-                        } else if (now > we) {
-                            return; // sender done and nothing more within one poll
-                        }
-                    }
-                };
-                Tally t = measure(sender, receiver);
-                ConnectionStats cs = client.stats();
-                ConnectionStats ss = serverSide.stats();
-                long sent = cs.recordsSent() > 0 ? cs.recordsSent() : sentByLoop[0];
-                String note = String.format(Locale.ROOT,
-                        "backend %s, %s, %s, %d B app data per %d B datagram; receiver dropped %d records, "
-                                + "queue-full drops %d",
-                        server.backend(), serverSide.session().cipherSuite(), serverSide.session().group(),
-                        size, PAYLOAD, ss.recordsDropped(), ss.datagramsDropped());
-                return new Row(name, sent, t.total, t.windowCount, t.windowBytes, t.windowSeconds(), note + windowNote(t), null);
-            }
+        return row(name, DtlsStream.run(settings(backend, offload)));
+    }
+
+    private DtlsStream.Settings settings(String backend, boolean offload) {
+        return new DtlsStream.Settings(backend, offload, suite, group, seconds, warmup);
+    }
+
+    private static Row row(String name, DtlsStream.Result r) {
+        return r.notMeasured() != null ? Row.notMeasured(name, r.notMeasured())
+                : new Row(name, r.sent(), r.delivered(), r.windowRecords(), r.windowBytes(), r.seconds(), r.note(), null);
+    }
+
+    /**
+     * The same stream in a child JVM on JDK 17 (this process runs on 22+), with this process's class path:
+     * what a JDK 17-21 user gets. The child prints one line ({@link DtlsStream.Result#line()}).
+     */
+    Row dtlsOnJdk17(String name, String backend) throws Exception {
+        Optional<Path> java = jdk17();
+        if (java.isEmpty()) {
+            return Row.notMeasured(name, "no JDK 17-21 found (set -D" + JDK17_PROPERTY + "=<JDK home>)");
         }
+        List<String> command = new ArrayList<>(List.of(java.get().toString(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), DtlsStream.class.getName()));
+        command.addAll(DtlsStream.arguments(settings(backend, true)));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> out;
+        try (var reader = p.inputReader()) {
+            out = reader.lines().toList();
+        }
+        if (!p.waitFor((long) (warmup + seconds) + 60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return Row.notMeasured(name, "the JDK 17 child did not finish");
+        }
+        return DtlsStream.Result.parse(out).map(r -> row(name, r))
+                .orElseGet(() -> Row.notMeasured(name, "the JDK 17 child printed no result (exit " + p.exitValue() + ")"));
+    }
+
+    /** {@code -Dpqdtls.bench.jdk17}'s java, else the newest JDK 17-21 under /usr/lib/jvm. */
+    static Optional<Path> jdk17() {
+        String explicit = System.getProperty(JDK17_PROPERTY);
+        if (explicit != null && !explicit.isBlank()) {
+            Path java = Path.of(explicit, "bin", "java");
+            return Files.isExecutable(java) ? Optional.of(java) : Optional.empty();
+        }
+        Path best = null;
+        int bestVersion = 0;
+        try (var homes = Files.list(Path.of("/usr/lib/jvm"))) {
+            for (Path home : homes.toList()) {
+                Path release = home.resolve("release");
+                if (!Files.isExecutable(home.resolve("bin/java")) || !Files.isReadable(release)) {
+                    continue;
+                }
+                Matcher m = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
+                int v = m.find() ? Integer.parseInt(m.group(1)) : 0;
+                if (v >= 17 && v <= 21 && v > bestVersion) {
+                    best = home.resolve("bin/java");
+                    bestVersion = v;
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(best);
     }
 
     // ---------------------------------------------------------------- raw UDP
@@ -400,60 +355,6 @@ public final class EndToEnd {
                             m.windowSeconds(), warmup), null);
             case CPrograms.NotMeasured n -> Row.notMeasured(name, n.reason());
         };
-    }
-
-    // ---------------------------------------------------------------- common driver
-
-    interface Sender {
-        void run(java.util.function.BooleanSupplier stop) throws Exception;
-    }
-
-    interface Receiver {
-        /** Receive until {@code until} (nanoTime), or earlier once idle after {@code windowEnd}. */
-        void run(Tally tally, long windowStart, long windowEnd, long until) throws Exception;
-    }
-
-    /** Runs sender and receiver on two platform threads: warm-up, then {@code seconds} measured, then drain. */
-    private Tally measure(Sender sender, Receiver receiver) throws Exception {
-        long start = System.nanoTime();
-        long windowStart = start + (long) (warmup * 1e9);
-        long windowEnd = windowStart + (long) (seconds * 1e9);
-        long until = windowEnd + 1_000_000_000L; // drain at most 1 s
-        Tally tally = new Tally();
-        AtomicBoolean stop = new AtomicBoolean();
-        Throwable[] failure = new Throwable[2];
-        Thread rt = Thread.ofPlatform().name("e2e-receiver").daemon().start(() -> {
-            try {
-                receiver.run(tally, windowStart, windowEnd, until);
-            } catch (Throwable ex) {
-                failure[1] = ex;
-            }
-        });
-        Thread st = Thread.ofPlatform().name("e2e-sender").daemon().start(() -> {
-            try {
-                sender.run(() -> stop.get() || System.nanoTime() >= windowEnd);
-            } catch (Throwable ex) {
-                failure[0] = ex;
-            }
-        });
-        long hardDeadlineMs = (long) ((warmup + seconds) * 1000) + 5_000;
-        st.join(hardDeadlineMs);
-        stop.set(true);
-        st.join(2_000);
-        rt.join(hardDeadlineMs);
-        if (st.isAlive() || rt.isAlive()) {
-            throw new IllegalStateException("sender or receiver did not finish by its deadline");
-        }
-        for (Throwable f : failure) {
-            if (f != null) {
-                throw new IllegalStateException("worker failed: " + f, f);
-            }
-        }
-        return tally;
-    }
-
-    private String windowNote(Tally t) {
-        return String.format(Locale.ROOT, "; %.2f s measured after %.2f s warm-up", t.windowSeconds(), warmup);
     }
 
     // ---------------------------------------------------------------- wolfSSL
@@ -509,25 +410,5 @@ public final class EndToEnd {
                         + "no network",
                 String.join(" ", command), OpensslSpeed.label(version), speed.records(), speed.seconds());
         return new Row(name, 0, 0, speed.records(), speed.records() * speed.bytes(), speed.seconds(), note, null);
-    }
-
-    // ---------------------------------------------------------------- certificate
-
-    /** A throw-away self-signed ECDSA P-256 certificate for localhost, the only one the client trusts. */
-    record Cert(X509Certificate certificate, PrivateKey key) {
-        static Cert create() throws Exception {
-            KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
-            kpg.initialize(new ECGenParameterSpec("secp256r1"));
-            KeyPair kp = kpg.generateKeyPair();
-            X500Name n = new X500Name("CN=pqdtls bench (localhost)");
-            Instant now = Instant.now();
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(n, new BigInteger(127, new SecureRandom()),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), n, kp.getPublic());
-            b.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")));
-            X509Certificate cert = new JcaX509CertificateConverter()
-                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
-            return new Cert(cert, kp.getPrivate());
-        }
     }
 }

@@ -22,6 +22,10 @@ public final class EndToEndReport {
     static final double GOAL_VS_PEERS = 3.0;
     /** ffm against min(raw UDP with the same batching/GSO/GRO, one core's openssl speed -evp). */
     static final double GOAL_VS_CEILING = 0.7;
+    /** jna on JDK 17 against ffm on JDK 25 (issue 14: within 15%). */
+    static final double GOAL_JNA_VS_FFM = 0.85;
+    /** jna on JDK 17 against the fallback on JDK 17. */
+    static final double GOAL_JNA_VS_FALLBACK = 3.0;
 
     /** One target: {@code ratio} NaN when it could not be computed, then {@code missing} says why. */
     record Target(String name, String measured, double ratio, double goal, String missing) {
@@ -157,7 +161,7 @@ public final class EndToEndReport {
             }
             sb.append(line.toString().stripTrailing()).append('\n');
         }
-        sb.append("\ntargets (this run; recorded, not asserted; ffm = row 1):\n");
+        sb.append("\ntargets (this run; recorded, not asserted; ffm = row 1, jna (JDK 17) = row 7):\n");
         List<Target> targets = targets();
         int nameWidth = targets.stream().mapToInt(t -> t.name().length()).max().orElse(0);
         for (Target t : targets) {
@@ -168,7 +172,7 @@ public final class EndToEndReport {
         return sb.toString();
     }
 
-    /** The three targets of the issue, from this run's rows. */
+    /** The targets of the issues (ffm's three, jna's two), from this run's rows. */
     List<Target> targets() {
         Optional<Row> ffm = measured(EndToEnd.FFM);
         Optional<Row> raw = measured(EndToEnd.RAW_UDP);
@@ -193,13 +197,25 @@ public final class EndToEndReport {
             targets.add(new Target(name, measured, ceiling > 0 ? f / ceiling : Double.NaN, GOAL_VS_CEILING,
                     "the ceiling measured 0 MB/s"));
         }
+        Optional<Row> jna = measured(EndToEnd.JNA_JDK17);
+        targets.add(ratio("jna (JDK 17) ÷ ffm", "jna (JDK 17)", EndToEnd.JNA_JDK17, jna, EndToEnd.FFM, "ffm",
+                GOAL_JNA_VS_FFM));
+        targets.add(ratio("jna (JDK 17) ÷ fallback (JDK 17)", "jna (JDK 17)", EndToEnd.JNA_JDK17, jna,
+                EndToEnd.FALLBACK_JDK17, "fallback (JDK 17)", GOAL_JNA_VS_FALLBACK));
         return targets;
     }
 
     private Target ratio(String name, Optional<Row> ffm, int peerNumber, String peerName, double goal) {
-        if (ffm.isEmpty()) {
-            return new Target(name, null, Double.NaN, goal, missing("ffm", EndToEnd.FFM));
+        return ratio(name, "ffm", EndToEnd.FFM, ffm, peerNumber, peerName, goal);
+    }
+
+    /** {@code subject}'s goodput over the peer row's. */
+    private Target ratio(String name, String subjectName, int subjectNumber, Optional<Row> subject, int peerNumber,
+            String peerName, double goal) {
+        if (subject.isEmpty()) {
+            return new Target(name, null, Double.NaN, goal, missing(subjectName, subjectNumber));
         }
+        Optional<Row> ffm = subject;
         Optional<Row> peer = measured(peerNumber);
         if (peer.isEmpty()) {
             return new Target(name, null, Double.NaN, goal, missing(peerName, peerNumber));

@@ -33,9 +33,12 @@ import picocli.CommandLine.Spec;
                     + "GSO/GRO, 2 ffm with udpOffload(false), 3 pqdtls fallback, 4 raw UDP (same batching, GSO/GRO, "
                     + "no crypto; a C program), 5 wolfSSL DTLS 1.3 streaming the same way (a C driver; when "
                     + "ci/build-wolfssl.sh's build is there), "
-                    + "6 'openssl speed -evp' for the suite's AEAD at 1200 B on one core.",
+                    + "6 'openssl speed -evp' for the suite's AEAD at 1200 B on one core, 7 pqdtls jna and 8 pqdtls "
+                    + "fallback in a JDK 17 child JVM (the newest JDK 17-21 under /usr/lib/jvm, or "
+                    + "-Dpqdtls.bench.jdk17=<home> in JAVA_OPTS).",
             "Shows progress on stderr, prints the table (MB/s, records/s, delivered/sent, loss, ratio to raw UDP) "
-                    + "and the targets (ffm vs fallback and wolfSSL, vs min(raw UDP, openssl speed)) on stdout, and "
+                    + "and the targets (ffm vs fallback and wolfSSL, vs min(raw UDP, openssl speed); jna on JDK 17 vs ffm "
+                    + "and vs the JDK 17 fallback) on stdout, and "
                     + "writes end-to-end.md and end-to-end.png to --out. The short mode (default) takes well under "
                     + "2 minutes; figures on a shared machine are noisy. Needs Java 22+."
         })
@@ -68,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
     private List<NamedGroup> groupAlias;
 
     @Option(names = "--rows", split = ",", paramLabel = "N",
-            description = "Rows to run, from 1..6 (default all), e.g. --rows 1,3,4.")
+            description = "Rows to run, from 1..8 (default all), e.g. --rows 1,3,7,8.")
     private List<Integer> rows;
 
     @Option(names = "--out", paramLabel = "DIR",

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -184,12 +185,13 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** "ffm: native ... (highest priority)" or "fallback: pure Java ...; ffm not used: why". */
+    /** "ffm: native ... (highest priority)" or "jna: native ...; ffm not used: why", and so on down. */
     static String describe(BackendSelector.Selection selection, String requested) {
         String name = selection.backend().name();
         StringBuilder s = new StringBuilder(name).append(": ");
         s.append(switch (name) {
             case "ffm" -> "native code via Java's FFM API (OpenSSL libcrypto + pqdtls data plane)";
+            case "jna" -> "native code via JNA (OpenSSL libcrypto + pqdtls data plane)";
             case "fallback" -> "pure Java (Bouncy Castle + the JDK's providers)";
             default -> "third-party backend";
         });
@@ -198,10 +200,14 @@ final class DemoCommand implements Callable<Integer> {
         } else if (name.equals("ffm")) {
             s.append(", the highest-priority usable backend");
         } else {
-            Optional<BackendSelector.Candidate> ffm = selection.candidates().stream()
-                    .filter(c -> c.name().equals(Backends.FFM)).findFirst();
-            s.append("; ffm not used: ").append(ffm.isEmpty() ? "it is not on the class path"
-                    : ffm.get().unusableReason().orElse(selection.reason()));
+            // Each better native backend that was passed over, and why.
+            for (String better : name.equals("jna") ? List.of("ffm") : List.of("ffm", "jna")) {
+                Optional<BackendSelector.Candidate> candidate = selection.candidates().stream()
+                        .filter(c -> c.name().equals(better))
+                        .findFirst();
+                s.append("; ").append(better).append(" not used: ").append(candidate.isEmpty()
+                        ? "it is not on the class path" : candidate.get().unusableReason().orElse(selection.reason()));
+            }
         }
         return s.toString();
     }

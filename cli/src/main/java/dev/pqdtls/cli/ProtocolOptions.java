@@ -47,7 +47,8 @@ final class ProtocolOptions {
     List<CipherSuite> suites;
 
     @Option(names = "--backend", paramLabel = "B",
-            description = "Crypto backend: ffm (Java 22+) or fallback (default: the best usable one; see 'pqdtls probe').")
+            description = "Crypto backend: ffm (Java 22+), jna (Java 17+, with the native library) or fallback "
+                    + "(default: the best usable one; see 'pqdtls probe').")
     String backend;
 
     @Option(names = "--cid", paramLabel = "N",

@@ -3,9 +3,9 @@ package dev.pqdtls.ffm;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.pqdtls.nativeabi.WorkspacePool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayDeque;
 
 /**
  * The native memory one batch call of {@link NativeRecordProtection} works in: descriptor arrays
@@ -18,8 +18,8 @@ final class BatchWorkspace {
     private static final int MIN_BATCH = 16;
     private static final long MIN_SCRATCH = 16 * 1024;
     /** Workspaces kept for reuse; more than this many in use at once are freed when given back. */
-    private static final int POOL_LIMIT = 2 * Runtime.getRuntime().availableProcessors() + 8;
-    private static final ArrayDeque<BatchWorkspace> POOL = new ArrayDeque<>();
+    private static final WorkspacePool<BatchWorkspace> POOL = new WorkspacePool<>(BatchWorkspace::new,
+            WorkspacePool.DEFAULT_LIMIT);
 
     private Arena arena;
     int capacity;
@@ -45,13 +45,7 @@ final class BatchWorkspace {
 
     /** A workspace for {@code count} records and {@code scratchBytes} of staged heap data. */
     static BatchWorkspace acquire(int count, long scratchBytes) {
-        BatchWorkspace w;
-        synchronized (POOL) {
-            w = POOL.pollFirst();
-        }
-        if (w == null) {
-            w = new BatchWorkspace();
-        }
+        BatchWorkspace w = POOL.take();
         try {
             w.ensureCapacity(count, scratchBytes);
         } catch (RuntimeException | Error e) {
@@ -67,13 +61,9 @@ final class BatchWorkspace {
             scratch.asSlice(0, Math.min(scratchUsed, scratch.byteSize())).fill((byte) 0);
             scratchUsed = 0;
         }
-        synchronized (POOL) {
-            if (POOL.size() < POOL_LIMIT) {
-                POOL.addFirst(this); // the most recently used is the warmest
-                return;
-            }
+        if (!POOL.giveBack(this)) {
+            free();
         }
-        free();
     }
 
     /** Grows the descriptor arrays and scratch (never shrinks), replacing the arena if needed. */

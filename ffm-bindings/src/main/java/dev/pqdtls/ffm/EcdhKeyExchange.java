@@ -6,11 +6,11 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.pqdtls.NamedGroup;
+import dev.pqdtls.nativeabi.PublicKeyRules;
 import dev.pqdtls.spi.InvalidKeyShareException;
 import dev.pqdtls.spi.KeyExchange;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.math.BigInteger;
 
 /**
  * Ephemeral ECDH over libcrypto's EVP_PKEY API for X25519 (RFC 7748) and secp256r1 (uncompressed
@@ -20,10 +20,6 @@ import java.math.BigInteger;
 final class EcdhKeyExchange implements KeyExchange {
     static final EcdhKeyExchange X25519 = new EcdhKeyExchange(NamedGroup.X25519);
     static final EcdhKeyExchange SECP256R1 = new EcdhKeyExchange(NamedGroup.SECP256R1);
-
-    /** The order n of P-256 (SEC 2 §2.4.2); a private scalar must lie in [1, n-1]. */
-    private static final BigInteger P256_ORDER =
-            new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
 
     private final NamedGroup group;
 
@@ -64,10 +60,7 @@ final class EcdhKeyExchange implements KeyExchange {
 
     /** Static ECDH for known-answer tests; see {@link dev.pqdtls.spi.CryptoBackend#ecdh}. */
     byte[] ecdh(byte[] privateKey, byte[] peerPublic) throws InvalidKeyShareException {
-        if (privateKey.length != 32) {
-            throw new IllegalArgumentException(group + " private key is " + privateKey.length
-                    + " bytes; expected 32");
-        }
+        PublicKeyRules.checkEcdhPrivateKey(group, privateKey);
         checkShare("peer public value", peerPublic);
         MemorySegment pkey = importPrivate(privateKey);
         try {
@@ -79,17 +72,7 @@ final class EcdhKeyExchange implements KeyExchange {
     }
 
     private void checkShare(String what, byte[] share) throws InvalidKeyShareException {
-        int expected = group.clientShareLength();
-        if (share.length != expected) {
-            throw new InvalidKeyShareException(group + " " + what + " is " + share.length + " bytes; expected "
-                    + expected);
-        }
-        // RFC 8446 §4.2.8.2: only the uncompressed form (0x04); libcrypto would also take the
-        // 65-byte "hybrid" forms 0x06/0x07.
-        if (group == NamedGroup.SECP256R1 && share[0] != 0x04) {
-            throw new InvalidKeyShareException(group + " " + what + " is not an uncompressed point (first byte 0x"
-                    + Integer.toHexString(share[0] & 0xFF) + ", expected 0x04)");
-        }
+        PublicKeyRules.checkEcdhShare(group, what, share);
     }
 
     private MemorySegment generate() {
@@ -142,7 +125,7 @@ final class EcdhKeyExchange implements KeyExchange {
                 pkey = (MemorySegment) EVP_PKEY_new_raw_public_key_ex.invokeExact(MemorySegment.NULL,
                         cString(arena, "X25519"), MemorySegment.NULL, copyIn(arena, peer), (long) peer.length);
             } else {
-                pkey = fromData(arena, EVP_PKEY_PUBLIC_KEY,
+                pkey = fromData(arena, PublicKeyRules.EVP_PKEY_PUBLIC_KEY,
                         Param.utf8(arena, "group", "prime256v1"), Param.octets(arena, "pub", peer));
             }
             if (pkey.equals(MemorySegment.NULL)) {
@@ -165,12 +148,8 @@ final class EcdhKeyExchange implements KeyExchange {
                         cString(arena, "X25519"), MemorySegment.NULL, priv, (long) privateKey.length);
                 priv.fill((byte) 0);
             } else {
-                BigInteger d = new BigInteger(1, privateKey);
-                if (d.signum() == 0 || d.compareTo(P256_ORDER) >= 0) {
-                    throw new IllegalArgumentException("secp256r1 private scalar is not in [1, n-1]");
-                }
                 Param priv = Param.unsignedBigEndian(arena, "priv", privateKey);
-                pkey = fromData(arena, EVP_PKEY_KEYPAIR, Param.utf8(arena, "group", "prime256v1"), priv);
+                pkey = fromData(arena, PublicKeyRules.EVP_PKEY_KEYPAIR, Param.utf8(arena, "group", "prime256v1"), priv);
                 priv.data().fill((byte) 0);
             }
             return checkNotNull(pkey, group + " private key import");
@@ -223,14 +202,7 @@ final class EcdhKeyExchange implements KeyExchange {
                 java.util.Arrays.fill(out, (byte) 0);
                 throw new IllegalStateException(group + " shared secret is " + len.get(JAVA_LONG, 0) + " bytes");
             }
-            // Only X25519 has the all-zero rule; a P-256 x-coordinate of zero is a valid secret.
-            int acc = 0;
-            for (byte b : out) {
-                acc |= b;
-            }
-            if (group == NamedGroup.X25519 && acc == 0) {
-                throw new InvalidKeyShareException("X25519 shared secret is all zero (RFC 8446 §7.4.2)");
-            }
+            PublicKeyRules.checkSecret(group, out);
             return out;
         } catch (InvalidKeyShareException e) {
             throw e;

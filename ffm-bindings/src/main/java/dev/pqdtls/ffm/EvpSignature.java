@@ -6,9 +6,9 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.pqdtls.SignatureScheme;
+import dev.pqdtls.nativeabi.PublicKeyRules;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.security.Key;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.Arrays;
@@ -24,11 +24,8 @@ final class EvpSignature {
     }
 
     static byte[] sign(SignatureScheme scheme, PrivateKey key, byte[] message) {
-        if (scheme == SignatureScheme.RSA_PKCS1_SHA256 || scheme == SignatureScheme.RSA_PKCS1_SHA384) {
-            throw new IllegalArgumentException(scheme + " may only verify certificate chains; it is not allowed "
-                    + "in TLS 1.3 CertificateVerify (RFC 8446 §4.4.3)");
-        }
-        byte[] der = encoded(key, "PKCS#8");
+        PublicKeyRules.checkMaySign(scheme);
+        byte[] der = PublicKeyRules.encoded(key, "PKCS#8");
         MemorySegment pkey = MemorySegment.NULL;
         MemorySegment md = MemorySegment.NULL;
         try (Arena arena = Arena.ofConfined()) {
@@ -64,7 +61,7 @@ final class EvpSignature {
     }
 
     static boolean verify(SignatureScheme scheme, PublicKey key, byte[] message, byte[] signature) {
-        byte[] der = encoded(key, "X.509");
+        byte[] der = PublicKeyRules.encoded(key, "X.509");
         if (signature == null || message == null) {
             return false;
         }
@@ -92,15 +89,6 @@ final class EvpSignature {
         }
     }
 
-    private static byte[] encoded(Key key, String format) {
-        byte[] der = key.getEncoded();
-        if (der == null || der.length == 0) {
-            throw new IllegalArgumentException("the " + key.getAlgorithm() + " key has no " + format
-                    + " encoding (format " + key.getFormat() + "); only exportable keys can be used");
-        }
-        return der;
-    }
-
     /** d2i_* on {@code len} DER bytes; NULL on failure. */
     private static MemorySegment decode(Arena arena, java.lang.invoke.MethodHandle d2i, MemorySegment der, long len)
             throws Throwable {
@@ -111,70 +99,42 @@ final class EvpSignature {
 
     /** The key must be of the scheme's type (and curve), else the caller passed the wrong key. */
     private static void checkFits(SignatureScheme scheme, MemorySegment pkey) {
-        switch (scheme) {
-            case ECDSA_SECP256R1_SHA256 -> {
-                String curve = utf8Param(pkey, "group").orElse("none");
-                if (!isA(pkey, "EC") || !(curve.equals("prime256v1") || curve.equals("P-256"))) {
-                    throw new IllegalArgumentException(scheme + " needs a P-256 EC key, not " + describe(pkey));
-                }
+        PublicKeyRules.checkKeyFits(scheme, new PublicKeyRules.KeyFacts() {
+            @Override
+            public boolean isA(String type) {
+                return PublicKeyLibcrypto.isA(pkey, type);
             }
-            case ED25519 -> {
-                if (!isA(pkey, "ED25519")) {
-                    throw new IllegalArgumentException(scheme + " needs an Ed25519 key, not " + describe(pkey));
-                }
-            }
-            case RSA_PSS_RSAE_SHA256, RSA_PSS_RSAE_SHA384, RSA_PKCS1_SHA256, RSA_PKCS1_SHA384 -> {
-                // rsa_pss_rsae_*: the key is rsaEncryption, not an RSASSA-PSS key (RFC 8446 §4.2.3).
-                if (!isA(pkey, "RSA") || isA(pkey, "RSA-PSS")) {
-                    throw new IllegalArgumentException(scheme + " needs an rsaEncryption RSA key, not "
-                            + describe(pkey));
-                }
-                int hashLength = scheme.hash().orElseThrow().length();
-                int bits = bits(pkey);
-                // RFC 8017 §9.1.1: emLen >= hLen + sLen + 2, with sLen = hLen; emBits = modBits - 1.
-                if ((bits - 1 + 7) / 8 < 2 * hashLength + 2) {
-                    throw new IllegalArgumentException(scheme + " needs a larger RSA key than " + bits + " bits");
-                }
-            }
-        }
-    }
 
-    private static String describe(MemorySegment pkey) {
-        for (String type : new String[] {"EC", "ED25519", "ED448", "X25519", "RSA-PSS", "RSA", "DSA", "DH"}) {
-            if (isA(pkey, type)) {
-                return type.equals("EC") ? "an EC key on " + utf8Param(pkey, "group").orElse("an explicit curve")
-                        : "a " + type + " key";
+            @Override
+            public java.util.Optional<String> group() {
+                return utf8Param(pkey, "group");
             }
-        }
-        return "this key";
-    }
 
-    private static int bits(MemorySegment pkey) {
-        try {
-            return (int) EVP_PKEY_get_bits.invokeExact(pkey);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+            @Override
+            public int bits() {
+                try {
+                    return (int) EVP_PKEY_get_bits.invokeExact(pkey);
+                } catch (Throwable t) {
+                    throw rethrow(t);
+                }
+            }
+        });
     }
 
     /** EVP_Digest{Sign,Verify}Init_ex with the scheme's digest and, for rsa_pss_rsae_*, PSS padding. */
     private static void init(Arena arena, java.lang.invoke.MethodHandle initFn, MemorySegment md,
             SignatureScheme scheme, MemorySegment pkey) throws Throwable {
-        String digest = switch (scheme) {
-            case ED25519 -> null; // PureEdDSA hashes internally (RFC 8032)
-            case ECDSA_SECP256R1_SHA256, RSA_PSS_RSAE_SHA256, RSA_PKCS1_SHA256 -> "SHA256";
-            case RSA_PSS_RSAE_SHA384, RSA_PKCS1_SHA384 -> "SHA384";
-        };
+        String digest = PublicKeyRules.digestName(scheme);
         MemorySegment pctxCell = arena.allocate(ADDRESS);
         MemorySegment mdName = digest == null ? MemorySegment.NULL : cString(arena, digest);
         check((int) initFn.invokeExact(md, pctxCell, mdName, MemorySegment.NULL, MemorySegment.NULL, pkey,
                 MemorySegment.NULL), "EVP_Digest" + (initFn == EVP_DigestSignInit_ex ? "Sign" : "Verify") + "Init_ex");
-        if (scheme == SignatureScheme.RSA_PSS_RSAE_SHA256 || scheme == SignatureScheme.RSA_PSS_RSAE_SHA384) {
+        if (PublicKeyRules.isRsaPss(scheme)) {
             // RFC 8446 §4.2.3: MGF1 with the same hash, salt length equal to the digest length.
             MemorySegment pctx = pctxCell.get(ADDRESS, 0);
-            check((int) EVP_PKEY_CTX_set_rsa_padding.invokeExact(pctx, RSA_PKCS1_PSS_PADDING),
+            check((int) EVP_PKEY_CTX_set_rsa_padding.invokeExact(pctx, PublicKeyRules.RSA_PKCS1_PSS_PADDING),
                     "EVP_PKEY_CTX_set_rsa_padding(PSS)");
-            check((int) EVP_PKEY_CTX_set_rsa_pss_saltlen.invokeExact(pctx, RSA_PSS_SALTLEN_DIGEST),
+            check((int) EVP_PKEY_CTX_set_rsa_pss_saltlen.invokeExact(pctx, PublicKeyRules.RSA_PSS_SALTLEN_DIGEST),
                     "EVP_PKEY_CTX_set_rsa_pss_saltlen");
             check((int) EVP_PKEY_CTX_set_rsa_mgf1_md_name.invokeExact(pctx, mdName, MemorySegment.NULL),
                     "EVP_PKEY_CTX_set_rsa_mgf1_md_name");

@@ -1,19 +1,12 @@
 package dev.pqdtls.ffm;
 
 import dev.pqdtls.CipherSuite;
-import dev.pqdtls.NamedGroup;
-import dev.pqdtls.SignatureScheme;
-import dev.pqdtls.spi.CryptoBackend;
+import dev.pqdtls.nativeabi.NativeBackend;
 import dev.pqdtls.spi.HashAlgorithm;
-import dev.pqdtls.spi.InvalidKeyShareException;
-import dev.pqdtls.spi.KeyExchange;
-import dev.pqdtls.spi.MlKemKnownAnswer;
 import dev.pqdtls.spi.RecordProtection;
 import dev.pqdtls.spi.TranscriptHash;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +19,7 @@ import java.util.Optional;
  * API), native access, libcrypto ≥ 3.0 and the native library; {@link #checkUsable()} says which
  * is missing.
  */
-public final class FfmBackend implements CryptoBackend {
+public final class FfmBackend extends NativeBackend {
     /** Above the pure-Java fallback. */
     public static final int PRIORITY = 100;
 
@@ -47,40 +40,28 @@ public final class FfmBackend implements CryptoBackend {
     }
 
     @Override
-    public Optional<String> checkUsable() {
-        try {
-            Optional<String> libcrypto = Libcrypto.unavailableReason();
-            if (libcrypto.isPresent()) {
-                return libcrypto;
-            }
-            Optional<String> library = NativeLibrary.unavailableReason();
-            if (library.isPresent()) {
-                return library;
-            }
-            Optional<String> publicKeyReason = publicKey.unavailableReason();
-            if (publicKeyReason.isPresent()) {
-                return Optional.of("public-key operations: " + publicKeyReason.get());
-            }
-            return Optional.empty();
-        } catch (Throwable e) {
-            return Optional.of("ffm backend failed to initialise: " + e);
-        }
+    protected PublicKeyOperations publicKey() {
+        return publicKey;
     }
 
     @Override
-    public Map<String, String> implementations() {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (checkUsable().isPresent()) {
-            return out;
-        }
-        String libcrypto = "libcrypto " + Libcrypto.version();
-        String records = libcrypto + " via libpqdtls_native (one downcall per batch)";
-        out.put("AES-GCM", records);
-        out.put("ChaCha20-Poly1305", records);
-        out.put("HKDF/HMAC/SHA-2", libcrypto);
-        out.put("Random", libcrypto + " RAND_bytes");
-        out.putAll(publicKey.implementations());
-        return Collections.unmodifiableMap(out);
+    protected Optional<String> libcryptoReason() {
+        return Libcrypto.unavailableReason();
+    }
+
+    @Override
+    protected Optional<String> libraryReason() {
+        return NativeLibrary.unavailableReason();
+    }
+
+    @Override
+    protected String libcryptoVersion() {
+        return Libcrypto.version();
+    }
+
+    @Override
+    protected String recordsPath() {
+        return "(one downcall per batch)";
     }
 
     @Override
@@ -143,13 +124,6 @@ public final class FfmBackend implements CryptoBackend {
     }
 
     @Override
-    public byte[] digest(HashAlgorithm hash, byte[] data) {
-        TranscriptHash h = newTranscriptHash(hash);
-        h.update(data, 0, data.length);
-        return h.current();
-    }
-
-    @Override
     public byte[] hmac(HashAlgorithm hash, byte[] key, byte[] data) {
         byte[] out = new byte[hash.length()];
         int rc;
@@ -179,10 +153,7 @@ public final class FfmBackend implements CryptoBackend {
 
     @Override
     public byte[] hkdfExpand(HashAlgorithm hash, byte[] prk, byte[] info, int length) {
-        if (length < 0 || length > 255 * hash.length()) {
-            throw new IllegalArgumentException("HKDF-Expand length " + length + " is outside 0.." + 255 * hash.length()
-                    + " for " + hash.jcaName());
-        }
+        checkExpandLength(hash, length);
         byte[] out = new byte[length];
         int rc;
         try {
@@ -194,31 +165,6 @@ public final class FfmBackend implements CryptoBackend {
         }
         NativeAbi.check(rc, "HKDF-Expand");
         return out;
-    }
-
-    @Override
-    public KeyExchange componentKeyExchange(NamedGroup group) {
-        return publicKey.componentKeyExchange(group);
-    }
-
-    @Override
-    public byte[] ecdh(NamedGroup group, byte[] privateKey, byte[] peerPublic) throws InvalidKeyShareException {
-        return publicKey.ecdh(group, privateKey, peerPublic);
-    }
-
-    @Override
-    public Optional<MlKemKnownAnswer> mlKemKnownAnswer() {
-        return publicKey.mlKemKnownAnswer();
-    }
-
-    @Override
-    public byte[] sign(SignatureScheme scheme, PrivateKey key, byte[] message) {
-        return publicKey.sign(scheme, key, message);
-    }
-
-    @Override
-    public boolean verify(SignatureScheme scheme, PublicKey key, byte[] message, byte[] signature) {
-        return publicKey.verify(scheme, key, message, signature);
     }
 
     @Override
@@ -241,11 +187,6 @@ public final class FfmBackend implements CryptoBackend {
         NativeAbi.check(rc, "RAND_bytes");
     }
 
-    @Override
-    public String toString() {
-        return "FfmBackend[" + checkUsable().map(r -> "unusable: " + r).orElse("usable") + "]";
-    }
-
     /**
      * The native batched transport when the native library loaded (it always has by the time this
      * backend is usable); the JDK socket otherwise.
@@ -254,8 +195,9 @@ public final class FfmBackend implements CryptoBackend {
     public dev.pqdtls.spi.DatagramTransport openTransport(java.net.InetSocketAddress bind,
             dev.pqdtls.spi.DatagramTransport.Options options) throws java.io.IOException {
         if (NativeDatagramEngine.unavailableReason().isPresent()) {
-            return CryptoBackend.super.openTransport(bind, options);
+            return super.openTransport(bind, options);
         }
-        return new NativeTransport(bind, options);
+        return new dev.pqdtls.nativeabi.NativeUdpTransport(NativeDatagramEngine.open(bind,
+                dev.pqdtls.nativeabi.NativeUdpTransport.engineOptions(options)), options.offload(), "");
     }
 }

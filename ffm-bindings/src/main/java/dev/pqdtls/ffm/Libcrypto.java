@@ -1,5 +1,6 @@
 package dev.pqdtls.ffm;
 
+import dev.pqdtls.nativeabi.LibcryptoLoader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -7,60 +8,57 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The process's OpenSSL libcrypto, loaded once. By default the dynamic loader's search path decides
- * ({@code libcrypto.so.3}); {@code -Dpqdtls.libcrypto.path=/path/to/libcrypto.so.3} picks another
- * build, e.g. OpenSSL 3.5 for native ML-KEM. It must be loaded before our native library, whose
- * DT_NEEDED entry then binds to the same object by soname.
+ * The process's OpenSSL libcrypto as FFM sees it, loaded once; which file and the version checks are
+ * {@link LibcryptoLoader}'s (shared with the jna backend), only the {@link SymbolLookup} is FFM's.
  */
 public final class Libcrypto {
     /** System property with an explicit path to libcrypto. */
-    public static final String PATH_PROPERTY = "pqdtls.libcrypto.path";
+    public static final String PATH_PROPERTY = LibcryptoLoader.PATH_PROPERTY;
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final State STATE = load();
-
-    private record State(SymbolLookup lookup, String version, long versionNumber, String source, String failure) {
-    }
+    private static final LibcryptoLoader.Loaded<SymbolLookup> STATE = LibcryptoLoader.load(new Binder());
 
     private Libcrypto() {
     }
 
-    private static State load() {
-        String explicit = System.getProperty(PATH_PROPERTY);
-        String source = explicit == null || explicit.isBlank() ? "libcrypto.so.3" : explicit;
-        try {
-            if (explicit != null && !explicit.isBlank() && !Files.isRegularFile(Path.of(explicit))) {
-                return new State(null, null, 0, source, "-D" + PATH_PROPERTY + "=" + explicit + " does not name a file");
+    /** Opens libcrypto with {@link SymbolLookup#libraryLookup} and reads its version. */
+    private static final class Binder implements LibcryptoLoader.Binder<SymbolLookup> {
+        @Override
+        public SymbolLookup open(String nameOrPath) {
+            try {
+                return SymbolLookup.libraryLookup(nameOrPath, Arena.global());
+            } catch (IllegalCallerException e) {
+                throw new UnsatisfiedLinkError("native access is disabled; run java with "
+                        + "--enable-native-access=ALL-UNNAMED (class path) or =dev.pqdtls.ffm (module path)");
             }
-            SymbolLookup lookup = SymbolLookup.libraryLookup(source, Arena.global());
-            MethodHandle num = LINKER.downcallHandle(lookup.find("OpenSSL_version_num").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_LONG));
+        }
+
+        @Override
+        public long versionNumber(SymbolLookup lookup) throws Throwable {
+            return (long) LINKER.downcallHandle(lookup.find("OpenSSL_version_num").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_LONG)).invokeExact();
+        }
+
+        @Override
+        public String version(SymbolLookup lookup) throws Throwable {
             MethodHandle str = LINKER.downcallHandle(lookup.find("OpenSSL_version").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-            long n = (long) num.invokeExact();
             // OPENSSL_VERSION_STRING = 6: just "3.5.4", without the "OpenSSL " prefix and date.
-            MemorySegment s = (MemorySegment) str.invokeExact(6);
-            String version = s.reinterpret(64).getString(0);
-            if (n < 0x30000000L) {
-                return new State(null, version, n, source, "libcrypto " + version + " is older than the required 3.0");
-            }
-            return new State(lookup, version, n, source, null);
-        } catch (IllegalCallerException e) {
-            return new State(null, null, 0, source, "native access is disabled; run java with "
-                    + "--enable-native-access=ALL-UNNAMED (class path) or =dev.pqdtls.ffm (module path)");
-        } catch (Throwable e) {
-            return new State(null, null, 0, source, "cannot load " + source + ": " + e.getMessage());
+            return ((MemorySegment) str.invokeExact(6)).reinterpret(64).getString(0);
         }
+    }
+
+    /** The shared loader's outcome, for {@link NativeLibrary}. */
+    static LibcryptoLoader.Loaded<SymbolLookup> loaded() {
+        return STATE;
     }
 
     /** Why libcrypto is unusable, or empty if it loaded. */
     public static Optional<String> unavailableReason() {
-        return Optional.ofNullable(STATE.failure());
+        return STATE.reason();
     }
 
     /** The version string, e.g. {@code 3.5.4}; null if it did not load. */
@@ -80,7 +78,7 @@ public final class Libcrypto {
 
     /** True when libcrypto is 3.5 or newer and so has ML-KEM built in. */
     public static boolean hasMlKem() {
-        return STATE.failure() == null && STATE.versionNumber() >= 0x30500000L;
+        return STATE.hasMlKem();
     }
 
     /**
@@ -93,7 +91,7 @@ public final class Libcrypto {
         if (STATE.failure() != null) {
             throw new IllegalStateException(STATE.failure());
         }
-        return LINKER.downcallHandle(STATE.lookup().find(name).orElseThrow(), descriptor);
+        return LINKER.downcallHandle(STATE.library().find(name).orElseThrow(), descriptor);
     }
 
     /** A downcall handle if the symbol exists. */
@@ -101,6 +99,6 @@ public final class Libcrypto {
         if (STATE.failure() != null) {
             return Optional.empty();
         }
-        return STATE.lookup().find(name).map(addr -> LINKER.downcallHandle(addr, descriptor));
+        return STATE.library().find(name).map(addr -> LINKER.downcallHandle(addr, descriptor));
     }
 }

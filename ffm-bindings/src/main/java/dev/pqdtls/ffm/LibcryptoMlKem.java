@@ -1,17 +1,16 @@
 package dev.pqdtls.ffm;
 
-import static dev.pqdtls.ffm.MlKemSizes.CIPHERTEXT;
-import static dev.pqdtls.ffm.MlKemSizes.DECAPSULATION_KEY;
-import static dev.pqdtls.ffm.MlKemSizes.ENCAPSULATION_KEY;
-import static dev.pqdtls.ffm.MlKemSizes.ENCAPS_RANDOMNESS;
-import static dev.pqdtls.ffm.MlKemSizes.KEYGEN_SEED;
-import static dev.pqdtls.ffm.MlKemSizes.SHARED_SECRET;
+import static dev.pqdtls.nativeabi.MlKemSizes.CIPHERTEXT;
+import static dev.pqdtls.nativeabi.MlKemSizes.DECAPSULATION_KEY;
+import static dev.pqdtls.nativeabi.MlKemSizes.ENCAPSULATION_KEY;
+import static dev.pqdtls.nativeabi.MlKemSizes.SHARED_SECRET;
 import static dev.pqdtls.ffm.PublicKeyLibcrypto.*;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.pqdtls.NamedGroup;
+import dev.pqdtls.nativeabi.MlKemSizes;
 import dev.pqdtls.spi.InvalidKeyShareException;
 import dev.pqdtls.spi.KeyExchange;
 import dev.pqdtls.spi.MlKemKnownAnswer;
@@ -82,10 +81,7 @@ final class LibcryptoMlKem implements KeyExchange, MlKemKnownAnswer {
 
     @Override
     public KeyPair keyGen(byte[] seed) {
-        if (seed.length != KEYGEN_SEED) {
-            throw new IllegalArgumentException("ML-KEM-768 seed is " + seed.length + " bytes; expected "
-                    + KEYGEN_SEED);
-        }
+        MlKemSizes.checkSeed(seed);
         MemorySegment pkey = generate(seed);
         try {
             return new KeyPair(octetParam(pkey, "encoded-pub-key", ENCAPSULATION_KEY),
@@ -99,9 +95,8 @@ final class LibcryptoMlKem implements KeyExchange, MlKemKnownAnswer {
     @Override
     public Encapsulation encapsulate(byte[] encapsulationKey, byte[] m) throws InvalidKeyShareException {
         MlKemSizes.checkEncapsulationKey(encapsulationKey);
-        if (m != null && m.length != ENCAPS_RANDOMNESS) {
-            throw new IllegalArgumentException("ML-KEM-768 randomness m is " + m.length + " bytes; expected "
-                    + ENCAPS_RANDOMNESS);
+        if (m != null) {
+            MlKemSizes.checkRandomness(m);
         }
         MemorySegment pkey = MemorySegment.NULL;
         MemorySegment ctx = MemorySegment.NULL;

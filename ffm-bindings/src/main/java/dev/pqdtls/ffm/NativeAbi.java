@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.pqdtls.nativeabi.NativeStatus;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.invoke.MethodHandle;
@@ -17,20 +18,9 @@ import java.lang.invoke.MethodHandle;
  * ordinary downcalls over native memory.
  */
 final class NativeAbi {
-    // Status codes (pqdtls.h).
-    static final int PQDTLS_OK = 0;
-    static final int PQDTLS_ERR_ARGUMENT = -1;
-    static final int PQDTLS_ERR_UNSUPPORTED = -2;
-    static final int PQDTLS_ERR_NOMEM = -3;
-    static final int PQDTLS_ERR_CRYPTO = -4;
-    static final int PQDTLS_ERR_AUTH = -5;
-
-    // Fused data plane (pqdtls.h): failures of arguments or sealing, apart from -errno.
-    static final int PQDTLS_DP_ERR_BASE = -4096;
-
-    // Hash ids (pqdtls.h).
-    static final int PQDTLS_HASH_SHA256 = 1;
-    static final int PQDTLS_HASH_SHA384 = 2;
+    // Status codes and ids: the shared contract (NativeStatus), under the names this backend uses.
+    static final int PQDTLS_OK = NativeStatus.OK;
+    static final int PQDTLS_DP_ERR_BASE = NativeStatus.DP_ERR_BASE;
 
     private static final Linker.Option HEAP = Linker.Option.critical(true);
 
@@ -91,30 +81,11 @@ final class NativeAbi {
 
     /** The pqdtls.h hash id of {@code hash}. */
     static int hashId(dev.pqdtls.spi.HashAlgorithm hash) {
-        return switch (hash) {
-            case SHA256 -> PQDTLS_HASH_SHA256;
-            case SHA384 -> PQDTLS_HASH_SHA384;
-        };
+        return NativeStatus.hashId(hash);
     }
 
     /** Turns a status code that should never occur into an exception naming the operation. */
     static void check(int status, String operation) {
-        if (status < 0) {
-            throw new IllegalStateException(operation + " failed in libpqdtls_native: " + describe(status));
-        }
-    }
-
-    static String describe(int status) {
-        if (status < PQDTLS_DP_ERR_BASE + 64 && status > PQDTLS_DP_ERR_BASE - 64) {
-            return describe(status - PQDTLS_DP_ERR_BASE);
-        }
-        return switch (status) {
-            case PQDTLS_ERR_ARGUMENT -> "invalid argument";
-            case PQDTLS_ERR_UNSUPPORTED -> "algorithm not available in this libcrypto";
-            case PQDTLS_ERR_NOMEM -> "out of memory";
-            case PQDTLS_ERR_CRYPTO -> "libcrypto error";
-            case PQDTLS_ERR_AUTH -> "authentication failed";
-            default -> "status " + status;
-        };
+        NativeStatus.check(status, operation);
     }
 }

@@ -5,17 +5,19 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.pqdtls.internal.recordlayer.EpochCipher;
-import dev.pqdtls.internal.recordlayer.UnifiedHeader;
+import dev.pqdtls.nativeabi.NativeUdpTransport;
+import dev.pqdtls.nativeabi.ReceivedDescriptors;
+import dev.pqdtls.nativeabi.UdpAbi;
+import dev.pqdtls.spi.RecordProtection;
+import dev.pqdtls.nativeabi.UdpEngineOptions;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,78 +38,9 @@ import java.util.Optional;
  * long timeout is waiting. The socket is non-blocking; receives wait with {@code poll(2)} inside the
  * native call, and a send whose socket buffer is full waits up to one second for room.
  */
-public final class NativeDatagramEngine implements AutoCloseable {
-    /** UDP_GRO never coalesces more than 64 segments into one buffer (UDP_GRO_CNT_MAX). */
-    private static final int GRO_MAX_SEGMENTS = 64;
-    private static final int GRO_SLOT = 65536;
-
+public final class NativeDatagramEngine implements NativeUdpTransport.Engine {
     /** What the kernel offers. */
     public record Capabilities(boolean gso, boolean gro) {
-    }
-
-    /** Socket and batch settings; the defaults suit 1200-byte DTLS datagrams. */
-    public static final class Options {
-        private int receiveBufferSize;
-        private int sendBufferSize;
-        private boolean reusePort;
-        private boolean gro;
-        private boolean gso = true;
-        private int maxBatch = 64;
-        private int maxDatagramSize = 2048;
-
-        /** SO_RCVBUF in bytes; 0 keeps the system default. */
-        public Options receiveBufferSize(int bytes) {
-            this.receiveBufferSize = requireNonNegative(bytes);
-            return this;
-        }
-
-        /** SO_SNDBUF in bytes; 0 keeps the system default. */
-        public Options sendBufferSize(int bytes) {
-            this.sendBufferSize = requireNonNegative(bytes);
-            return this;
-        }
-
-        public Options reusePort(boolean on) {
-            this.reusePort = on;
-            return this;
-        }
-
-        /** Ask for UDP_GRO on receive (ignored when the kernel lacks it; see {@link #groEnabled()}). */
-        public Options gro(boolean on) {
-            this.gro = on;
-            return this;
-        }
-
-        /** Send eligible batches with UDP_SEGMENT when the kernel has it (default on). */
-        public Options gso(boolean on) {
-            this.gso = on;
-            return this;
-        }
-
-        /** Datagrams per send syscall and receive slots per batch (1..1024, default 64). */
-        public Options maxBatch(int datagrams) {
-            if (datagrams < 1 || datagrams > 1024) {
-                throw new IllegalArgumentException("maxBatch must be 1..1024, got " + datagrams);
-            }
-            this.maxBatch = datagrams;
-            return this;
-        }
-
-        /** Receive slot size without GRO; longer datagrams are cut and flagged (default 2048). */
-        public Options maxDatagramSize(int bytes) {
-            if (bytes < 1 || bytes > 65535) {
-                throw new IllegalArgumentException("maxDatagramSize must be 1..65535, got " + bytes);
-            }
-            this.maxDatagramSize = bytes;
-            return this;
-        }
-
-        private static int requireNonNegative(int v) {
-            if (v < 0) {
-                throw new IllegalArgumentException("negative size " + v);
-            }
-            return v;
-        }
     }
 
     private final Object sendLock = new Object();
@@ -145,14 +78,14 @@ public final class NativeDatagramEngine implements AutoCloseable {
     private final MemorySegment recvScratch;
     private final ReceivedDatagrams received;
 
-    private NativeDatagramEngine(int fd, InetAddress bindAddress, Options options) throws IOException {
+    private NativeDatagramEngine(int fd, InetAddress bindAddress, UdpEngineOptions options) throws IOException {
         this.fd = fd;
         this.bindAddress = bindAddress;
-        this.maxBatch = options.maxBatch;
-        this.gsoRequested = options.gso;
+        this.maxBatch = options.maxBatch();
+        this.gsoRequested = options.gso();
         try {
             this.port = NativeUdp.check((int) NativeUdp.LOCAL_PORT.invokeExact(fd), "getsockname");
-            this.groEnabled = options.gro
+            this.groEnabled = options.gro()
                     && NativeUdp.check((int) NativeUdp.GRO_ENABLED.invokeExact(fd), "getsockopt(UDP_GRO)") == 1;
         } catch (IOException | RuntimeException | Error e) {
             throw e;
@@ -165,18 +98,12 @@ public final class NativeDatagramEngine implements AutoCloseable {
         sendLens = arena.allocate(JAVA_INT, maxBatch);
         sendPeer = arena.allocate(NativeUdp.ADDR);
         sendScratch = arena.allocate(scratchBytes, NativeUdp.SCRATCH_ALIGN);
-        sendStats = arena.allocate(JAVA_LONG, NativeUdp.STAT_COUNT);
+        sendStats = arena.allocate(JAVA_LONG, UdpAbi.STAT_COUNT);
 
-        int slots;
-        if (groEnabled) {
-            slotLength = GRO_SLOT;
-            slots = Math.max(1, maxBatch / 4);
-            maxDescriptors = slots * GRO_MAX_SEGMENTS;
-        } else {
-            slotLength = options.maxDatagramSize;
-            slots = maxBatch;
-            maxDescriptors = slots;
-        }
+        UdpEngineOptions.ReceiveGeometry geometry = options.receiveGeometry(groEnabled);
+        int slots = geometry.slots();
+        slotLength = geometry.slotLength();
+        maxDescriptors = geometry.maxDescriptors();
         recvArena = arena.allocate((long) slots * slotLength, 64);
         descriptors = arena.allocate(NativeUdp.DESCRIPTOR, maxDescriptors);
         recvScratch = arena.allocate(NativeUdp.scratchSize(slots), NativeUdp.SCRATCH_ALIGN);
@@ -191,19 +118,19 @@ public final class NativeDatagramEngine implements AutoCloseable {
     /** GSO/GRO support of this kernel (GSO drops out once the kernel has refused a GSO send). */
     public static Capabilities capabilities() {
         int caps = NativeUdp.caps();
-        return new Capabilities((caps & NativeUdp.CAP_GSO) != 0, (caps & NativeUdp.CAP_GRO) != 0);
+        return new Capabilities((caps & UdpAbi.CAP_GSO) != 0, (caps & UdpAbi.CAP_GRO) != 0);
     }
 
     /** Opens an engine bound to {@code bind} with default options. */
     public static NativeDatagramEngine open(InetSocketAddress bind) throws IOException {
-        return open(bind, new Options());
+        return open(bind, new UdpEngineOptions());
     }
 
     /**
      * Opens an engine bound to {@code bind} (port 0 for an ephemeral port). An IPv6 (including
      * wildcard {@code ::}) address gives a dual-stack socket that also talks to IPv4 peers.
      */
-    public static NativeDatagramEngine open(InetSocketAddress bind, Options options) throws IOException {
+    public static NativeDatagramEngine open(InetSocketAddress bind, UdpEngineOptions options) throws IOException {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(options, "options");
         if (bind.isUnresolved()) {
@@ -214,12 +141,12 @@ public final class NativeDatagramEngine implements AutoCloseable {
         });
         InetAddress address = bind.getAddress();
         byte[] bytes = address.getAddress();
-        int family = address instanceof Inet4Address ? NativeUdp.INET : NativeUdp.INET6;
+        int family = UdpAbi.family(address);
         int fd;
         try (Arena temp = Arena.ofConfined()) {
             MemorySegment addr = temp.allocateFrom(JAVA_BYTE, bytes);
             fd = (int) NativeUdp.OPEN.invokeExact(family, addr, bytes.length, bind.getPort(),
-                    options.receiveBufferSize, options.sendBufferSize, options.reusePort ? 1 : 0, options.gro ? 1 : 0);
+                    options.receiveBufferSize(), options.sendBufferSize(), options.reusePort() ? 1 : 0, options.gro() ? 1 : 0);
         } catch (Throwable e) {
             throw NativeUdp.rethrow(e);
         }
@@ -240,6 +167,32 @@ public final class NativeDatagramEngine implements AutoCloseable {
         }
     }
 
+    @Override
+    public boolean gsoAvailable() {
+        return capabilities().gso();
+    }
+
+    @Override
+    public boolean canSeal(RecordProtection protection) {
+        return protection instanceof NativeRecordProtection;
+    }
+
+    @Override
+    public int sealAndSend(RecordProtection protection, long epoch, byte[] cid, int contentType, long firstSequence,
+            List<ByteBuffer> contents, InetSocketAddress peer) throws IOException {
+        return sealAndSend((NativeRecordProtection) protection, epoch, cid, contentType, firstSequence, contents, peer);
+    }
+
+    @Override
+    public ReceivedDescriptors receiveDescriptors(Duration timeout) throws IOException {
+        return receiveBatch(timeout).descriptors();
+    }
+
+    @Override
+    public ByteBuffer receiveArena() {
+        return recvArena.asByteBuffer();
+    }
+
     public int localPort() {
         return port;
     }
@@ -255,12 +208,12 @@ public final class NativeDatagramEngine implements AutoCloseable {
 
     /** Datagrams this engine has sent inside UDP_SEGMENT (GSO) sendmsg calls. */
     public long gsoDatagramsSent() {
-        return sendStats.getAtIndex(JAVA_LONG, NativeUdp.STAT_GSO_DATAGRAMS);
+        return sendStats.getAtIndex(JAVA_LONG, UdpAbi.STAT_GSO_DATAGRAMS);
     }
 
     /** sendmsg/sendmmsg system calls this engine has made. */
     public long sendSyscalls() {
-        return sendStats.getAtIndex(JAVA_LONG, NativeUdp.STAT_SYSCALLS);
+        return sendStats.getAtIndex(JAVA_LONG, UdpAbi.STAT_SYSCALLS);
     }
 
     /** The descriptor of the open socket. */
@@ -357,18 +310,8 @@ public final class NativeDatagramEngine implements AutoCloseable {
      */
     int sealAndSend(NativeRecordProtection protection, long epoch, byte[] cid, int contentType, long firstSequence,
             List<ByteBuffer> contents, InetSocketAddress peer) throws IOException {
-        if (cid.length > 255) {
-            throw new IllegalArgumentException("connection ID of " + cid.length + " bytes");
-        }
-        int header = UnifiedHeader.length(cid.length, 16, true); // what pqdtls_dp_seal_send writes
-        int largest = 0;
-        for (ByteBuffer c : contents) {
-            largest = Math.max(largest, c.remaining());
-        }
-        int slot = EpochCipher.protectedLength(cid.length, largest);
-        if (slot > 65535) {
-            throw new IllegalArgumentException("record content of " + largest + " bytes does not fit a datagram");
-        }
+        int header = UdpAbi.sealHeaderLength(cid); // what pqdtls_dp_seal_send writes
+        int slot = UdpAbi.sealSlot(cid, contents);
         synchronized (sendLock) {
             int fd = openFd();
             encodePeer(peer);
@@ -388,17 +331,12 @@ public final class NativeDatagramEngine implements AutoCloseable {
                 try {
                     rc = (int) NativeAbi.DP_SEAL_SEND.invokeExact(protection.handle(), fd, epoch, sealCid, cid.length,
                             contentType, firstSequence + total, k, sealSlots, sealSlot, sealContentLengths, sendPtrs,
-                            sendLens, sendPeer, gsoRequested ? NativeUdp.SEND_GSO : 0, sendScratch,
+                            sendLens, sendPeer, gsoRequested ? UdpAbi.SEND_GSO : 0, sendScratch,
                             sendScratch.byteSize(), sendStats);
                 } catch (Throwable e) {
                     throw NativeUdp.rethrow(e);
                 }
-                if (rc < 0) { // messages are built only on failure: this is the per-batch hot path
-                    if (rc <= NativeAbi.PQDTLS_DP_ERR_BASE + 64) {
-                        NativeAbi.check(rc, "sealing " + k + " records");
-                    }
-                    NativeUdp.check(rc, "sending " + k + " records to " + encodedPeer);
-                }
+                UdpAbi.checkSealSend(rc, k, encodedPeer, NativeUdp::errorText);
                 int sent = rc;
                 total += sent;
                 if (sent < k) {
@@ -427,7 +365,7 @@ public final class NativeDatagramEngine implements AutoCloseable {
     }
 
     private int sendChunk(int fd, int k) throws IOException {
-        int flags = gsoRequested ? NativeUdp.SEND_GSO : 0;
+        int flags = gsoRequested ? UdpAbi.SEND_GSO : 0;
         int rc;
         try {
             rc = (int) NativeUdp.SEND_BATCH.invokeExact(fd, k, sendPtrs, sendLens, sendPeer, 1, flags, sendScratch,
@@ -460,16 +398,7 @@ public final class NativeDatagramEngine implements AutoCloseable {
         if (peer.equals(encodedPeer)) {
             return;
         }
-        if (peer.isUnresolved()) {
-            throw new IllegalArgumentException("unresolved peer " + peer);
-        }
-        InetAddress address = peer.getAddress();
-        byte[] bytes = address.getAddress();
-        sendPeer.fill((byte) 0);
-        NativeUdp.ADDR_FAMILY.set(sendPeer, 0L, (byte) (address instanceof Inet4Address ? NativeUdp.INET : NativeUdp.INET6));
-        NativeUdp.ADDR_PORT.set(sendPeer, 0L, (short) peer.getPort());
-        NativeUdp.ADDR_SCOPE_ID.set(sendPeer, 0L, (int) (address instanceof Inet6Address v6 ? v6.getScopeId() : 0));
-        MemorySegment.copy(bytes, 0, sendPeer, JAVA_BYTE, NativeUdp.ADDR_BYTES_OFFSET, bytes.length);
+        NativeUdp.LAYOUT_INFO.encodeAddress(sendPeer.asByteBuffer().order(ByteOrder.nativeOrder()), 0, peer);
         encodedPeer = peer;
     }
 
@@ -495,8 +424,7 @@ public final class NativeDatagramEngine implements AutoCloseable {
      * @param timeout {@link Duration#ZERO} to poll without waiting; null or negative to wait forever
      */
     public ReceivedDatagrams receiveBatch(Duration timeout) throws IOException {
-        int ms = timeout == null || timeout.isNegative() ? -1
-                : (int) Math.min(Integer.MAX_VALUE, timeout.toMillis() + (timeout.toNanosPart() % 1_000_000 > 0 ? 1 : 0));
+        int ms = UdpAbi.timeoutMillis(timeout);
         synchronized (receiveLock) {
             int fd = openFd();
             int rc;

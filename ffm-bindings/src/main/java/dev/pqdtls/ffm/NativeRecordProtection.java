@@ -5,16 +5,11 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.pqdtls.CipherSuite;
-import dev.pqdtls.internal.recordlayer.RecordBatchOpener;
-import dev.pqdtls.spi.BadRecordMacException;
-import dev.pqdtls.spi.RecordProtection;
+import dev.pqdtls.nativeabi.BatchedRecordProtection;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.ref.Reference;
-import java.nio.BufferOverflowException;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.ReadOnlyBufferException;
 import java.util.List;
 
 /**
@@ -26,9 +21,7 @@ import java.util.List;
  * opened by {@link #openRecords} (header, record number, replay window and AEAD in one downcall), and
  * {@link NativeDatagramEngine#sealAndSend} seals and sends with this context in one downcall.
  */
-final class NativeRecordProtection implements RecordProtection, RecordBatchOpener {
-    private static final int TAG = CipherSuite.TAG_LENGTH;
-    private static final int MASK = 16;
+final class NativeRecordProtection extends BatchedRecordProtection {
 
     static {
         // Pointers are written into the descriptor arrays as 64-bit integers.
@@ -37,17 +30,11 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
         }
     }
 
-    private final CipherSuite suite;
     /** The pqdtls_rp handle; NULL once closed. */
     private MemorySegment handle;
-    // One-element batches for seal/open, reused so a single record allocates nothing either.
-    private final long[] oneSequence = new long[1];
-    private final ByteBuffer[] oneAad = new ByteBuffer[1];
-    private final ByteBuffer[] oneRecord = new ByteBuffer[1];
-    private final boolean[] oneAuthentic = new boolean[1];
 
     private NativeRecordProtection(CipherSuite suite, MemorySegment handle) {
-        this.suite = suite;
+        super(suite);
         this.handle = handle;
     }
 
@@ -56,9 +43,7 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
      * downcall with heap access), so no extra copy of them is left in native memory.
      */
     static NativeRecordProtection create(CipherSuite suite, byte[] key, byte[] iv, byte[] recordNumberKey) {
-        checkLength("key", key, suite.keyLength(), suite);
-        checkLength("iv", iv, CipherSuite.IV_LENGTH, suite);
-        checkLength("record number key", recordNumberKey, suite.keyLength(), suite);
+        checkKeys(suite, key, iv, recordNumberKey);
         long[] out = new long[1];
         int rc;
         try {
@@ -72,62 +57,10 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
         return new NativeRecordProtection(suite, MemorySegment.ofAddress(out[0]));
     }
 
-    private static void checkLength(String what, byte[] value, int expected, CipherSuite suite) {
-        if (value == null || value.length != expected) {
-            throw new IllegalArgumentException(suite + " " + what + " must be " + expected + " bytes, got "
-                    + (value == null ? "null" : value.length));
-        }
-    }
-
     @Override
-    public CipherSuite suite() {
-        return suite;
-    }
-
-    @Override
-    public void seal(long sequenceNumber, ByteBuffer aad, ByteBuffer record) {
-        oneSequence[0] = sequenceNumber;
-        oneAad[0] = aad;
-        oneRecord[0] = record;
-        try {
-            sealBatch(oneSequence, oneAad, oneRecord, 1);
-        } finally {
-            oneAad[0] = null;
-            oneRecord[0] = null;
-        }
-    }
-
-    @Override
-    public void open(long sequenceNumber, ByteBuffer aad, ByteBuffer record) throws BadRecordMacException {
-        oneSequence[0] = sequenceNumber;
-        oneAad[0] = aad;
-        oneRecord[0] = record;
-        try {
-            if (openBatch(oneSequence, oneAad, oneRecord, 1, oneAuthentic) != 1) {
-                throw new BadRecordMacException("record " + sequenceNumber + " did not authenticate");
-            }
-        } finally {
-            oneAad[0] = null;
-            oneRecord[0] = null;
-        }
-    }
-
-    @Override
-    public void sealBatch(long[] sequenceNumbers, ByteBuffer[] aads, ByteBuffer[] records, int count) {
+    protected void sealChecked(long[] sequenceNumbers, ByteBuffer[] aads, ByteBuffer[] records, int count,
+            long heapBytes) {
         MemorySegment rp = handle();
-        checkCount(count, sequenceNumbers.length, aads.length, records.length);
-        // Validate everything first so that an exception leaves every record untouched.
-        long heapBytes = 0;
-        for (int i = 0; i < count; i++) {
-            ByteBuffer record = records[i];
-            if (record.isReadOnly()) {
-                throw new ReadOnlyBufferException();
-            }
-            if (record.capacity() - record.limit() < TAG) {
-                throw new BufferOverflowException();
-            }
-            heapBytes += stagedBytes(aads[i], 0) + stagedBytes(record, TAG);
-        }
         BatchWorkspace w = BatchWorkspace.acquire(count, heapBytes);
         try {
             long offset = 0;
@@ -164,18 +97,9 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
     }
 
     @Override
-    public int openBatch(long[] sequenceNumbers, ByteBuffer[] aads, ByteBuffer[] records, int count,
-            boolean[] authentic) {
+    protected int openChecked(long[] sequenceNumbers, ByteBuffer[] aads, ByteBuffer[] records, int count,
+            boolean[] authentic, long heapBytes) {
         MemorySegment rp = handle();
-        checkCount(count, sequenceNumbers.length, aads.length, records.length);
-        checkCount(count, authentic.length, count, count);
-        long heapBytes = 0;
-        for (int i = 0; i < count; i++) {
-            if (records[i].isReadOnly()) {
-                throw new ReadOnlyBufferException();
-            }
-            heapBytes += stagedBytes(aads[i], 0) + stagedBytes(records[i], 0);
-        }
         BatchWorkspace w = BatchWorkspace.acquire(count, heapBytes);
         try {
             long offset = 0;
@@ -260,14 +184,8 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
     }
 
     @Override
-    public void recordNumberMask(ByteBuffer sample, byte[] mask) {
+    protected void maskChecked(ByteBuffer sample, byte[] mask) {
         MemorySegment rp = handle();
-        if (sample.remaining() < MASK) {
-            throw new BufferUnderflowException();
-        }
-        if (mask.length < MASK) {
-            throw new IllegalArgumentException("mask array must hold " + MASK + " bytes, has " + mask.length);
-        }
         int rc;
         try {
             rc = (int) NativeAbi.RP_MASK.invokeExact(rp, MemorySegment.ofBuffer(sample), MemorySegment.ofArray(mask));
@@ -321,21 +239,9 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
     /** The pqdtls_rp handle, for the engine's fused seal-and-send. */
     MemorySegment handle() {
         if (handle == null) {
-            throw new IllegalStateException(suite + " record protection is closed");
+            throw closed();
         }
         return handle;
-    }
-
-    private static void checkCount(int count, int a, int b, int c) {
-        if (count < 0 || count > a || count > b || count > c) {
-            throw new IndexOutOfBoundsException("count " + count + " does not fit arrays of length "
-                    + Math.min(a, Math.min(b, c)));
-        }
-    }
-
-    /** Bytes a buffer needs in scratch: nothing when C can use it in place. */
-    private static long stagedBytes(ByteBuffer buffer, int extra) {
-        return buffer.isDirect() ? 0 : buffer.remaining() + extra;
     }
 
     /**

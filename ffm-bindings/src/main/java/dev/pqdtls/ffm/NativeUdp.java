@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.pqdtls.nativeabi.UdpAbi;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -25,35 +26,9 @@ import java.util.List;
  *
  * <p>The layouts of {@code pqdtls_udp_descriptor} and {@code pqdtls_udp_addr} are built from the
  * sizes and offsets that {@code pqdtls_udp_layout()} reports, never from a Java copy of the C struct.
- * Every {@code -errno} the engine returns becomes an {@link IOException} in {@link #check}.
+ * Every {@code -errno} the engine returns becomes an {@link IOException} in {@link #check} ({@link UdpAbi}).
  */
 final class NativeUdp {
-    // pqdtls.h constants.
-    static final int INET = 4;
-    static final int INET6 = 6;
-    static final int CAP_GSO = 1;
-    static final int CAP_GRO = 2;
-    static final int SEND_GSO = 1;
-    static final int SEND_NOWAIT = 2;
-    static final int STAT_GSO_DATAGRAMS = 0;
-    static final int STAT_SYSCALLS = 1;
-    static final int STAT_COUNT = 2;
-    static final int DESC_TRUNCATED = 1;
-    static final int DESC_COALESCED = 2;
-
-    private static final int LAYOUT_DESC_SIZE = 0;
-    private static final int LAYOUT_DESC_OFFSET = 1;
-    private static final int LAYOUT_DESC_LENGTH = 2;
-    private static final int LAYOUT_DESC_SEGMENT_SIZE = 3;
-    private static final int LAYOUT_DESC_FLAGS = 4;
-    private static final int LAYOUT_DESC_PEER = 5;
-    private static final int LAYOUT_ADDR_SIZE = 6;
-    private static final int LAYOUT_ADDR_FAMILY = 7;
-    private static final int LAYOUT_ADDR_PORT = 8;
-    private static final int LAYOUT_ADDR_SCOPE_ID = 9;
-    private static final int LAYOUT_ADDR_BYTES = 10;
-    private static final int LAYOUT_SCRATCH_ALIGN = 11;
-
     private static final MethodHandle LAYOUT = NativeLibrary.downcall("pqdtls_udp_layout",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
     static final MethodHandle SCRATCH_SIZE = NativeLibrary.downcall("pqdtls_udp_scratch_size",
@@ -81,68 +56,38 @@ final class NativeUdp {
     private static final MethodHandle STRERROR = NativeLibrary.downcall("pqdtls_udp_strerror",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
 
+    /** Sizes and offsets as the library reports them (checked by the shared contract). */
+    static final UdpAbi.Layout LAYOUT_INFO = UdpAbi.Layout.query(NativeUdp::layout);
     /** {@code pqdtls_udp_addr}, laid out from the native offsets. */
     static final StructLayout ADDR;
     /** {@code pqdtls_udp_descriptor}, laid out from the native offsets (the peer flattened in). */
     static final StructLayout DESCRIPTOR;
-    static final long SCRATCH_ALIGN;
-
-    // pqdtls_udp_addr fields: (segment, base offset).
-    static final VarHandle ADDR_FAMILY;
-    static final VarHandle ADDR_PORT;
-    static final VarHandle ADDR_SCOPE_ID;
-    static final long ADDR_BYTES_OFFSET;
+    static final long SCRATCH_ALIGN = LAYOUT_INFO.scratchAlign();
 
     // Descriptor fields as array elements: (segment, base offset, index).
     static final VarHandle DESC_OFFSET;
     static final VarHandle DESC_LENGTH;
     static final VarHandle DESC_SEGMENT_SIZE;
     static final VarHandle DESC_FLAGS;
-    static final VarHandle DESC_PEER_FAMILY;
-    static final VarHandle DESC_PEER_PORT;
-    static final VarHandle DESC_PEER_SCOPE_ID;
-    /** Offset of the peer's 16 address bytes inside a descriptor. */
-    static final long DESC_PEER_BYTES_OFFSET;
-    /** Offset of the whole peer address (a zero-padded ADDR) inside a descriptor. */
-    static final long DESC_PEER_OFFSET;
 
     static {
         ByteOrder order = ByteOrder.nativeOrder();
-        long addrSize = layout(LAYOUT_ADDR_SIZE);
-        long family = layout(LAYOUT_ADDR_FAMILY);
-        long port = layout(LAYOUT_ADDR_PORT);
-        long scope = layout(LAYOUT_ADDR_SCOPE_ID);
-        long bytes = layout(LAYOUT_ADDR_BYTES);
-        ADDR = struct(addrSize, List.of(
-                new Field("family", family, JAVA_BYTE),
-                new Field("port", port, JAVA_SHORT.withOrder(order)),
-                new Field("scope_id", scope, JAVA_INT.withOrder(order)),
-                new Field("addr", bytes, MemoryLayout.sequenceLayout(16, JAVA_BYTE))));
-        ADDR_FAMILY = ADDR.varHandle(MemoryLayout.PathElement.groupElement("family"));
-        ADDR_PORT = ADDR.varHandle(MemoryLayout.PathElement.groupElement("port"));
-        ADDR_SCOPE_ID = ADDR.varHandle(MemoryLayout.PathElement.groupElement("scope_id"));
-        ADDR_BYTES_OFFSET = bytes;
-
-        long peer = layout(LAYOUT_DESC_PEER);
-        DESCRIPTOR = struct(layout(LAYOUT_DESC_SIZE), List.of(
-                new Field("offset", layout(LAYOUT_DESC_OFFSET), JAVA_INT.withOrder(order)),
-                new Field("length", layout(LAYOUT_DESC_LENGTH), JAVA_INT.withOrder(order)),
-                new Field("segment_size", layout(LAYOUT_DESC_SEGMENT_SIZE), JAVA_INT.withOrder(order)),
-                new Field("flags", layout(LAYOUT_DESC_FLAGS), JAVA_INT.withOrder(order)),
-                new Field("peer_family", peer + family, JAVA_BYTE),
-                new Field("peer_port", peer + port, JAVA_SHORT.withOrder(order)),
-                new Field("peer_scope_id", peer + scope, JAVA_INT.withOrder(order)),
-                new Field("peer_addr", peer + bytes, MemoryLayout.sequenceLayout(16, JAVA_BYTE))));
+        UdpAbi.Layout l = LAYOUT_INFO;
+        ADDR = struct(l.addrSize(), List.of(
+                new Field("family", l.addrFamily(), JAVA_BYTE),
+                new Field("port", l.addrPort(), JAVA_SHORT.withOrder(order)),
+                new Field("scope_id", l.addrScopeId(), JAVA_INT.withOrder(order)),
+                new Field("addr", l.addrBytes(), MemoryLayout.sequenceLayout(UdpAbi.ADDRESS_BYTES, JAVA_BYTE))));
+        DESCRIPTOR = struct(l.descSize(), List.of(
+                new Field("offset", l.descOffset(), JAVA_INT.withOrder(order)),
+                new Field("length", l.descLength(), JAVA_INT.withOrder(order)),
+                new Field("segment_size", l.descSegmentSize(), JAVA_INT.withOrder(order)),
+                new Field("flags", l.descFlags(), JAVA_INT.withOrder(order)),
+                new Field("peer", l.descPeer(), ADDR)));
         DESC_OFFSET = element("offset");
         DESC_LENGTH = element("length");
         DESC_SEGMENT_SIZE = element("segment_size");
         DESC_FLAGS = element("flags");
-        DESC_PEER_FAMILY = element("peer_family");
-        DESC_PEER_PORT = element("peer_port");
-        DESC_PEER_SCOPE_ID = element("peer_scope_id");
-        DESC_PEER_BYTES_OFFSET = peer + bytes;
-        DESC_PEER_OFFSET = peer;
-        SCRATCH_ALIGN = layout(LAYOUT_SCRATCH_ALIGN);
     }
 
     private NativeUdp() {
@@ -151,37 +96,26 @@ final class NativeUdp {
     private record Field(String name, long offset, MemoryLayout layout) {
     }
 
-    private static long layout(int item) {
+    private static long layout(long item) {
         try {
-            long value = (long) LAYOUT.invokeExact(item);
-            if (value < 0) {
-                throw new ExceptionInInitializerError("pqdtls_udp_layout(" + item + ") is unknown to the library");
-            }
-            return value;
+            return (long) LAYOUT.invokeExact((int) item);
         } catch (Throwable e) {
             throw rethrow(e);
         }
     }
 
-    /** A struct of `size` bytes with the given fields at the given offsets, padding in between. */
+    /** A struct of `size` bytes with the given (already checked) fields at their offsets, padding in between. */
     private static StructLayout struct(long size, List<Field> fields) {
         List<Field> sorted = new ArrayList<>(fields);
         sorted.sort(Comparator.comparingLong(Field::offset));
         List<MemoryLayout> members = new ArrayList<>();
         long at = 0;
         for (Field f : sorted) {
-            if (f.offset() < at || f.offset() % f.layout().byteAlignment() != 0) {
-                throw new ExceptionInInitializerError("native layout puts " + f.name() + " at " + f.offset()
-                        + ", which overlaps or misaligns it");
-            }
             if (f.offset() > at) {
                 members.add(MemoryLayout.paddingLayout(f.offset() - at));
             }
             members.add(f.layout().withName(f.name()));
             at = f.offset() + f.layout().byteSize();
-        }
-        if (size < at) {
-            throw new ExceptionInInitializerError("native struct size " + size + " is smaller than its fields (" + at + ")");
         }
         if (size > at) {
             members.add(MemoryLayout.paddingLayout(size - at));
@@ -210,19 +144,9 @@ final class NativeUdp {
         }
     }
 
-    /** Linux's ECONNREFUSED (asm-generic/errno.h), what a connected UDP socket reports for ICMP port unreachable. */
-    static final int ECONNREFUSED = 111;
-
-    /** The one place where a negative return becomes an exception: returns rc when it is >= 0. */
+    /** The one place where a negative return becomes an exception (shared contract): returns rc when it is >= 0. */
     static int check(int rc, String operation) throws IOException {
-        if (rc >= 0) {
-            return rc;
-        }
-        if (rc == -ECONNREFUSED) {
-            // A connected socket's peer answered with ICMP port unreachable: nothing listens there.
-            throw new java.net.PortUnreachableException(operation + ": " + errorText(rc));
-        }
-        throw new IOException(operation + ": " + errorText(rc) + " (errno " + -rc + ")");
+        return UdpAbi.check(rc, operation, NativeUdp::errorText);
     }
 
     /** The C library's text for a negative errno. */

@@ -1,15 +1,15 @@
 package dev.pqdtls.ffm;
 
-import static dev.pqdtls.ffm.MlKemSizes.CIPHERTEXT;
-import static dev.pqdtls.ffm.MlKemSizes.DECAPSULATION_KEY;
-import static dev.pqdtls.ffm.MlKemSizes.ENCAPSULATION_KEY;
-import static dev.pqdtls.ffm.MlKemSizes.ENCAPS_RANDOMNESS;
-import static dev.pqdtls.ffm.MlKemSizes.KEYGEN_SEED;
-import static dev.pqdtls.ffm.MlKemSizes.SHARED_SECRET;
+import static dev.pqdtls.nativeabi.MlKemSizes.CIPHERTEXT;
+import static dev.pqdtls.nativeabi.MlKemSizes.DECAPSULATION_KEY;
+import static dev.pqdtls.nativeabi.MlKemSizes.ENCAPSULATION_KEY;
+import static dev.pqdtls.nativeabi.MlKemSizes.KEYGEN_SEED;
+import static dev.pqdtls.nativeabi.MlKemSizes.SHARED_SECRET;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.pqdtls.NamedGroup;
+import dev.pqdtls.nativeabi.MlKemSizes;
 import dev.pqdtls.spi.InvalidKeyShareException;
 import dev.pqdtls.spi.KeyExchange;
 import dev.pqdtls.spi.MlKemKnownAnswer;
@@ -197,10 +197,7 @@ final class OqsMlKem implements KeyExchange {
 
         @Override
         public KeyPair keyGen(byte[] seed) {
-            if (seed.length != KEYGEN_SEED) {
-                throw new IllegalArgumentException("ML-KEM-768 seed is " + seed.length + " bytes; expected "
-                        + KEYGEN_SEED);
-            }
+            MlKemSizes.checkSeed(seed);
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment pk = arena.allocate(ENCAPSULATION_KEY);
                 MemorySegment sk = arena.allocate(DECAPSULATION_KEY);
@@ -220,10 +217,7 @@ final class OqsMlKem implements KeyExchange {
 
         @Override
         public Encapsulation encapsulate(byte[] encapsulationKey, byte[] m) throws InvalidKeyShareException {
-            if (m.length != ENCAPS_RANDOMNESS) {
-                throw new IllegalArgumentException("ML-KEM-768 randomness m is " + m.length + " bytes; expected "
-                        + ENCAPS_RANDOMNESS);
-            }
+            MlKemSizes.checkRandomness(m);
             return OqsMlKem.this.encapsulate(encapsulationKey, m);
         }
 

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.pqdtls.nativeabi.PublicKeyRules;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -99,24 +100,12 @@ final class PublicKeyLibcrypto {
     static final MethodHandle EVP_PKEY_CTX_set_rsa_mgf1_md_name = fn("EVP_PKEY_CTX_set_rsa_mgf1_md_name",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
 
-    // --- constants from the headers -----------------------------------------------------------
-    /** EVP_PKEY_KEYPAIR (evp.h): domain parameters, public and private key. */
-    static final int EVP_PKEY_KEYPAIR = 0x87;
-    /** EVP_PKEY_PUBLIC_KEY (evp.h): domain parameters and public key. */
-    static final int EVP_PKEY_PUBLIC_KEY = 0x86;
-    /** RSA_PKCS1_PSS_PADDING (rsa.h). */
-    static final int RSA_PKCS1_PSS_PADDING = 6;
-    /** RSA_PSS_SALTLEN_DIGEST (rsa.h): salt length equals the digest length, as RFC 8446 §4.2.3 demands. */
-    static final int RSA_PSS_SALTLEN_DIGEST = -1;
-    /** OSSL_PARAM data types (params.h). */
-    static final int OSSL_PARAM_UNSIGNED_INTEGER = 2;
-    static final int OSSL_PARAM_UTF8_STRING = 4;
-    static final int OSSL_PARAM_OCTET_STRING = 5;
-
-    /** sizeof(OSSL_PARAM) on LP64: key, data_type (+pad), data, data_size, return_size. */
-    private static final long OSSL_PARAM_SIZE = 40;
-    /** OSSL_PARAM_UNMODIFIED: return_size before the callee writes it. */
-    private static final long OSSL_PARAM_UNMODIFIED = -1L;
+    // --- constants from the headers: the shared contract (PublicKeyRules) under the names used here
+    private static final int OSSL_PARAM_UNSIGNED_INTEGER = PublicKeyRules.OSSL_PARAM_UNSIGNED_INTEGER;
+    private static final int OSSL_PARAM_UTF8_STRING = PublicKeyRules.OSSL_PARAM_UTF8_STRING;
+    private static final int OSSL_PARAM_OCTET_STRING = PublicKeyRules.OSSL_PARAM_OCTET_STRING;
+    private static final long OSSL_PARAM_SIZE = PublicKeyRules.OSSL_PARAM_SIZE;
+    private static final long OSSL_PARAM_UNMODIFIED = PublicKeyRules.OSSL_PARAM_UNMODIFIED;
 
     private PublicKeyLibcrypto() {
     }
@@ -256,14 +245,7 @@ final class PublicKeyLibcrypto {
 
         /** An unsigned BIGNUM parameter; OSSL_PARAM integers are in native byte order. */
         static Param unsignedBigEndian(Arena arena, String key, byte[] bigEndian) {
-            byte[] nativeOrder = bigEndian.clone();
-            if (java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN) {
-                for (int i = 0, j = nativeOrder.length - 1; i < j; i++, j--) {
-                    byte t = nativeOrder[i];
-                    nativeOrder[i] = nativeOrder[j];
-                    nativeOrder[j] = t;
-                }
-            }
+            byte[] nativeOrder = PublicKeyRules.nativeOrder(bigEndian);
             MemorySegment s = copyIn(arena, nativeOrder);
             java.util.Arrays.fill(nativeOrder, (byte) 0);
             return new Param(key, OSSL_PARAM_UNSIGNED_INTEGER, s, bigEndian.length);

@@ -2,39 +2,38 @@ package dev.pqdtls.ffm;
 
 import dev.pqdtls.NamedGroup;
 import dev.pqdtls.SignatureScheme;
-import dev.pqdtls.spi.CryptoBackend;
+import dev.pqdtls.nativeabi.MlKemSources;
+import dev.pqdtls.nativeabi.PublicKeyOperationsBase;
 import dev.pqdtls.spi.InvalidKeyShareException;
 import dev.pqdtls.spi.KeyExchange;
-import dev.pqdtls.spi.MlKemKnownAnswer;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The public-key half of the ffm backend: ECDH (X25519, secp256r1), ML-KEM-768 and signatures, all
- * through libcrypto's EVP API, with ML-KEM taken from the best source present (DESIGN.md §3):
- * libcrypto ≥ 3.5, then liboqs, then the fallback backend's pure-Java implementation.
+ * through libcrypto's EVP API by FFM downcalls, with ML-KEM taken from the best source present
+ * (DESIGN.md §3): libcrypto ≥ 3.5, then liboqs, then the fallback backend's pure-Java implementation.
+ * The checks and the probe's view are shared with the jna backend ({@link PublicKeyOperationsBase}).
  *
  * <p>Construction is cheap and never fails; libraries are touched on first use and the ML-KEM source
  * is chosen once per process. Thread-safe; the key shares it hands out are not.
  */
-public final class PublicKeyOperations {
-
-    /** The ML-KEM-768 source chosen for this process, and why the better ones were skipped. */
-    private record MlKemSource(KeyExchange exchange, String implementation, Optional<MlKemKnownAnswer> knownAnswer,
-            Map<String, String> skipped) {
-    }
-
-    private static volatile MlKemSource mlKem;
+public final class PublicKeyOperations extends PublicKeyOperationsBase {
+    private static final MlKemSources.Once ML_KEM = new MlKemSources.Once(() -> MlKemSources.choose(() -> {
+        LibcryptoMlKem.Probe p = LibcryptoMlKem.probe();
+        return p.kem().map(k -> MlKemSources.Candidate.of(k, k.implementation(), Optional.of(k)))
+                .orElseGet(() -> MlKemSources.Candidate.unavailable(p.reason()));
+    }, () -> {
+        OqsMlKem.Probe p = OqsMlKem.probe();
+        return p.kem().map(k -> MlKemSources.Candidate.of(k, k.implementation(), k.knownAnswer()))
+                .orElseGet(() -> MlKemSources.Candidate.unavailable(p.reason()));
+    }));
 
     public PublicKeyOperations() {
     }
 
-    /** Why these operations cannot run (libcrypto missing or too old, native access off), or empty. */
+    @Override
     public Optional<String> unavailableReason() {
         try {
             return PublicKeyLibcrypto.unavailableReason();
@@ -43,138 +42,43 @@ public final class PublicKeyOperations {
         }
     }
 
-    /** Which library serves each public-key primitive, in display order. */
-    public Map<String, String> implementations() {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (unavailableReason().isPresent()) {
-            return out;
-        }
-        String libcrypto = "libcrypto " + Libcrypto.version();
-        out.put("X25519", libcrypto);
-        out.put("secp256r1", libcrypto);
-        out.put("ML-KEM-768", mlKem().implementation());
-        out.put("ECDSA P-256", libcrypto);
-        out.put("Ed25519", libcrypto);
-        out.put("RSA-PSS", libcrypto);
-        out.put("RSA-PKCS1 (verify only)", libcrypto);
-        return Collections.unmodifiableMap(out);
+    @Override
+    protected String libcryptoVersion() {
+        return Libcrypto.version();
     }
 
-    /**
-     * Facts for the capability probe: where ML-KEM comes from and why better sources were skipped,
-     * and whether liboqs was found ("0.14.0 at /path" or "not found: ...").
-     */
-    public Map<String, String> details() {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (unavailableReason().isPresent()) {
-            out.put("libcrypto", "unavailable: " + unavailableReason().get());
-            out.put("liboqs", OqsLibrary.get().describe());
-            return out;
-        }
-        MlKemSource source = mlKem();
-        out.put("ML-KEM-768 source", source.implementation());
-        source.skipped().forEach((k, v) -> out.put("ML-KEM-768 via " + k, "skipped: " + v));
-        out.put("liboqs", OqsLibrary.get().describe());
-        out.put("ML-KEM-768 known-answer operations",
-                source.knownAnswer().map(MlKemKnownAnswer::implementation).orElse("not exposed"));
-        return Collections.unmodifiableMap(out);
+    @Override
+    protected String backendName() {
+        return "ffm";
     }
 
-    /** Ephemeral key exchange for X25519, SECP256R1 or MLKEM768; hybrids are composed by the SPI. */
-    public KeyExchange componentKeyExchange(NamedGroup group) {
-        Objects.requireNonNull(group, "group");
-        requireAvailable();
-        return switch (group) {
-            case X25519, SECP256R1 -> EcdhKeyExchange.of(group);
-            case MLKEM768 -> mlKem().exchange();
-            default -> throw new IllegalArgumentException(group + " is a hybrid; use CryptoBackend.keyExchange");
-        };
+    @Override
+    protected KeyExchange ecdhExchange(NamedGroup group) {
+        return EcdhKeyExchange.of(group);
     }
 
-    /** See {@link CryptoBackend#ecdh}. */
-    public byte[] ecdh(NamedGroup group, byte[] privateKey, byte[] peerPublic) throws InvalidKeyShareException {
-        Objects.requireNonNull(privateKey, "privateKey");
-        Objects.requireNonNull(peerPublic, "peerPublic");
-        requireAvailable();
-        if (group != NamedGroup.X25519 && group != NamedGroup.SECP256R1) {
-            throw new IllegalArgumentException("static ECDH is defined for X25519 and secp256r1, not " + group);
-        }
+    @Override
+    protected byte[] staticEcdh(NamedGroup group, byte[] privateKey, byte[] peerPublic) throws InvalidKeyShareException {
         return EcdhKeyExchange.of(group).ecdh(privateKey, peerPublic);
     }
 
-    /** Deterministic ML-KEM-768 from the chosen source, where that source exposes it. */
-    public Optional<MlKemKnownAnswer> mlKemKnownAnswer() {
-        if (unavailableReason().isPresent()) {
-            return Optional.empty();
-        }
-        return mlKem().knownAnswer();
+    @Override
+    protected MlKemSources.Choice mlKem() {
+        return ML_KEM.get();
     }
 
-    /** See {@link CryptoBackend#sign}. */
-    public byte[] sign(SignatureScheme scheme, PrivateKey key, byte[] message) {
-        Objects.requireNonNull(scheme, "scheme");
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(message, "message");
-        requireAvailable();
+    @Override
+    protected String liboqsDescription() {
+        return OqsLibrary.get().describe();
+    }
+
+    @Override
+    protected byte[] signChecked(SignatureScheme scheme, PrivateKey key, byte[] message) {
         return EvpSignature.sign(scheme, key, message);
     }
 
-    /** See {@link CryptoBackend#verify}. */
-    public boolean verify(SignatureScheme scheme, PublicKey key, byte[] message, byte[] signature) {
-        Objects.requireNonNull(scheme, "scheme");
-        Objects.requireNonNull(key, "key");
-        requireAvailable();
+    @Override
+    protected boolean verifyChecked(SignatureScheme scheme, PublicKey key, byte[] message, byte[] signature) {
         return EvpSignature.verify(scheme, key, message, signature);
-    }
-
-    private void requireAvailable() {
-        Optional<String> why = unavailableReason();
-        if (why.isPresent()) {
-            throw new IllegalStateException("ffm public-key operations unavailable: " + why.get());
-        }
-    }
-
-    private static MlKemSource mlKem() {
-        MlKemSource s = mlKem;
-        if (s == null) {
-            synchronized (PublicKeyOperations.class) {
-                s = mlKem;
-                if (s == null) {
-                    s = chooseMlKem();
-                    mlKem = s;
-                }
-            }
-        }
-        return s;
-    }
-
-    /** DESIGN.md §3: libcrypto ≥ 3.5 → liboqs → pure Java, recording why each better one was skipped. */
-    private static MlKemSource chooseMlKem() {
-        Map<String, String> skipped = new LinkedHashMap<>();
-        LibcryptoMlKem.Probe libcrypto = LibcryptoMlKem.probe();
-        if (libcrypto.kem().isPresent()) {
-            LibcryptoMlKem kem = libcrypto.kem().get();
-            return new MlKemSource(kem, kem.implementation(), Optional.of(kem), Map.of());
-        }
-        skipped.put("libcrypto", libcrypto.reason());
-        OqsMlKem.Probe oqs = OqsMlKem.probe();
-        if (oqs.kem().isPresent()) {
-            OqsMlKem kem = oqs.kem().get();
-            return new MlKemSource(kem, kem.implementation(), kem.knownAnswer(),
-                    Collections.unmodifiableMap(skipped));
-        }
-        skipped.put("liboqs", shortReason(oqs.reason())); // details() carries the full liboqs search
-        CryptoBackend fallback = new dev.pqdtls.fallback.FallbackBackend();
-        String pure = fallback.implementations().getOrDefault("ML-KEM-768", "pure Java");
-        String why = shortReason(libcrypto.reason()) + " and " + shortReason(oqs.reason());
-        return new MlKemSource(fallback.componentKeyExchange(NamedGroup.MLKEM768),
-                pure + " (pure Java: " + why + ")", fallback.mlKemKnownAnswer(),
-                Collections.unmodifiableMap(skipped));
-    }
-
-    /** "liboqs not found: tried ..." → "liboqs not found"; the full text goes to details(). */
-    private static String shortReason(String reason) {
-        int colon = reason.indexOf(':');
-        return colon < 0 ? reason : reason.substring(0, colon);
     }
 }

@@ -14,6 +14,7 @@ import dev.pqdtls.internal.auth.PeerAuthenticator;
 import dev.pqdtls.internal.engine.ClientConnection;
 import dev.pqdtls.internal.engine.Connection;
 import dev.pqdtls.internal.engine.ServerConnection;
+import dev.pqdtls.nativeabi.testing.EnginePump;
 import dev.pqdtls.spi.CryptoBackend;
 import dev.pqdtls.spi.RecordProtection;
 import java.lang.foreign.FunctionDescriptor;

@@ -1,5 +1,6 @@
 package dev.pqdtls.ffm;
 
+import dev.pqdtls.nativeabi.UdpEngineOptions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,8 +41,8 @@ class NativeDatagramEngineTest {
         return new InetSocketAddress(LOOPBACK, 0);
     }
 
-    private static NativeDatagramEngine.Options options() {
-        return new NativeDatagramEngine.Options().receiveBufferSize(4 << 20).sendBufferSize(4 << 20);
+    private static UdpEngineOptions options() {
+        return new UdpEngineOptions().receiveBufferSize(4 << 20).sendBufferSize(4 << 20);
     }
 
     /** Datagram i: its index in the first 4 bytes, then a pattern depending on i and the offset. */
@@ -344,7 +345,7 @@ class NativeDatagramEngineTest {
                 assertEquals(1200, (int) NativeUdp.DESC_SEGMENT_SIZE.get(descs, 0L, (long) i));
                 assertEquals(1200 * i, offset);
                 assertEquals(i == 7 ? 25 * 1200 : 1200, length);
-                assertEquals(i == 7 ? NativeUdp.DESC_COALESCED : 0, flags);
+                assertEquals(i == 7 ? dev.pqdtls.nativeabi.UdpAbi.DESC_COALESCED : 0, flags);
                 assertArrayEquals(payload(i, 1200), data.asSlice(offset, 1200).toArray(ValueLayout.JAVA_BYTE));
             }
             assertArrayEquals(payload(31, 1200), data.asSlice(31 * 1200, 1200).toArray(ValueLayout.JAVA_BYTE));

@@ -1,24 +1,20 @@
 package dev.pqdtls.ffm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pqdtls.nativeabi.NativeLibraryLoader;
+import dev.pqdtls.nativeabi.testing.NativeLibraryLoaderSuite;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.ValueLayout;
-import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class NativeLibraryTest {
+class NativeLibraryTest extends NativeLibraryLoaderSuite {
 
     @Test
     void loadsAndReportsAbiVersion() throws Throwable {
@@ -51,60 +47,9 @@ class NativeLibraryTest {
         assertEquals(Libcrypto.versionNumber(), bound, "libpqdtls_native bound to another libcrypto");
     }
 
-    @Test
-    void extractionDirectoryIsPrivateAndFresh() throws Exception {
-        URL url = NativeLibrary.class.getResource(NativeLibrary.resourceName());
-        assertNotNull(url, "packaged library " + NativeLibrary.resourceName());
-        Path first = NativeLibrary.extract(url);
-        Path second = NativeLibrary.extract(url);
-        try {
-            Path dir = first.getParent();
-            assertNotEquals(dir, second.getParent(), "every extraction gets its own directory");
-            assertEquals(Path.of(System.getProperty("java.io.tmpdir")).toRealPath(), dir.getParent().toRealPath());
-            assertTrue(dir.getFileName().toString().matches("pqdtls-native-.+"), dir.toString());
-            assertEquals(PosixFilePermissions.fromString("rwx------"), Files.getPosixFilePermissions(dir));
-            assertFalse(Files.getPosixFilePermissions(first).stream().anyMatch(p -> p.name().startsWith("GROUP")
-                    || p.name().startsWith("OTHERS")));
-            assertEquals(Files.size(first), Files.size(second));
-        } finally {
-            for (Path p : new Path[] {first, second}) {
-                Files.deleteIfExists(p);
-                Files.deleteIfExists(p.getParent());
-            }
-        }
-    }
-
-    @Test
-    void missingExplicitPathGivesAClearReason() {
-        String missing = "/nonexistent/pqdtls/libpqdtls_native.so";
-        NativeLibrary.Loaded loaded = NativeLibrary.load(missing);
-        String reason = loaded.reason().orElseThrow();
-        assertTrue(reason.contains("-D" + NativeLibrary.PATH_PROPERTY + "=" + missing), reason);
-        assertTrue(reason.contains("does not name a file"), reason);
-        assertNotNull(loaded.failure().getCause());
-    }
-
-    @Test
-    void explicitPathThatIsNotALibraryGivesTheLoaderError() {
-        // An ELF executable (with a non-executable stack, so the JVM does not warn about stack guards).
-        Path notALibrary = Path.of("/usr/bin/true");
-        assumeTrue(Files.isRegularFile(notALibrary), "no /usr/bin/true");
-        String reason = NativeLibrary.load(notALibrary.toString()).reason().orElseThrow();
-        assertTrue(reason.contains("cannot load") && reason.contains(notALibrary.toString()), reason);
-    }
-
-    @Test
-    void explicitPathToARealLibraryLoads() throws Exception {
-        URL url = NativeLibrary.class.getResource(NativeLibrary.resourceName());
-        Path copy = NativeLibrary.extract(url);
-        try {
-            NativeLibrary.Loaded loaded = NativeLibrary.load(copy.toString());
-            assertEquals(java.util.Optional.empty(), loaded.reason());
-            assertTrue(loaded.source().contains(copy.toString()), loaded.source());
-        } finally {
-            Files.deleteIfExists(copy);
-            Files.deleteIfExists(copy.getParent());
-        }
+    @Override
+    protected NativeLibraryLoader.Loaded<?> load(String explicitPath) {
+        return NativeLibrary.load(explicitPath);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.pqdtls.ffm;
 
+import dev.pqdtls.nativeabi.UdpEngineOptions;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -56,8 +57,8 @@ public final class UdpThroughputProbe {
     /** Returns {sent per second, received per second}. */
     private static double[] run(Mode mode, int size, double seconds) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        NativeDatagramEngine.Options rx = new NativeDatagramEngine.Options().receiveBufferSize(32 << 20).gro(mode.gro());
-        NativeDatagramEngine.Options tx = new NativeDatagramEngine.Options().sendBufferSize(8 << 20).gso(mode.gso())
+        UdpEngineOptions rx = new UdpEngineOptions().receiveBufferSize(32 << 20).gro(mode.gro());
+        UdpEngineOptions tx = new UdpEngineOptions().sendBufferSize(8 << 20).gso(mode.gso())
                 .maxBatch(Math.max(mode.batch(), 1));
         try (Arena arena = Arena.ofConfined();
              NativeDatagramEngine receiver = NativeDatagramEngine.open(new InetSocketAddress(loopback, 0), rx);

@@ -1,19 +1,18 @@
-package dev.pqdtls.ffm;
+package dev.pqdtls.nativeabi.testing;
 
 import dev.pqdtls.internal.engine.Connection;
 import java.nio.ByteBuffer;
 
 /**
- * Moves datagrams between two sans-I/O connections in memory, for this module's engine tests. No loss,
- * so no timers: the fallback test-jar's LoopbackPump (loss, reordering) cannot be used from this named
- * module's tests.
+ * Moves datagrams between two sans-I/O connections in memory, for the native backends' engine tests.
+ * No loss, so no timers.
  */
-final class EnginePump {
+public final class EnginePump {
     private EnginePump() {
     }
 
     /** Delivers everything queued both ways, one datagram at a time, until both sides are quiet. */
-    static void exchangeAll(Connection a, Connection b) {
+    public static void exchangeAll(Connection a, Connection b) {
         boolean moved = true;
         for (int round = 0; moved && round < 100; round++) {
             moved = false;

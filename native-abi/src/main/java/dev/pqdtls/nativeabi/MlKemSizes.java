@@ -1,4 +1,4 @@
-package dev.pqdtls.ffm;
+package dev.pqdtls.nativeabi;
 
 import dev.pqdtls.spi.InvalidKeyShareException;
 
@@ -7,19 +7,19 @@ import dev.pqdtls.spi.InvalidKeyShareException;
  * draft-ietf-tls-ecdhe-mlkem §3 requires of the server. Every native source runs this check in Java
  * before the key crosses into C, so all sources refuse the same keys whatever their version.
  */
-final class MlKemSizes {
-    static final int ENCAPSULATION_KEY = 1184;
-    static final int DECAPSULATION_KEY = 2400;
-    static final int CIPHERTEXT = 1088;
-    static final int SHARED_SECRET = 32;
-    static final int KEYGEN_SEED = 64;
-    static final int ENCAPS_RANDOMNESS = 32;
+public final class MlKemSizes {
+    public static final int ENCAPSULATION_KEY = 1184;
+    public static final int DECAPSULATION_KEY = 2400;
+    public static final int CIPHERTEXT = 1088;
+    public static final int SHARED_SECRET = 32;
+    public static final int KEYGEN_SEED = 64;
+    public static final int ENCAPS_RANDOMNESS = 32;
     private static final int Q = 3329;
 
     private MlKemSizes() {
     }
 
-    static void checkLength(String what, byte[] value, int expected) throws InvalidKeyShareException {
+    public static void checkLength(String what, byte[] value, int expected) throws InvalidKeyShareException {
         if (value.length != expected) {
             throw new InvalidKeyShareException("ML-KEM-768 " + what + " is " + value.length + " bytes; expected "
                     + expected);
@@ -30,7 +30,7 @@ final class MlKemSizes {
      * FIPS 203 §7.3 input check: dk is 2400 bytes and the H(ek) it carries matches its ek. (The
      * ciphertext length is checked separately.)
      */
-    static void checkDecapsulationKey(byte[] dk) throws InvalidKeyShareException {
+    public static void checkDecapsulationKey(byte[] dk) throws InvalidKeyShareException {
         checkLength("decapsulation key", dk, DECAPSULATION_KEY);
         byte[] hash;
         try {
@@ -50,7 +50,7 @@ final class MlKemSizes {
      * FIPS 203 §7.2 modulus check: ByteEncode12(ByteDecode12(ek[0:1152])) == ek[0:1152], i.e. every
      * 12-bit coefficient of t-hat is below q.
      */
-    static void checkEncapsulationKey(byte[] ek) throws InvalidKeyShareException {
+    public static void checkEncapsulationKey(byte[] ek) throws InvalidKeyShareException {
         checkLength("encapsulation key", ek, ENCAPSULATION_KEY);
         for (int i = 0; i < 384 * 3; i += 3) {
             int b0 = ek[i] & 0xFF;
@@ -62,6 +62,21 @@ final class MlKemSizes {
                 throw new InvalidKeyShareException(
                         "ML-KEM-768 encapsulation key fails the FIPS 203 §7.2 modulus check");
             }
+        }
+    }
+
+    /** The 64-byte seed d||z of deterministic key generation (FIPS 203 Algorithm 16). */
+    public static void checkSeed(byte[] seed) {
+        if (seed.length != KEYGEN_SEED) {
+            throw new IllegalArgumentException("ML-KEM-768 seed is " + seed.length + " bytes; expected " + KEYGEN_SEED);
+        }
+    }
+
+    /** The 32-byte randomness m of deterministic encapsulation (FIPS 203 Algorithm 17). */
+    public static void checkRandomness(byte[] m) {
+        if (m.length != ENCAPS_RANDOMNESS) {
+            throw new IllegalArgumentException("ML-KEM-768 randomness m is " + m.length + " bytes; expected "
+                    + ENCAPS_RANDOMNESS);
         }
     }
 }

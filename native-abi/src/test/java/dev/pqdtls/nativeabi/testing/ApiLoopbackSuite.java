@@ -1,0 +1,302 @@
+package dev.pqdtls.nativeabi.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pqdtls.DtlsClient;
+import dev.pqdtls.DtlsConfig;
+import dev.pqdtls.DtlsConnection;
+import dev.pqdtls.DtlsException;
+import dev.pqdtls.DtlsServer;
+import dev.pqdtls.NamedGroup;
+import dev.pqdtls.fallback.auth.TestPki;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The public API over real UDP sockets on loopback, on a native backend, on fallback and mixed. */
+@Timeout(60)
+public abstract class ApiLoopbackSuite extends NativeBackendSuite {
+    /**
+     * Echoes every datagram of the next accepted connection on a thread of its own (the common pool
+     * has one thread on two cores); completes when the connection ends.
+     */
+    private static CompletableFuture<DtlsConnection> echo(DtlsServer server) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                DtlsConnection c = server.accept(WAIT).orElseThrow();
+                while (c.isOpen()) {
+                    var d = c.receive(Duration.ofMillis(200));
+                    if (d.isPresent()) {
+                        c.send(d.get());
+                    }
+                }
+                return c;
+            } catch (DtlsException closed) {
+                return null;
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, task -> {
+            Thread t = new Thread(task, "echo");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /**
+     * Like {@link #roundTrip} but resends a few times: a flood can overflow the server's socket
+     * buffer, and UDP then loses the datagram before pqdtls ever sees it.
+     */
+    private static String roundTripDespiteFlood(DtlsConnection c, String text) throws Exception {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            c.send(text.getBytes(StandardCharsets.UTF_8));
+            var reply = c.receive(Duration.ofSeconds(2));
+            if (reply.isPresent()) {
+                return new String(reply.get(), StandardCharsets.UTF_8);
+            }
+        }
+        throw new AssertionError("no echo of '" + text + "' after 5 attempts");
+    }
+
+    private static String roundTrip(DtlsConnection c, String text) throws Exception {
+        c.send(text.getBytes(StandardCharsets.UTF_8));
+        return new String(c.receive(WAIT).orElseThrow(), StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest(name = "client {0} / server {1}")
+    @CsvSource({"native,native", "fallback,fallback", "native,fallback", "fallback,native"})
+    void hybridHandshakeWithStatelessCookieAndData(String clientBackend, String serverBackend) throws Exception {
+        try (DtlsServer server = server(serverBackend, DtlsConfig.builder())) {
+            var echoed = echo(server);
+            try (DtlsConnection c = DtlsClient.connect(server.localAddress(), client(clientBackend).build())) {
+                assertEquals(NamedGroup.X25519_MLKEM768, c.session().group());
+                assertTrue(c.session().helloRetryRequest(), "the default cookie policy is ALWAYS");
+                assertEquals(resolve(clientBackend), c.session().backend());
+                assertEquals(resolve(serverBackend), server.backend());
+                for (int i = 0; i < 20; i++) {
+                    assertEquals("msg " + i, roundTrip(c, "msg " + i));
+                }
+                List<ByteBuffer> batch = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    batch.add(ByteBuffer.wrap(("batch " + i).getBytes(StandardCharsets.UTF_8)));
+                }
+                c.sendBatch(batch);
+                Set<String> echoedBatch = new HashSet<>();
+                for (int i = 0; i < 16; i++) {
+                    echoedBatch.add(new String(c.receive(WAIT).orElseThrow(), StandardCharsets.UTF_8));
+                }
+                assertEquals(16, echoedBatch.size(), "every datagram of the batch came back once");
+                assertTrue(c.keyUpdate(true));
+                assertEquals("after key update", roundTrip(c, "after key update"));
+                byte[] exported = c.exportKeyingMaterial("EXPORTER-pqdtls-test", new byte[0], 32);
+                assertEquals(32, exported.length);
+            }
+            echoed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ALWAYS,true", "NEVER,false", "UNDER_LOAD,false"})
+    void cookiePolicyDecidesTheStatelessRoundTrip(DtlsConfig.CookiePolicy policy, boolean expectRetry) throws Exception {
+        // X25519's share fits the first ClientHello, so only the cookie policy can cause a retry;
+        // UNDER_LOAD with no handshake in progress is below its threshold.
+        try (DtlsServer server = server("native", DtlsConfig.builder().cookiePolicy(policy).cookieThreshold(1))) {
+            var echoed = echo(server);
+            try (DtlsConnection c = DtlsClient.connect(server.localAddress(), client("native").groups(NamedGroup.X25519).build())) {
+                assertEquals(expectRetry, c.session().helloRetryRequest());
+                assertEquals("policy " + policy, roundTrip(c, "policy " + policy));
+            }
+            echoed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"native", "fallback"})
+    void socketOptionsFromTheConfigurationAreApplied(String backend) throws Exception {
+        try (DtlsServer server = server(backend, DtlsConfig.builder().reusePort(true).udpOffload(false)
+                .socketReceiveBufferSize(1 << 20).socketSendBufferSize(1 << 20))) {
+            var echoed = echo(server);
+            try (DtlsConnection c = DtlsClient.connect(server.localAddress(),
+                    client(backend).socketReceiveBufferSize(1 << 20).udpOffload(false).build())) {
+                assertEquals("with options", roundTrip(c, "with options"));
+            }
+            echoed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void connectionIdsAndManyClientsOnOneSocket() throws Exception {
+        try (DtlsServer server = server("native", DtlsConfig.builder().connectionIdLength(8))) {
+            List<CompletableFuture<DtlsConnection>> echoes = List.of(echo(server), echo(server), echo(server));
+            DtlsConnection[] clients = new DtlsConnection[3];
+            for (int i = 0; i < clients.length; i++) {
+                clients[i] = DtlsClient.connect(server.localAddress(), client("native").connectionIdLength(4).build());
+                assertTrue(clients[i].session().connectionIds());
+            }
+            for (int round = 0; round < 5; round++) {
+                for (int i = 0; i < clients.length; i++) {
+                    assertEquals("c" + i + "r" + round, roundTrip(clients[i], "c" + i + "r" + round));
+                }
+            }
+            for (DtlsConnection c : clients) {
+                c.close();
+            }
+            for (var e : echoes) {
+                e.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void garbageFromOtherSourcesNeverDisturbsAnEstablishedClient() throws Exception {
+        try (DtlsServer server = server("native", DtlsConfig.builder());
+                DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            var echoed = echo(server);
+            try (DtlsConnection c = DtlsClient.connect(server.localAddress(), client("native").build())) {
+                Random rnd = new Random(7);
+                for (int i = 0; i < 2000; i++) {
+                    byte[] junk = new byte[1 + rnd.nextInt(1400)];
+                    rnd.nextBytes(junk);
+                    if (i % 3 == 0) {
+                        junk[0] = 22; // looks like a DTLSPlaintext handshake record
+                    } else if (i % 3 == 1) {
+                        junk[0] = (byte) (0x20 | rnd.nextInt(32)); // looks like a unified header
+                    }
+                    attacker.send(new DatagramPacket(junk, junk.length, server.localAddress()));
+                    if (i % 200 == 0) {
+                        assertEquals("still here " + i, roundTripDespiteFlood(c, "still here " + i));
+                    }
+                }
+                assertEquals("done", roundTripDespiteFlood(c, "done"));
+                assertEquals(1, server.connectionCount(), "junk created no connection state");
+                assertEquals(0, c.stats().recordsDropped(), "the client saw none of it");
+            }
+            echoed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void untrustedServerIsRejectedWithAClearAlert() throws Exception {
+        TestPki.Pki other = TestPki.quickServer();
+        try (DtlsServer server = server("native", DtlsConfig.builder())) {
+            DtlsException e = assertThrows(DtlsException.class, () -> DtlsClient.connect(server.localAddress(),
+                    client("native").trustedCertificates(List.of(other.ca().certificate())).build()));
+            assertEquals(dev.pqdtls.DtlsAlert.UNKNOWN_CA, e.alert(), e.getMessage());
+        }
+    }
+
+    @Test
+    void exportedKeyingMaterialMatchesOnBothSides() throws Exception {
+        try (DtlsServer server = server("fallback", DtlsConfig.builder())) {
+            var accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return server.accept(WAIT).orElseThrow();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            try (DtlsConnection c = DtlsClient.connect(server.localAddress(), client("native").build())) {
+                DtlsConnection s = accepted.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertArrayEquals(c.exportKeyingMaterial("EXPORTER-x", new byte[] {1}, 48),
+                        s.exportKeyingMaterial("EXPORTER-x", new byte[] {1}, 48));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"native", "fallback"})
+    void aClientWithNoGroupInCommonIsRefusedAtOnceWithHandshakeFailure(String backend) throws Exception {
+        Duration timeout = Duration.ofSeconds(20);
+        try (DtlsServer server = server(backend, DtlsConfig.builder().groups(NamedGroup.X25519))) {
+            long start = System.nanoTime();
+            DtlsException e = assertThrows(DtlsException.class, () -> DtlsClient.connect(server.localAddress(),
+                    client(backend).groups(NamedGroup.MLKEM768).handshakeTimeout(timeout).build()));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(dev.pqdtls.DtlsAlert.HANDSHAKE_FAILURE, e.alert(), e.getMessage());
+            assertTrue(e.fromPeer(), "the server's alert, not our timeout: " + e.getMessage());
+            assertTrue(e.getMessage().contains("MLKEM768"), "says what we offered: " + e.getMessage());
+            assertTrue(took.compareTo(timeout.dividedBy(2)) < 0, "refused at once, not timed out: " + took);
+            assertEquals(0, server.connectionCount(), "no state for a refused client");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} client, group {1}")
+    @CsvSource({"native,SECP256R1_MLKEM768", "native,MLKEM768", "fallback,SECP256R1_MLKEM768", "fallback,MLKEM768"})
+    void theDefaultServerAcceptsEveryImplementedGroup(String backend, NamedGroup group) throws Exception {
+        try (DtlsServer server = server(backend, DtlsConfig.builder())) {
+            var echoed = echo(server);
+            try (DtlsConnection c = DtlsClient.connect(server.localAddress(), client(backend).groups(group).build())) {
+                assertEquals(group, c.session().group());
+                assertEquals("group " + group, roundTrip(c, "group " + group));
+            }
+            echoed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"native", "fallback"})
+    void aClosedPortFailsAtOnceSayingNothingListens(String backend) throws Exception {
+        InetSocketAddress closed;
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            closed = (InetSocketAddress) s.getLocalSocketAddress();
+        }
+        Duration timeout = Duration.ofSeconds(20);
+        long start = System.nanoTime();
+        java.net.PortUnreachableException e = assertThrows(java.net.PortUnreachableException.class,
+                () -> DtlsClient.connect(closed, client(backend).handshakeTimeout(timeout).build()));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(e.getMessage().contains("nothing is listening at 127.0.0.1:" + closed.getPort()), e.getMessage());
+        assertTrue(took.compareTo(timeout.dividedBy(2)) < 0, "failed at once, not timed out: " + took);
+    }
+
+    @ParameterizedTest(name = "client {0} / server {1}")
+    @CsvSource({"native,native", "fallback,fallback", "native,fallback", "fallback,native"})
+    void ipv6Loopback(String clientBackend, String serverBackend) throws Exception {
+        try (DtlsServer server = DtlsServer.bind(new InetSocketAddress("::1", 0), DtlsConfig.builder()
+                .certificate(PKI.leaf().chain(), PKI.leaf().privateKey()).backend(resolve(serverBackend)).build())) {
+            var echoed = echo(server);
+            try (DtlsConnection c = DtlsClient.connect(server.localAddress(), client(clientBackend).build())) {
+                assertEquals("over ipv6", roundTrip(c, "over ipv6"));
+            }
+            echoed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"native", "fallback"})
+    void oneClientEndpointReachesIpv4AndIpv6Servers(String backend) throws Exception {
+        DtlsConfig.Builder serverConfig = DtlsConfig.builder().certificate(PKI.leaf().chain(), PKI.leaf().privateKey())
+                .backend(resolve(backend));
+        try (DtlsServer v4 = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0), serverConfig.build());
+                DtlsServer v6 = DtlsServer.bind(new InetSocketAddress("::1", 0), serverConfig.build());
+                DtlsClient client = DtlsClient.create(client(backend).build())) {
+            var e4 = echo(v4);
+            var e6 = echo(v6);
+            DtlsConnection c4 = client.connect(v4.localAddress());
+            DtlsConnection c6 = client.connect(v6.localAddress());
+            assertEquals("v4", roundTrip(c4, "v4"));
+            assertEquals("v6", roundTrip(c6, "v6"));
+            c4.close();
+            c6.close();
+            e4.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            e6.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.pqdtls.nativeabi.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pqdtls.CipherSuite;
+import dev.pqdtls.DtlsClient;
+import dev.pqdtls.DtlsConfig;
+import dev.pqdtls.DtlsConnection;
+import dev.pqdtls.DtlsServer;
+import dev.pqdtls.NamedGroup;
+import dev.pqdtls.fallback.auth.TestPki;
+import dev.pqdtls.internal.auth.Pem;
+import dev.pqdtls.interop.WolfSslPeer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Interoperability with wolfSSL 5.9 (DTLS 1.3) run as separate processes, both directions, every
+ * suite with the hybrid and the classic groups, plus cookie, CID, KeyUpdate and client-auth cases.
+ * Skipped with the reason printed when wolfSSL is not built (ci/build-wolfssl.sh).
+ */
+@Timeout(90)
+@ExtendWith(WolfSslPeer.DumpOnFailure.class)
+public abstract class WolfSslInteropSuite extends NativeBackendSuite {
+    private static final Duration STEP = Duration.ofSeconds(20);
+    private static final List<NamedGroup> GROUPS = List.of(NamedGroup.X25519_MLKEM768, NamedGroup.X25519, NamedGroup.SECP256R1);
+
+    @BeforeEach
+    void wolfSslBuilt() {
+        WolfSslPeer.assumeAvailable();
+    }
+
+    static Stream<Arguments> suitesAndGroups() {
+        List<Arguments> out = new ArrayList<>();
+        for (CipherSuite s : CipherSuite.values()) {
+            for (NamedGroup g : GROUPS) {
+                out.add(Arguments.of(s, g));
+            }
+        }
+        return out.stream();
+    }
+
+    /** wolfSSL's name for a suite in -l. */
+    private static String wolfSuite(CipherSuite s) {
+        return switch (s) {
+            case TLS_AES_128_GCM_SHA256 -> "TLS13-AES128-GCM-SHA256";
+            case TLS_AES_256_GCM_SHA384 -> "TLS13-AES256-GCM-SHA384";
+            case TLS_CHACHA20_POLY1305_SHA256 -> "TLS13-CHACHA20-POLY1305-SHA256";
+        };
+    }
+
+    private static List<String> args(int port, String... more) {
+        List<String> a = new ArrayList<>(List.of("-u", "-v", "4", "-p", Integer.toString(port)));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    private static Path wolf(String relative) {
+        return WolfSslPeer.buildDir().orElseThrow().resolve(relative);
+    }
+
+    private DtlsConfig.Builder clientTrustingWolfSsl() throws IOException {
+        return DtlsConfig.builder().backend(nativeBackend().name()).trustedCertificates(Pem.certificates(wolf("certs/ca-cert.pem")))
+                .initialRetransmitTimeout(Duration.ofMillis(300));
+    }
+
+    /** pqdtls client → wolfSSL server: handshake, our message, wolfSSL's reply. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("suitesAndGroups")
+    void ourClientToWolfSslServer(CipherSuite suite, NamedGroup group) throws Exception {
+        int port = WolfSslPeer.freeUdpPort();
+        List<String> server = args(port, "-d", "-l", wolfSuite(suite));
+        if (group == NamedGroup.X25519_MLKEM768) {
+            server.addAll(List.of("--pqc", "X25519MLKEM768"));
+        }
+        try (WolfSslPeer wolf = WolfSslPeer.startServer(server.toArray(String[]::new));
+                DtlsConnection c = DtlsClient.connect(new InetSocketAddress("127.0.0.1", port),
+                        clientTrustingWolfSsl().groups(group).cipherSuites(suite).build())) {
+            assertEquals(group, c.session().group());
+            assertEquals(suite, c.session().cipherSuite());
+            assertTrue(c.session().helloRetryRequest(), "wolfSSL always sends a cookie");
+            c.send("hello from pqdtls".getBytes(StandardCharsets.UTF_8));
+            String reply = new String(c.receive(STEP).orElseThrow(), StandardCharsets.UTF_8);
+            assertTrue(reply.startsWith("I hear you fa shizzle!"), reply);
+            wolf.awaitOutput(WolfSslPeer.HANDSHAKE_DONE, STEP);
+        }
+    }
+
+    /** wolfSSL client → pqdtls server: handshake, wolfSSL's message echoed back. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("suitesAndGroups")
+    void wolfSslClientToOurServer(CipherSuite suite, NamedGroup group) throws Exception {
+        List<String> extra = new ArrayList<>(List.of("-d", "-l", wolfSuite(suite)));
+        if (group == NamedGroup.X25519_MLKEM768) {
+            extra.addAll(List.of("--pqc", "X25519MLKEM768"));
+        }
+        runWolfClientAgainstOurServer(DtlsConfig.builder().backend(nativeBackend().name()).groups(group).cipherSuites(suite), extra, group);
+    }
+
+    /** A server with the default groups accepts wolfSSL's other hybrid. */
+    @Test
+    void wolfSslSecP256r1MlKem768ClientToOurDefaultServer() throws Exception {
+        runWolfClientAgainstOurServer(DtlsConfig.builder().backend(nativeBackend().name()),
+                List.of("-d", "--pqc", "SecP256r1MLKEM768"), NamedGroup.SECP256R1_MLKEM768);
+    }
+
+    /** A wolfSSL client whose only group our server does not allow gets our handshake_failure at once. */
+    @Test
+    void wolfSslClientWithNoGroupInCommonIsRefusedAtOnce() throws Exception {
+        TestPki.Pki pki = TestPki.quickServer();
+        try (DtlsServer server = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0), DtlsConfig.builder()
+                .backend(nativeBackend().name()).groups(NamedGroup.X25519)
+                .certificate(pki.leaf().chain(), pki.leaf().privateKey()).build());
+                WolfSslPeer wolf = WolfSslPeer.startClient(args(server.localAddress().getPort(), "-d", "--pqc",
+                        "SecP256r1MLKEM768").toArray(String[]::new))) {
+            int exit = wolf.waitFor(Duration.ofSeconds(10));
+            assertTrue(exit != 0, "wolfSSL's client must fail, not time out or succeed");
+            assertEquals(0, server.connectionCount());
+        }
+    }
+
+    private void runWolfClientAgainstOurServer(DtlsConfig.Builder config, List<String> clientArgs, NamedGroup group)
+            throws Exception {
+        TestPki.Pki pki = TestPki.quickServer();
+        try (DtlsServer server = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0),
+                config.certificate(pki.leaf().chain(), pki.leaf().privateKey()).build())) {
+            CompletableFuture<String> served = CompletableFuture.supplyAsync(() -> {
+                try (DtlsConnection c = server.accept(STEP).orElseThrow()) {
+                    byte[] msg = c.receive(STEP).orElseThrow();
+                    c.send(msg);
+                    return c.session().group().displayName() + " " + new String(msg, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }, task -> new Thread(task, "pqdtls-server-test").start());
+            try (WolfSslPeer wolf = WolfSslPeer.startClient(args(server.localAddress().getPort(),
+                    clientArgs.toArray(String[]::new)).toArray(String[]::new))) {
+                wolf.awaitOutput(WolfSslPeer.HANDSHAKE_DONE, STEP);
+                String got = served.get(STEP.toSeconds(), TimeUnit.SECONDS);
+                assertTrue(got.startsWith(group.displayName() + " hello wolfssl"), got);
+                assertEquals(0, wolf.waitFor(STEP), "wolfSSL client exit code");
+            }
+        }
+    }
+
+    @Test
+    void connectionIdsBothWays() throws Exception {
+        int port = WolfSslPeer.freeUdpPort();
+        try (WolfSslPeer wolf = WolfSslPeer.startServer(args(port, "-d", "--cid", "wolfcid").toArray(String[]::new));
+                DtlsConnection c = DtlsClient.connect(new InetSocketAddress("127.0.0.1", port),
+                        clientTrustingWolfSsl().connectionIdLength(6).build())) {
+            assertTrue(c.session().connectionIds());
+            c.send("cid".getBytes(StandardCharsets.UTF_8));
+            assertTrue(new String(c.receive(STEP).orElseThrow(), StandardCharsets.UTF_8).startsWith("I hear you"));
+            wolf.awaitOutput(java.util.regex.Pattern.compile("CID extension was negotiated"), STEP);
+        }
+        runWolfClientAgainstOurServer(DtlsConfig.builder().backend(nativeBackend().name()).connectionIdLength(8),
+                List.of("-d", "--cid", "clientcid"), NamedGroup.SECP256R1);
+    }
+
+    @Test
+    void keyUpdateBothWays() throws Exception {
+        int port = WolfSslPeer.freeUdpPort();
+        try (WolfSslPeer wolf = WolfSslPeer.startServer(args(port, "-d").toArray(String[]::new));
+                DtlsConnection c = DtlsClient.connect(new InetSocketAddress("127.0.0.1", port), clientTrustingWolfSsl().build())) {
+            assertTrue(c.keyUpdate(false));
+            c.send("after key update".getBytes(StandardCharsets.UTF_8));
+            assertTrue(new String(c.receive(STEP).orElseThrow(), StandardCharsets.UTF_8).startsWith("I hear you"));
+            assertEquals(1, c.stats().keyUpdates(), "wolfSSL acknowledged our KeyUpdate");
+        }
+        runWolfClientAgainstOurServer(DtlsConfig.builder().backend(nativeBackend().name()), List.of("-d", "-I", "--pqc", "X25519MLKEM768"),
+                NamedGroup.X25519_MLKEM768);
+    }
+
+    @Test
+    void clientAuthenticationBothWays() throws Exception {
+        // Our client presents a certificate the wolfSSL server verifies against our CA (-A).
+        TestPki.Pki ours = TestPki.quickServer();
+        Path ca = Files.createTempFile("pqdtls-ca", ".pem");
+        try {
+            Files.writeString(ca, "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(ours.ca().certificate().getEncoded())
+                    + "\n-----END CERTIFICATE-----\n");
+            int port = WolfSslPeer.freeUdpPort();
+            try (WolfSslPeer wolf = WolfSslPeer.startServer(args(port, "-A", ca.toString()).toArray(String[]::new));
+                    DtlsConnection c = DtlsClient.connect(new InetSocketAddress("127.0.0.1", port),
+                            clientTrustingWolfSsl().certificate(ours.leaf().chain(), ours.leaf().privateKey()).build())) {
+                c.send("authenticated".getBytes(StandardCharsets.UTF_8));
+                assertTrue(new String(c.receive(STEP).orElseThrow(), StandardCharsets.UTF_8).startsWith("I hear you"));
+            }
+        } finally {
+            Files.deleteIfExists(ca);
+        }
+        // The wolfSSL client presents its RSA certificate; our server requires and verifies it.
+        runWolfClientAgainstOurServer(DtlsConfig.builder().backend(nativeBackend().name()).clientAuth(DtlsConfig.ClientAuth.REQUIRED)
+                .trustedCertificates(Pem.certificates(wolf("certs/client-cert.pem"))), List.of("-d", "--pqc", "X25519MLKEM768"),
+                NamedGroup.X25519_MLKEM768);
+    }
+}
