@@ -10,24 +10,13 @@ import dev.pqdtls.NamedGroup;
 import dev.pqdtls.ffm.NativeDatagramEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.math.BigInteger;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -38,13 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * End-to-end throughput over loopback: one connection, a sender thread and a receiver thread, 1200-byte
@@ -317,7 +299,7 @@ public final class EndToEnd {
         if (backend.equals("ffm") && NativeDatagramEngine.unavailableReason().isPresent()) {
             return Row.notMeasured(name, "native library unusable: " + NativeDatagramEngine.unavailableReason().get());
         }
-        Cert cert = Cert.create();
+        BenchCertificate cert = BenchCertificate.create();
         DtlsConfig serverConfig = DtlsConfig.builder().certificate(List.of(cert.certificate()), cert.key())
                 .cipherSuites(suite).groups(group).backend(backend).udpOffload(offload)
                 .socketReceiveBufferSize(SOCKET_BUFFER).socketSendBufferSize(SOCKET_BUFFER)
@@ -467,7 +449,7 @@ public final class EndToEnd {
     }
 
     /** wolfssl_stream's group names (MLKEM768 alone is not in the ci build: that row says so). */
-    private static String wolfGroup(NamedGroup g) {
+    static String wolfGroup(NamedGroup g) {
         return switch (g) {
             case X25519_MLKEM768 -> "X25519MLKEM768";
             case SECP256R1_MLKEM768 -> "SECP256R1MLKEM768";
@@ -509,25 +491,5 @@ public final class EndToEnd {
                         + "no network",
                 String.join(" ", command), OpensslSpeed.label(version), speed.records(), speed.seconds());
         return new Row(name, 0, 0, speed.records(), speed.records() * speed.bytes(), speed.seconds(), note, null);
-    }
-
-    // ---------------------------------------------------------------- certificate
-
-    /** A throw-away self-signed ECDSA P-256 certificate for localhost, the only one the client trusts. */
-    record Cert(X509Certificate certificate, PrivateKey key) {
-        static Cert create() throws Exception {
-            KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
-            kpg.initialize(new ECGenParameterSpec("secp256r1"));
-            KeyPair kp = kpg.generateKeyPair();
-            X500Name n = new X500Name("CN=pqdtls bench (localhost)");
-            Instant now = Instant.now();
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(n, new BigInteger(127, new SecureRandom()),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), n, kp.getPublic());
-            b.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")));
-            X509Certificate cert = new JcaX509CertificateConverter()
-                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
-            return new Cert(cert, kp.getPrivate());
-        }
     }
 }
