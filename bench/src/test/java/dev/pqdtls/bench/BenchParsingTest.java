@@ -78,7 +78,10 @@ class BenchParsingTest {
     void defaultsFollowTheMode() {
         HandshakeBench.Options shortMode = HandshakeBench.parse(new BenchArgs(new String[0], Set.of(), Set.of()));
         assertEquals(HandshakeBench.SHORT_SECONDS, shortMode.seconds());
-        assertEquals(List.of(NamedGroup.X25519_MLKEM768, NamedGroup.X25519), shortMode.groups());
+        assertEquals(List.of(NamedGroup.X25519_MLKEM768), shortMode.groups());
+        HandshakeBench.Options fullMode = HandshakeBench.parse(new BenchArgs(new String[] {"--full"}, Set.of("--full"), Set.of()));
+        assertEquals(List.of(NamedGroup.X25519_MLKEM768, NamedGroup.X25519), fullMode.groups());
+        assertEquals(HandshakeBench.FULL_SECONDS, fullMode.seconds());
         assertTrue(shortMode.markdown().endsWith("handshakes.md"));
         ConnectionBench.Options full = ConnectionBench.parse(new BenchArgs(new String[] {"--full"}, Set.of("--full"), Set.of()));
         assertEquals(ConnectionBench.FULL_CONNECTIONS, full.connections());

@@ -39,12 +39,13 @@ final class BenchHandshakesCommand implements Callable<Integer> {
     private Double seconds;
 
     @Option(names = "--warmup", paramLabel = "W",
-            description = "Handshakes before each window opens, in seconds, [0, 60] (default 1; 3 with --full); "
+            description = "Handshakes before each window opens, in seconds, [0, 60] (default 2; 3 with --full); "
                     + "twice that before a server's first group.")
     private Double warmup;
 
     @Option(names = "--group", split = ",", paramLabel = "NAME", converter = ProtocolOptions.GroupName.class,
-            description = {"Key-exchange groups, each measured on every server (default X25519MLKEM768,X25519).",
+            description = {"Key-exchange groups, each measured on every server (default X25519MLKEM768; "
+                    + "X25519MLKEM768,X25519 with --full).",
                 "Names: " + ProtocolOptions.GROUPS_HELP + " (wolfSSL's build has no MLKEM768 alone)."})
     private List<NamedGroup> groups;
 
@@ -67,7 +68,7 @@ final class BenchHandshakesCommand implements Callable<Integer> {
             + "report) and add its top frames inside the measured windows to the report.")
     private boolean profile;
 
-    @Option(names = "--full", description = "10 s per row and group after 3 s warm-up (about 5 minutes in all).")
+    @Option(names = "--full", description = "Both groups, 10 s per row and group after 3 s warm-up (about 5 minutes).")
     private boolean full;
 
     @Mixin
