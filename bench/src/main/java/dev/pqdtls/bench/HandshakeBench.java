@@ -276,6 +276,7 @@ public final class HandshakeBench {
             jvm.add("-Dpqdtls.libcrypto.path=" + options.openssl35());
         }
         if (options.profile()) {
+            Files.createDirectories(jfrFile(server).getParent());
             jvm.add("-XX:StartFlightRecording=filename=" + jfrFile(server) + ",settings=profile,dumponexit=true");
         }
         List<String> args = new ArrayList<>(List.of("--backend", server.backend(), "--loops",

@@ -12,14 +12,15 @@ import java.util.Map;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Where a server's time went, from its flight recording ({@code -XX:StartFlightRecording ... settings=profile}):
  * the execution samples taken inside the measured windows, counted by their top frame (the method on the CPU)
  * and by the first pqdtls frame from the top (the pqdtls code that ran it, whatever JDK or Bouncy Castle code it
- * called); and the samples of threads inside native code (FFM downcalls into libcrypto and the socket calls,
- * waiting included), by the Java frame that made the call.
+ * called); and the samples of event-loop threads inside native code (FFM downcalls into libcrypto and the
+ * socket calls, waiting in receive included), by the pqdtls frame that made the call.
  */
 final class JfrSummary {
     static final int TOP = 12;
@@ -71,6 +72,9 @@ final class JfrSummary {
                 continue;
             }
             List<RecordedFrame> frames = st.getFrames();
+            if (!execution && !eventLoop(e)) {
+                continue; // threads waiting in native code outside the event loops (stdin, the acceptor's poll)
+            }
             if (execution) {
                 java++;
                 top.merge(name(frames.get(0)), 1L, Long::sum);
@@ -94,10 +98,17 @@ final class JfrSummary {
         return false;
     }
 
-    /** "EvpSignature.sign": the class's simple name and the method. */
+    /** Whether the sample is of an event-loop thread ("pqdtls-server-PORT-N"). */
+    private static boolean eventLoop(RecordedEvent e) {
+        RecordedThread t = e.getThread("sampledThread");
+        return t != null && t.getJavaName() != null && t.getJavaName().startsWith("pqdtls-");
+    }
+
+    /** "EvpSignature.sign": the class's simple name and the method; generated method-handle classes as one name. */
     static String name(RecordedFrame f) {
         String type = f.getMethod().getType().getName();
-        return type.substring(type.lastIndexOf('.') + 1) + "." + f.getMethod().getName();
+        String simple = type.substring(type.lastIndexOf('.') + 1);
+        return simple.startsWith("0x") ? "(method handle or downcall stub)" : simple + "." + f.getMethod().getName();
     }
 
     private static List<Frame> top(Map<String, Long> counts) {
@@ -108,8 +119,9 @@ final class JfrSummary {
     static String markdown(List<Summary> summaries) {
         StringBuilder sb = new StringBuilder("## Profiles (JFR, inside the measured windows)\n\n");
         sb.append("Execution samples (Java code on a CPU) by top frame and by the first pqdtls frame from the top; "
-                + "native samples (threads inside a downcall or a socket call, waiting included) by the pqdtls frame "
-                + "that made the call. JIT and GC threads are not sampled; libcrypto's own frames are not visible.\n");
+                + "native samples (event-loop threads inside a downcall or a socket call; a loop waiting for "
+                + "datagrams shows as its receive call) by the pqdtls frame that made the call. JIT and GC threads are "
+                + "not sampled; libcrypto's own frames are not visible.\n");
         for (Summary s : summaries) {
             sb.append("\n### ").append(s.name()).append("\n\n");
             if (s.problem() != null) {
