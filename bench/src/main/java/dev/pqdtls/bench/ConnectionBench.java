@@ -27,7 +27,7 @@ public final class ConnectionBench {
     public static final int FULL_CONNECTIONS = 100_000;
     public static final double SHORT_CHURN = 5;
     public static final double FULL_CHURN = 20;
-    static final double WARMUP = 2;
+    static final double WARMUP = 5;
     static final int DEFAULT_CLIENTS = 32;
     private static final Duration FILL_RATE_FLOOR = Duration.ofMillis(100); // a handshake may take this long, at the worst
     /** Slack for the holder's answers beyond the work asked of it. */

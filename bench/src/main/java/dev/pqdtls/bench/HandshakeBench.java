@@ -233,8 +233,9 @@ public final class HandshakeBench {
                 try {
                     for (NamedGroup g : groups) {
                         progress.started(++index, count, server.name() + ", " + g.displayName());
-                        // a fresh server JVM (and, for row 9, this JVM's client code) gets twice the warm-up first
-                        double warmup = options.warmup() * (g == groups.get(0) ? 2 : 1);
+                        // a fresh server JVM gets twice the warm-up first; row 9 three times (this JVM's client code
+                        // is cold too)
+                        double warmup = options.warmup() * (g != groups.get(0) ? 1 : number == JAVA_CLIENT ? 3 : 2);
                         Row row = unavailable != null ? Row.notMeasured(number, server.name(), g, unavailable)
                                 : measure(server, process, g, pem, windows, warmup);
                         progress.finished(index, count, row);

@@ -40,7 +40,7 @@ final class BenchHandshakesCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", paramLabel = "W",
             description = "Handshakes before each window opens, in seconds, [0, 60] (default 2; 3 with --full); "
-                    + "twice that before a server's first group.")
+                    + "twice that before a server's first group, three times before row 9's.")
     private Double warmup;
 
     @Option(names = "--group", split = ",", paramLabel = "NAME", converter = ProtocolOptions.GroupName.class,
