@@ -99,14 +99,15 @@ public final class HandshakeBench {
 
     /**
      * One measured (or not measured) row × group. Handshakes, latencies, retransmissions and failures are the
-     * load generator's inside the window; server figures are deltas over the same window. {@code serverRetransmissions}
+     * load generator's inside the window; server figures are deltas over the same window: {@code serverCpuMs} of
+     * the whole process, {@code servingCpuMs} of the threads that serve clients. {@code serverRetransmissions}
      * is -1 where the server cannot tell; {@code reason} non-null means not measured.
      */
     public record Row(int number, String name, NamedGroup group, long handshakes, double seconds, double serverCpuMs,
-            long p50Micros, long p99Micros, long clientRetransmissions, long serverRetransmissions, long failures,
+            double servingCpuMs, long p50Micros, long p99Micros, long clientRetransmissions, long serverRetransmissions, long failures,
             double clientCpuMs, long serverAccepted, String note, String reason) {
         static Row notMeasured(int number, String name, NamedGroup group, String reason) {
-            return new Row(number, name, group, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0, null, reason);
+            return new Row(number, name, group, 0, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0, null, reason);
         }
 
         public boolean measured() {
@@ -117,9 +118,14 @@ public final class HandshakeBench {
             return seconds > 0 ? handshakes / seconds : 0;
         }
 
-        /** Server CPU time (all its threads) per completed handshake, in ms; NaN without handshakes. */
+        /** Server CPU time (all its threads: JIT and GC included) per completed handshake, in ms; NaN without handshakes. */
         public double serverCpuMsPerHandshake() {
             return handshakes > 0 ? serverCpuMs / handshakes : Double.NaN;
+        }
+
+        /** CPU time of the threads that serve (event loops; wolfSSL's workers) per completed handshake, in ms. */
+        public double servingCpuMsPerHandshake() {
+            return handshakes > 0 ? servingCpuMs / handshakes : Double.NaN;
         }
 
         /** Share of the whole machine ({@code cores} CPUs) the server used in the window, in percent. */
@@ -151,8 +157,9 @@ public final class HandshakeBench {
                 @Override
                 public void finished(int index, int count, Row row) {
                     err.println(row.reason() != null ? "not measured: " + row.reason()
-                            : String.format(Locale.ROOT, "%.0f handshakes/s, %.2f ms server CPU each, %d failures",
-                                    row.handshakesPerSecond(), row.serverCpuMsPerHandshake(), row.failures()));
+                            : String.format(Locale.ROOT, "%.0f handshakes/s, %.2f ms server CPU each (%.2f ms in "
+                                    + "its serving threads), %d failures", row.handshakesPerSecond(),
+                                    row.serverCpuMsPerHandshake(), row.servingCpuMsPerHandshake(), row.failures()));
                     err.flush();
                 }
             };
@@ -317,10 +324,11 @@ public final class HandshakeBench {
     }
 
     /** Server CPU and counters at one edge of the window. */
-    private record Edge(double serverCpuMs, ServerProcess.Stats stats, Instant when) {
+    private record Edge(double serverCpuMs, double servingCpuMs, ServerProcess.Stats stats, Instant when) {
         static Edge of(ServerProcess p) throws IOException {
             double cpu = p.cpuMillis(); // first: the stats round trip costs the server a little
-            return new Edge(cpu, p.stats(), Instant.now());
+            double serving = p.servingCpuMillis();
+            return new Edge(cpu, serving, p.stats(), Instant.now());
         }
     }
 
@@ -374,7 +382,7 @@ public final class HandshakeBench {
             long p50, long p99, long clientRetransmissions, long failures, double clientCpuMs, String note) {
         long serverRetransmissions = close.stats().retransmissions() - open.stats().retransmissions();
         return new Row(server.number(), server.name(), group, handshakes, seconds,
-                close.serverCpuMs() - open.serverCpuMs(), p50, p99, clientRetransmissions, serverRetransmissions,
+                close.serverCpuMs() - open.serverCpuMs(), close.servingCpuMs() - open.servingCpuMs(), p50, p99, clientRetransmissions, serverRetransmissions,
                 failures, clientCpuMs, close.stats().accepted() - open.stats().accepted(), note, null);
     }
 

@@ -54,8 +54,9 @@ final class HandshakeReport implements BenchReports.Report {
         return out;
     }
 
-    private static final String[] HEADER = {"row", "group", "handshakes/s", "server CPU ms / handshake", "server CPU %",
-        "p50 ms", "p99 ms", "retransmissions client / server", "failures", "load generator CPU %", "× wolfSSL"};
+    private static final String[] HEADER = {"row", "group", "handshakes/s", "server CPU ms / handshake",
+        "serving threads' CPU ms / handshake", "server CPU %", "p50 ms", "p99 ms", "retransmissions client / server",
+        "failures", "load generator CPU %", "× wolfSSL"};
 
     List<String[]> cells() {
         List<String[]> cells = new ArrayList<>();
@@ -67,7 +68,8 @@ final class HandshakeReport implements BenchReports.Report {
                 continue;
             }
             cells.add(new String[] {name, r.group().displayName(), f("%,.0f", r.handshakesPerSecond()),
-                f("%.2f", r.serverCpuMsPerHandshake()), f("%.0f", r.serverCpuPercent(cores)), f("%.1f", r.p50Micros() / 1e3),
+                f("%.2f", r.serverCpuMsPerHandshake()), f("%.2f", r.servingCpuMsPerHandshake()),
+                f("%.0f", r.serverCpuPercent(cores)), f("%.1f", r.p50Micros() / 1e3),
                 f("%.1f", r.p99Micros() / 1e3), r.clientRetransmissions() + " / "
                         + (r.serverRetransmissions() < 0 ? "–" : Long.toString(r.serverRetransmissions())),
                 Long.toString(r.failures()), f("%.0f", r.clientCpuPercent(cores)), vsWolfSsl(r)});
@@ -94,7 +96,7 @@ final class HandshakeReport implements BenchReports.Report {
         return rows.stream().filter(r -> r.number() == number && r.group() == group && r.measured()).findFirst();
     }
 
-    /** The goals of issue 9 for the hybrid group (X25519MLKEM768), from this run. */
+    /** The goals of issue 9 for the hybrid group (X25519MLKEM768), from this run (CPU: the serving threads'). */
     List<Goal> goals() {
         NamedGroup g = NamedGroup.X25519_MLKEM768;
         List<Goal> goals = new ArrayList<>();
@@ -120,8 +122,9 @@ final class HandshakeReport implements BenchReports.Report {
         if (r.isEmpty()) {
             return Goal.missing(name, goal, true, "ms", missing(number, g));
         }
-        return Goal.of(name, f("%.0f ms CPU for %,d handshakes", r.get().serverCpuMs(), r.get().handshakes()),
-                r.get().serverCpuMsPerHandshake(), goal, true, "ms");
+        return Goal.of(name, f("%.0f ms of the event loops' CPU for %,d handshakes (the whole process: %.2f ms each)",
+                r.get().servingCpuMs(), r.get().handshakes(), r.get().serverCpuMsPerHandshake()),
+                r.get().servingCpuMsPerHandshake(), goal, true, "ms");
     }
 
     private Goal ratio(String name, int number, int peer, NamedGroup g, double goal) {
@@ -170,8 +173,10 @@ final class HandshakeReport implements BenchReports.Report {
         if (chart != null) {
             sb.append("![handshakes/s per row](").append(chart).append(")\n\n");
         }
-        sb.append(Tables.markdown(cells(), "llrrrrrrrrr")).append('\n').append(loadShare()).append("\n\n");
-        sb.append("## Goals\n\nComputed from this run for X25519MLKEM768 and recorded, never asserted.\n\n");
+        sb.append(Tables.markdown(cells(), "llrrrrrrrrrr")).append('\n').append(loadShare()).append("\n\n");
+        sb.append("## Goals\n\nComputed from this run for X25519MLKEM768 and recorded, never asserted. CPU per handshake "
+                + "is judged on the serving threads (the event loops): a JVM a few seconds old still spends much of its "
+                + "CPU compiling, which is not a cost per handshake; the whole process's figure is given next to it.\n\n");
         sb.append(Goal.markdown(goals()));
         sb.append("\nNotes:\n\n");
         for (Row r : ordered()) {
@@ -182,8 +187,9 @@ final class HandshakeReport implements BenchReports.Report {
         }
         sb.append("\nHandshakes/s, latencies, retransmissions and failures are the load generator's, inside the "
                 + "window; a handshake counts when the client has completed it (socket() to Finished). Server CPU is "
-                + "utime + stime of the server process (all threads: event loops, JIT, GC) over the same window, from "
-                + "/proc/PID/stat. Server retransmissions: wolfSSL counts its timer-driven resends; a pqdtls server "
+                + "the server process's CPU-time clock (user + system of all its threads: event loops, JIT compiler, "
+                + "GC) over the same window; serving threads' CPU sums /proc/PID/task/TID/schedstat over the threads "
+                + "that serve clients (a pqdtls server's event loops, wolfssl_server's workers). Server retransmissions: wolfSSL counts its timer-driven resends; a pqdtls server "
                 + "reports the retransmissions of the connections it accepted (none are visible for handshakes that "
                 + "never completed).\n");
         if (!profiles.isEmpty()) {

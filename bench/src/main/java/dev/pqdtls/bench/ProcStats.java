@@ -8,7 +8,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 
@@ -63,6 +65,32 @@ final class ProcStats {
         } catch (Throwable e) {
             return OptionalLong.empty();
         }
+    }
+
+    /**
+     * CPU time so far of the threads of process {@code pid} whose name ({@code /proc/PID/task/TID/comm}, at most
+     * 15 characters) starts with {@code prefix}, in milliseconds: the sum of their {@code schedstat} run times
+     * (nanoseconds). Threads that have ended are not counted: meant for long-lived threads such as event loops.
+     */
+    static double threadsCpuMillis(long pid, String prefix) throws IOException {
+        long nanos = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    if (Files.readString(task.resolve("comm")).startsWith(prefix)) {
+                        nanos += parseRunNanos(Files.readString(task.resolve("schedstat")));
+                    }
+                } catch (NoSuchFileException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return nanos / 1e6;
+    }
+
+    /** The first field of a schedstat line: time spent on a CPU, in nanoseconds. */
+    static long parseRunNanos(String schedstat) {
+        return Long.parseLong(schedstat.trim().split("\\s+")[0]);
     }
 
     /**

@@ -84,6 +84,14 @@ final class ServerProcess implements AutoCloseable {
         return ProcStats.cpuMillis(process.pid());
     }
 
+    /**
+     * CPU time of the threads that serve clients: a pqdtls server's event loops ("pqdtls-server-PORT-N"), all of
+     * wolfssl_server's threads (its main thread only waits on stdin); not the JIT compiler, GC or other JVM threads.
+     */
+    double servingCpuMillis() throws IOException {
+        return ProcStats.threadsCpuMillis(process.pid(), listening.asMap().containsKey("backend") ? "pqdtls-" : "");
+    }
+
     Stats stats() throws IOException {
         KeyValues s = KeyValues.parse(process.ask("stats", "stats", STATS_TIMEOUT), "stats");
         return new Stats(s.integer("accepted"), s.integer("retransmissions"), s.integer("connections"),

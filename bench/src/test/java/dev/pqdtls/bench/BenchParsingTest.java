@@ -9,6 +9,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,6 +35,7 @@ class BenchParsingTest {
         assertEquals(1234 + 567, ProcStats.parseCpuTicks(stat));
         assertThrows(IllegalArgumentException.class, () -> ProcStats.parseCpuTicks("4242 (java) S 1"));
         assertEquals(123_456L * 1024, ProcStats.parseResidentBytes("Name:\tjava\nVmPeak:\t 999 kB\nVmRSS:\t  123456 kB\n"));
+        assertEquals(7365763L, ProcStats.parseRunNanos("7365763 42771365 9\n"));
     }
 
     @Test
@@ -52,6 +55,33 @@ class BenchParsingTest {
         double ours = ProcStats.cpuMillis(pid);
         assertTrue(Math.abs(jvm - ours) < 100 + 0.05 * jvm, "the JVM says " + jvm + " ms, ProcStats " + ours + " ms");
         assertTrue(ProcStats.residentBytes(pid) > 1 << 20);
+        assertEquals(0, ProcStats.threadsCpuMillis(pid, "no-such-thread-"), 0);
+    }
+
+    @Test
+    void cpuTimeOfNamedThreads() throws Exception {
+        CountDownLatch worked = new CountDownLatch(1);
+        CountDownLatch measured = new CountDownLatch(1);
+        Thread worker = Thread.ofPlatform().name("bench-cpu-test").start(() -> {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long x = 0;
+            for (long end = threads.getCurrentThreadCpuTime() + 200_000_000L; threads.getCurrentThreadCpuTime() < end; ) {
+                x += Long.numberOfTrailingZeros(x + 1);
+            }
+            worked.countDown();
+            try {
+                measured.await(); // alive while measured: ended threads are not counted
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(worked.await(60, TimeUnit.SECONDS));
+        long pid = ProcessHandle.current().pid();
+        double named = ProcStats.threadsCpuMillis(pid, "bench-cpu-test");
+        double process = ProcStats.cpuMillis(pid);
+        measured.countDown();
+        worker.join();
+        assertTrue(named >= 200 && named <= process, "the worker: " + named + " ms, the process: " + process + " ms");
     }
 
     @Test
