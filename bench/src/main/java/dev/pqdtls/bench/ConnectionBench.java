@@ -27,7 +27,10 @@ public final class ConnectionBench {
     public static final int FULL_CONNECTIONS = 100_000;
     public static final double SHORT_CHURN = 5;
     public static final double FULL_CHURN = 20;
+    /** Warm-up before the baseline: rounds of churn until the server has done some handshakes (a cold JVM is slow). */
     static final double WARMUP = 5;
+    static final int WARMUP_HANDSHAKES = 200;
+    static final int WARMUP_ROUNDS = 4;
     static final int DEFAULT_CLIENTS = 32;
     private static final Duration FILL_RATE_FLOOR = Duration.ofMillis(100); // a handshake may take this long, at the worst
     /** Slack for the holder's answers beyond the work asked of it. */
@@ -125,9 +128,13 @@ public final class ConnectionBench {
                         "--datagrams", Integer.toString(options.datagrams()));
                 try (ChildProcess holder = ChildProcess.start("wolfssl_clients", cmd, holderExe.getParent())) {
                     holder.await("ready", Duration.ofSeconds(10));
-                    progress.step(String.format(Locale.ROOT, "warm-up: churn for %s s", EndToEndReport.number(WARMUP)));
-                    Phase warm = churned(holder.ask("churn " + WARMUP, "churned", seconds(WARMUP).plus(SETTLE)));
-                    progress.done(String.format(Locale.ROOT, "%,d handshakes", warm.handshakes()));
+                    progress.step(String.format(Locale.ROOT, "warm-up: churn for %s s, until %d handshakes or %d rounds",
+                            EndToEndReport.number(WARMUP), WARMUP_HANDSHAKES, WARMUP_ROUNDS));
+                    long warm = 0;
+                    for (int round = 0; round < WARMUP_ROUNDS && warm < WARMUP_HANDSHAKES; round++) {
+                        warm += churned(holder.ask("churn " + WARMUP, "churned", seconds(WARMUP).plus(SETTLE))).handshakes();
+                    }
+                    progress.done(String.format(Locale.ROOT, "%,d handshakes", warm));
                     List<JvmMemory.Snapshot> snapshots = new ArrayList<>();
                     snapshots.add(snapshot("baseline", server, 0, progress));
 
@@ -254,7 +261,8 @@ public final class ConnectionBench {
         }
         err.println(String.format(Locale.ROOT, "done in %d s", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)));
         err.flush();
-        ConnectionReport report = new ConnectionReport(options, result, Instant.now(), "`" + parsed.args().invocation("connections") + "`");
+        ConnectionReport report = new ConnectionReport(options, result, Instant.now(),
+                "`" + parsed.args().invocation("connections") + "`");
         return BenchReports.print(report, true, out, err);
     }
 

@@ -149,11 +149,13 @@ final class ConnectionReport implements BenchReports.Report {
         sb.append("\nSnapshots: `jcmd PID GC.class_histogram` (which runs a full GC first; its total is the live heap), "
                 + "then `jcmd PID VM.native_memory summary` (committed bytes; FFM arena and direct-buffer allocations "
                 + "count as \"Other\"), then the server's own `mallinfo2()` (every malloc of the process, libcrypto's "
-                + "included, which NMT does not see) and `VmRSS`. Baseline: after a "
-                + EndToEndReport.number(ConnectionBench.WARMUP) + " s warm-up churn (class loading and the JIT's first work are not the connections'), no connection "
-                + "held. Per held connection = (held − baseline) ÷ N; churn drift = (after churn − held) ÷ N, near zero "
-                + "when churned connections give their memory back; closed − baseline shows what closing every "
-                + "connection returns (glibc keeps freed memory in its arenas, so RSS falls less than malloc).\n");
+                + "included, which NMT does not see) and `VmRSS`. Baseline: after a warm-up churn ("
+                + EndToEndReport.number(ConnectionBench.WARMUP) + " s rounds until " + ConnectionBench.WARMUP_HANDSHAKES
+                + " handshakes, at most " + ConnectionBench.WARMUP_ROUNDS + " rounds: class loading and the JIT's first "
+                + "work are not the connections'), no connection held. Per held connection = (held − baseline) ÷ N; "
+                + "churn drift = (after churn − held) ÷ N, near zero when churned connections give their memory back; "
+                + "closed − baseline shows what closing every connection returns (glibc keeps freed memory in its "
+                + "arenas, so RSS falls less than malloc).\n");
         return sb.toString();
     }
 

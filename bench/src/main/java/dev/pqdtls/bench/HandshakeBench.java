@@ -382,8 +382,8 @@ public final class HandshakeBench {
             long p50, long p99, long clientRetransmissions, long failures, double clientCpuMs, String note) {
         long serverRetransmissions = close.stats().retransmissions() - open.stats().retransmissions();
         return new Row(server.number(), server.name(), group, handshakes, seconds,
-                close.serverCpuMs() - open.serverCpuMs(), close.servingCpuMs() - open.servingCpuMs(), p50, p99, clientRetransmissions, serverRetransmissions,
-                failures, clientCpuMs, close.stats().accepted() - open.stats().accepted(), note, null);
+                close.serverCpuMs() - open.serverCpuMs(), close.servingCpuMs() - open.servingCpuMs(), p50, p99,
+                clientRetransmissions, serverRetransmissions, failures, clientCpuMs, close.stats().accepted() - open.stats().accepted(), note, null);
     }
 
     private static String serverNote(ServerProcess p, Server server) {

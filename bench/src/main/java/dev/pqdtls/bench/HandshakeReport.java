@@ -189,8 +189,8 @@ final class HandshakeReport implements BenchReports.Report {
                 + "window; a handshake counts when the client has completed it (socket() to Finished). Server CPU is "
                 + "the server process's CPU-time clock (user + system of all its threads: event loops, JIT compiler, "
                 + "GC) over the same window; serving threads' CPU sums /proc/PID/task/TID/schedstat over the threads "
-                + "that serve clients (a pqdtls server's event loops, wolfssl_server's workers). Server retransmissions: wolfSSL counts its timer-driven resends; a pqdtls server "
-                + "reports the retransmissions of the connections it accepted (none are visible for handshakes that "
+                + "that serve clients (a pqdtls server's event loops, wolfssl_server's workers). Server "
+                + "retransmissions: wolfSSL counts its timer-driven resends; a pqdtls server reports the retransmissions of the connections it accepted (none are visible for handshakes that "
                 + "never completed).\n");
         if (!profiles.isEmpty()) {
             sb.append("\n").append(JfrSummary.markdown(profiles));

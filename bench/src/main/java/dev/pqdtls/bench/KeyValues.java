@@ -3,7 +3,10 @@ package dev.pqdtls.bench;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The {@code key=value} words of a line such as {@code result handshakes=12 p50_us=800}, as the C programs and BenchServer print them. */
+/**
+ * The {@code key=value} words of a line such as {@code result handshakes=12 p50_us=800}, as the C programs and
+ * BenchServer print them.
+ */
 final class KeyValues {
     private final String line;
     private final Map<String, String> values;

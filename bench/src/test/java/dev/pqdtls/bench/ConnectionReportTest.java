@@ -101,7 +101,8 @@ class ConnectionReportTest {
         assertEquals(68_000, r.perConnection(s -> s.nmt().byCategory().get("Other")), 1e-9);
         assertEquals(80_000, r.perConnection(Snapshot::malloc), 1e-9);
         String md = r.markdown(null);
-        assertTrue(md.contains("| live heap after a full GC (GC.class_histogram total) | 8.0 | 17.0 | 17.1 | 8.1 | 9,000 | +50 | +0.1 |"), md);
+        assertTrue(md.contains("| live heap after a full GC (GC.class_histogram total) | 8.0 | 17.0 | 17.1 | 8.1 | 9,000 "
+                + "| +50 | +0.1 |"), md);
         assertTrue(md.contains("| NMT Other (FFM arenas, direct buffers) | 3.0 | 71.0 | 71.0 | 3.0 | 68,000 | +0 | +0.0 |"), md);
         assertTrue(md.contains("| connections on the server | 0 | 1,000 | 1,000 | 0 |"), md);
         assertTrue(md.contains("| [B | 4.00 | 400 |"), md);
