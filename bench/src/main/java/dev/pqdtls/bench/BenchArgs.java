@@ -109,14 +109,16 @@ final class BenchArgs {
         return groups;
     }
 
-    /** "1,3,4" → [1, 3, 4], each among {@code all}. */
+    /** The value of {@code name} as row numbers ({@link #parseRows}), or {@code all} when not given. */
     List<Integer> rows(String name, List<Integer> all) {
         String v = values.get(name);
-        if (v == null) {
-            return all;
-        }
+        return v == null ? all : parseRows(v, all);
+    }
+
+    /** "1,3,4" → [1, 3, 4], each among {@code all}; anything else fails naming {@code all}. */
+    static List<Integer> parseRows(String list, List<Integer> all) {
         List<Integer> rows = new ArrayList<>();
-        for (String s : v.split(",")) {
+        for (String s : list.split(",")) {
             if (!s.isBlank()) {
                 try {
                     rows.add(Integer.parseInt(s.strip()));
@@ -126,7 +128,7 @@ final class BenchArgs {
             }
         }
         if (rows.isEmpty() || !all.containsAll(rows)) {
-            throw new IllegalArgumentException("rows must be among " + all + ", got '" + v + "'");
+            throw new IllegalArgumentException("rows must be among " + all + ", got '" + list + "'");
         }
         return rows;
     }

@@ -94,17 +94,7 @@ public final class EndToEnd {
 
         /** "1,2,4" → [1, 2, 4]. */
         public static List<Integer> parseRows(String list) {
-            List<Integer> rows = new ArrayList<>();
-            for (String s : list.split(",")) {
-                if (!s.isBlank()) {
-                    try {
-                        rows.add(Integer.parseInt(s.strip()));
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("rows: not a row number: '" + s.strip() + "' (1.." + ALL_ROWS.size() + ")");
-                    }
-                }
-            }
-            return rows;
+            return BenchArgs.parseRows(list, ALL_ROWS);
         }
     }
 

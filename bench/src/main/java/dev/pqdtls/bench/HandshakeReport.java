@@ -148,12 +148,21 @@ final class HandshakeReport implements BenchReports.Report {
     String loadShare() {
         List<Double> shares = rows.stream().filter(r -> r.measured() && r.number() != HandshakeBench.JAVA_CLIENT)
                 .map(r -> r.clientCpuPercent(cores)).sorted().toList();
-        String c = shares.isEmpty() ? "not measured" : f("%.0f–%.0f%%", shares.get(0), shares.get(shares.size() - 1));
         List<Double> java = rows.stream().filter(r -> r.measured() && r.number() == HandshakeBench.JAVA_CLIENT)
                 .map(r -> r.clientCpuPercent(cores)).sorted().toList();
-        return "Load generator's share of the machine (" + cores + " CPUs) inside the window: C wolfssl_clients " + c
-                + (java.isEmpty() ? "" : f("; the pqdtls Java client (row 9) %.0f–%.0f%%", java.get(0), java.get(java.size() - 1)))
+        return "Load generator's share of the machine (" + cores + " CPUs) inside the window: C wolfssl_clients "
+                + range(shares) + (java.isEmpty() ? "" : "; the pqdtls Java client (row 9) " + range(java))
                 + ". Server and load generator share the cores, so the server never has the whole machine.";
+    }
+
+    /** "9–14%", or "9%" when all are the same, of sorted percentages. */
+    private static String range(List<Double> sorted) {
+        if (sorted.isEmpty()) {
+            return "not measured";
+        }
+        String low = f("%.0f", sorted.get(0));
+        String high = f("%.0f", sorted.get(sorted.size() - 1));
+        return (low.equals(high) ? low : low + "–" + high) + "%";
     }
 
     @Override
