@@ -1,10 +1,12 @@
 /*
- * bench_common.h: what the C peers of the end-to-end benchmark (udp_blast.c, wolfssl_stream.c;
- * bench/README.md, "C peers") share: error exit, clock, watchdog, option parsing, loopback sockets,
- * the measured window and its tally, and the `result` line CPrograms.java parses.
+ * bench_common.h: what the C programs of the benchmarks (udp_blast.c, wolfssl_stream.c,
+ * wolfssl_server.c, wolfssl_clients.c; bench/README.md, "C peers") share: error exit, clock,
+ * watchdog, option parsing, loopback sockets, the measured window and its tally, and the `result`
+ * line CPrograms.java parses.
  *
- * Static functions, one copy per program. Before including it, a program defines _GNU_SOURCE (ahead
- * of every system header) and BENCH_PROG, its name for messages:
+ * Static inline functions (so a program that leaves some unused gets no warning), one copy per
+ * program. Before including it, a program defines _GNU_SOURCE (ahead of every system header) and
+ * BENCH_PROG, its name for messages:
  *
  *   #define _GNU_SOURCE
  *   #define BENCH_PROG "udp_blast"
@@ -43,7 +45,7 @@
 static const char prog[] = BENCH_PROG;
 
 /* Errors: one line on stderr, "<prog>: <message>", exit code 2 (stdout flushed first). */
-static void fail(const char *fmt, ...) {
+static inline void fail(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "%s: ", prog);
@@ -54,7 +56,7 @@ static void fail(const char *fmt, ...) {
     _exit(2);
 }
 
-static int64_t now_ns(void) {
+static inline int64_t now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * NS + ts.tv_nsec;
@@ -62,7 +64,7 @@ static int64_t now_ns(void) {
 
 /* ---- watchdog ---------------------------------------------------------------------------- */
 
-static void on_alarm(int sig) {
+static inline void on_alarm(int sig) {
     (void)sig;
     static const char msg[] = BENCH_PROG ": watchdog: the run did not finish in time\n";
     ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1); /* async-signal-safe, unlike fail() */
@@ -74,7 +76,7 @@ static void on_alarm(int sig) {
  * Ends the process with a message after `seconds`. Callers keep it below the Java runner's timeout
  * (seconds + warm-up + 15 s), so a hang ends with a message; alarm(0) disarms it.
  */
-static void watchdog_arm(unsigned seconds) {
+static inline void watchdog_arm(unsigned seconds) {
     signal(SIGALRM, on_alarm);
     alarm(seconds);
 }
@@ -82,7 +84,7 @@ static void watchdog_arm(unsigned seconds) {
 /* ---- options ----------------------------------------------------------------------------- */
 
 /* The value of option `name`: a number in [lo, hi], else fail(). */
-static double parse_number(const char *name, const char *v, double lo, double hi) {
+static inline double parse_number(const char *name, const char *v, double lo, double hi) {
     char *end;
     errno = 0;
     double d = strtod(v, &end);
@@ -98,7 +100,7 @@ static double parse_number(const char *name, const char *v, double lo, double hi
  * (--warmup S, in [0, 600]); any other to option(name, value), which returns 0 for a name it does not
  * know. A missing value or an unknown name fail()s, naming `usage`.
  */
-static void parse_options(int argc, char **argv, const char *usage, double *seconds, double *warmup,
+static inline void parse_options(int argc, char **argv, const char *usage, double *seconds, double *warmup,
                           int (*option)(const char *name, const char *v)) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -119,7 +121,7 @@ static void parse_options(int argc, char **argv, const char *usage, double *seco
 /* ---- sockets ----------------------------------------------------------------------------- */
 
 /* SO_*BUFFORCE ignores net.core.[rw]mem_max but needs CAP_NET_ADMIN; the plain option is capped. */
-static void set_buffer(int fd, int force, int plain, int bytes) {
+static inline void set_buffer(int fd, int force, int plain, int bytes) {
     if (setsockopt(fd, SOL_SOCKET, force, &bytes, sizeof bytes) != 0) {
         (void)setsockopt(fd, SOL_SOCKET, plain, &bytes, sizeof bytes);
     }
@@ -129,7 +131,7 @@ static void set_buffer(int fd, int force, int plain, int bytes) {
  * A UDP socket bound to 127.0.0.1:0 with SOCKET_BUFFER buffers, blocking unless `type_flags` has
  * SOCK_NONBLOCK; *bound gets its address.
  */
-static int open_socket(struct sockaddr_in *bound, int type_flags) {
+static inline int open_socket(struct sockaddr_in *bound, int type_flags) {
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | type_flags, IPPROTO_UDP);
     if (fd < 0) {
         fail("socket: %s", strerror(errno));
@@ -157,7 +159,7 @@ struct window {
 };
 
 /* The window after a warm-up from `start`; the receiver drains at most 1 s after it. */
-static struct window window_from(int64_t start, double warmup, double seconds) {
+static inline struct window window_from(int64_t start, double warmup, double seconds) {
     struct window w;
     w.start = start + (int64_t)(warmup * NS);
     w.end = w.start + (int64_t)(seconds * NS);
@@ -175,7 +177,7 @@ struct tally {
 
 #define TALLY_INIT {.first_ns = -1, .last_ns = -1}
 
-static void tally_add(struct tally *t, const struct window *w, uint64_t datagrams, uint64_t bytes, int64_t now) {
+static inline void tally_add(struct tally *t, const struct window *w, uint64_t datagrams, uint64_t bytes, int64_t now) {
     t->delivered += datagrams;
     if (now >= w->start && now <= w->end) {
         if (t->first_ns < 0) {
@@ -188,7 +190,7 @@ static void tally_add(struct tally *t, const struct window *w, uint64_t datagram
 }
 
 /* The last stdout line, parsed by CPrograms.java; `sent` and `syscalls` are the sender's. */
-static void print_result(const struct tally *t, uint64_t sent, uint64_t syscalls, int gso, int gro) {
+static inline void print_result(const struct tally *t, uint64_t sent, uint64_t syscalls, int gso, int gro) {
     double window_seconds = t->first_ns < 0 || t->last_ns <= t->first_ns ? 0 : (double)(t->last_ns - t->first_ns) / NS;
     printf("result sent=%llu delivered=%llu window_datagrams=%llu window_bytes=%llu window_seconds=%.6f "
            "syscalls=%llu gso=%d gro=%d\n",
@@ -199,7 +201,7 @@ static void print_result(const struct tally *t, uint64_t sent, uint64_t syscalls
 /* ---- threads ----------------------------------------------------------------------------- */
 
 /* A thread running body(NULL), else fail(). */
-static pthread_t start_thread(void *(*body)(void *)) {
+static inline pthread_t start_thread(void *(*body)(void *)) {
     pthread_t t;
     int e = pthread_create(&t, NULL, body, NULL);
     if (e != 0) {

@@ -25,7 +25,8 @@
  * Errors: one line on stderr, exit code 2.
  *
  * Build: gcc -std=c11 -O2 -Wall -Wextra -pthread -I<prefix>/include wolfssl_stream.c
- *            -L<prefix>/lib -lwolfssl -Wl,-rpath,<prefix>/lib (bench_common.h next to it)
+ *            -L<prefix>/lib -lwolfssl -Wl,-rpath,<prefix>/lib (bench_common.h and wolfssl_common.h
+ *            next to it)
  */
 #define _GNU_SOURCE
 #define BENCH_PROG "wolfssl_stream"
@@ -36,6 +37,7 @@
 #include <wolfssl/wolfio.h>
 
 #include "bench_common.h"
+#include "wolfssl_common.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -43,13 +45,6 @@
 #define HANDSHAKE_WAIT_MS 5000
 
 static const char END_MARKER[] = "pqdtls-wolfssl-stream-end";
-
-static void fail_ssl(const char *what, WOLFSSL *ssl, int ret) {
-    int err = wolfSSL_get_error(ssl, ret);
-    char buf[WOLFSSL_MAX_ERROR_SZ];
-    wolfSSL_ERR_error_string_n((unsigned long)err, buf, sizeof buf);
-    fail("%s failed: error %d (%s), errno %s", what, err, buf, strerror(errno));
-}
 
 /* ---- options ----------------------------------------------------------------------------- */
 
@@ -63,17 +58,6 @@ static struct {
     double warmup;
 } opt = {"TLS13-AES128-GCM-SHA256", "X25519MLKEM768", WOLFSSL_X25519MLKEM768, NULL, 1178, 3.0, 1.0};
 
-static const struct {
-    const char *name;
-    int id;
-} GROUPS[] = {
-    {"X25519MLKEM768", WOLFSSL_X25519MLKEM768},
-    {"SECP256R1MLKEM768", WOLFSSL_SECP256R1MLKEM768},
-    {"MLKEM768", WOLFSSL_ML_KEM_768},
-    {"X25519", WOLFSSL_ECC_X25519},
-    {"SECP256R1", WOLFSSL_ECC_SECP256R1},
-};
-
 #define USAGE "usage: --certs DIR [--suite NAME] [--group NAME] [--app-bytes N] [--seconds S] [--warmup S]"
 
 /* The options besides --seconds and --warmup (parse_options); 0 for an unknown one. */
@@ -81,16 +65,8 @@ static int option(const char *a, const char *v) {
     if (strcmp(a, "--suite") == 0) {
         opt.suite = v;
     } else if (strcmp(a, "--group") == 0) {
-        opt.group = -1;
-        for (size_t g = 0; g < sizeof GROUPS / sizeof GROUPS[0]; g++) {
-            if (strcmp(v, GROUPS[g].name) == 0) {
-                opt.group = GROUPS[g].id;
-                opt.group_name = GROUPS[g].name;
-            }
-        }
-        if (opt.group < 0) {
-            fail("unknown --group %s (X25519MLKEM768, SECP256R1MLKEM768, MLKEM768, X25519, SECP256R1)", v);
-        }
+        opt.group = parse_group(v);
+        opt.group_name = v;
     } else if (strcmp(a, "--certs") == 0) {
         opt.certs = v;
     } else if (strcmp(a, "--app-bytes") == 0) {
@@ -130,18 +106,6 @@ static void rendezvous(void) {
 }
 
 /* ---- server ------------------------------------------------------------------------------ */
-
-/*
- * A wolfSSL built with --enable-keylog-export (ci/build-wolfssl.sh does, for decoding interop
- * captures) appends every session's secrets to ./sslkeylog.log; a benchmark needs no capture.
- */
-static void no_keylog(WOLFSSL *ssl) {
-#ifdef HAVE_SECRET_CALLBACK
-    (void)wolfSSL_set_tls13_secret_cb(ssl, NULL, NULL);
-#else
-    (void)ssl;
-#endif
-}
 
 static struct {
     WOLFSSL_CTX *ctx;
@@ -330,10 +294,7 @@ static void *client(void *arg) {
 /* ---- main -------------------------------------------------------------------------------- */
 
 static WOLFSSL_CTX *new_ctx(WOLFSSL_METHOD *method, const char *who) {
-    WOLFSSL_CTX *ctx = method != NULL ? wolfSSL_CTX_new(method) : NULL;
-    if (ctx == NULL) {
-        fail("%s: wolfSSL_CTX_new(DTLS 1.3) failed (wolfSSL built without --enable-dtls13?)", who);
-    }
+    WOLFSSL_CTX *ctx = new_dtls13_ctx(method, who);
     if (wolfSSL_CTX_set_cipher_list(ctx, opt.suite) != WOLFSSL_SUCCESS) {
         fail("%s: unknown or disabled cipher suite %s", who, opt.suite);
     }

@@ -10,7 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,10 +31,13 @@ import java.util.regex.Pattern;
 final class CPrograms {
     static final String RAW_UDP = "udp_blast";
     static final String WOLFSSL = "wolfssl_stream";
+    /** The wolfSSL server and load generator of the handshake and connection benchmarks (run by their runners). */
+    static final String WOLFSSL_SERVER = "wolfssl_server";
+    static final String WOLFSSL_CLIENTS = "wolfssl_clients";
 
     private static final List<String> CFLAGS = List.of("-std=c11", "-O2", "-Wall", "-Wextra", "-pthread");
     /** Headers every program includes ({@code #include "..."}), written next to its source before compiling. */
-    private static final List<String> SHARED_HEADERS = List.of("bench_common.h");
+    private static final List<String> SHARED_HEADERS = List.of("bench_common.h", "wolfssl_common.h");
     private static final long COMPILE_TIMEOUT_S = 120;
     /** Extra time over warm-up + window for start-up, handshake and drain; the programs' own watchdogs fire earlier. */
     private static final double RUN_SLACK_S = 15;
@@ -55,8 +57,8 @@ final class CPrograms {
 
     record NotMeasured(String reason) implements Outcome {}
 
-    /** A reason not to measure, carried out of the helpers below. */
-    private static final class Unavailable extends Exception {
+    /** A reason not to measure, carried out of the helpers below (and to the other runners). */
+    static final class Unavailable extends Exception {
         Unavailable(String reason) {
             super(reason, null, false, false);
         }
@@ -127,17 +129,12 @@ final class CPrograms {
         checkTimes(seconds, warmup);
         try {
             Path prefix = wolfPrefix.toAbsolutePath().normalize();
-            Path lib = prefix.resolve("lib/libwolfssl.so");
-            Path options = prefix.resolve("include/wolfssl/options.h");
+            Path exe = wolfSslProgram(prefix, WOLFSSL);
             Path certs = prefix.resolve("build/certs");
-            for (Path p : List.of(lib, options, certs.resolve("server-ecc.pem"))) {
-                if (!Files.isReadable(p)) {
-                    throw new Unavailable("no wolfSSL build: " + p + " is missing (run ci/build-wolfssl.sh)");
-                }
+            if (!Files.isReadable(certs.resolve("server-ecc.pem"))) {
+                throw new Unavailable("no wolfSSL build: " + certs.resolve("server-ecc.pem")
+                        + " is missing (run ci/build-wolfssl.sh)");
             }
-            Path exe = compile(WOLFSSL, List.of("-I" + prefix.resolve("include")),
-                    List.of("-L" + prefix.resolve("lib"), "-lwolfssl", "-Wl,-rpath," + prefix.resolve("lib")),
-                    options, prefix.resolve("include/wolfssl/version.h"));
             Run run = run(exe, List.of("--certs", certs.toString(), "--suite", suite, "--group", group,
                     "--app-bytes", Integer.toString(appBytes), "--seconds", Double.toString(seconds),
                     "--warmup", Double.toString(warmup)), seconds + warmup);
@@ -153,6 +150,25 @@ final class CPrograms {
         } catch (Unavailable e) {
             return new NotMeasured(e.getMessage());
         }
+    }
+
+    /**
+     * The binary of the wolfSSL program {@code name} ({@link #WOLFSSL}, {@link #WOLFSSL_SERVER},
+     * {@link #WOLFSSL_CLIENTS}) built against the libwolfssl of install prefix {@code wolfPrefix}
+     * (ci/build-wolfssl.sh's: lib/, include/), compiled on first use.
+     */
+    static Path wolfSslProgram(Path wolfPrefix, String name) throws Unavailable {
+        Path prefix = wolfPrefix.toAbsolutePath().normalize();
+        Path lib = prefix.resolve("lib/libwolfssl.so");
+        Path options = prefix.resolve("include/wolfssl/options.h");
+        for (Path p : List.of(lib, options)) {
+            if (!Files.isReadable(p)) {
+                throw new Unavailable("no wolfSSL build: " + p + " is missing (run ci/build-wolfssl.sh)");
+            }
+        }
+        return compile(name, List.of("-I" + prefix.resolve("include")),
+                List.of("-L" + prefix.resolve("lib"), "-lwolfssl", "-Wl,-rpath," + prefix.resolve("lib")),
+                options, prefix.resolve("include/wolfssl/version.h"));
     }
 
     /** The wolfSSL version string of an install prefix (include/wolfssl/version.h), if there is one. */
@@ -327,14 +343,7 @@ final class CPrograms {
             String line = stdout.lines().filter(l -> l.startsWith(tag + " ")).reduce((a, b) -> b)
                     .orElseThrow(() -> new Unavailable(program + " printed no '" + tag + "' line; stdout: "
                             + tail(stdout) + "; stderr: " + tail(stderr)));
-            Map<String, String> m = new HashMap<>();
-            for (String tok : line.substring(tag.length()).trim().split("\\s+")) {
-                int eq = tok.indexOf('=');
-                if (eq > 0) {
-                    m.put(tok.substring(0, eq), tok.substring(eq + 1));
-                }
-            }
-            return m;
+            return KeyValues.parse(line, tag).asMap();
         }
     }
 

@@ -8,6 +8,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,17 +94,7 @@ public final class EndToEnd {
 
         /** "1,2,4" → [1, 2, 4]. */
         public static List<Integer> parseRows(String list) {
-            List<Integer> rows = new ArrayList<>();
-            for (String s : list.split(",")) {
-                if (!s.isBlank()) {
-                    try {
-                        rows.add(Integer.parseInt(s.strip()));
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("rows: not a row number: '" + s.strip() + "' (1.." + ALL_ROWS.size() + ")");
-                    }
-                }
-            }
-            return rows;
+            return BenchArgs.parseRows(list, ALL_ROWS);
         }
     }
 
@@ -368,7 +362,7 @@ public final class EndToEnd {
     }
 
     /** wolfssl_stream's group names (MLKEM768 alone is not in the ci build: that row says so). */
-    private static String wolfGroup(NamedGroup g) {
+    static String wolfGroup(NamedGroup g) {
         return switch (g) {
             case X25519_MLKEM768 -> "X25519MLKEM768";
             case SECP256R1_MLKEM768 -> "SECP256R1MLKEM768";

@@ -2,19 +2,18 @@ package dev.pqdtls.bench;
 
 import dev.pqdtls.bench.EndToEnd.Row;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The end-to-end results of one run as Markdown (file), as an aligned text table (terminal) and as a PNG bar
- * chart ({@link EndToEndChart}), each with the targets computed from the same run. The targets are recorded,
+ * chart ({@link BarChart}), each with the targets computed from the same run. The targets are recorded,
  * never asserted: on a shared 2-vCPU machine a single run is too noisy to fail on.
  */
 public final class EndToEndReport {
@@ -71,13 +70,10 @@ public final class EndToEndReport {
 
     /** Writes the Markdown to {@code markdown} and the chart next to it ({@code .png}, same base name). */
     public Written write(Path markdown) throws IOException {
-        Path dir = markdown.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path png = dir.resolve(markdown.getFileName().toString().replaceFirst("\\.md$", "") + ".png");
-        Optional<String> problem = EndToEndChart.write(rows, chartTitle(), png);
-        Files.writeString(markdown, markdown(problem.isEmpty() ? png.getFileName().toString() : null),
-                StandardCharsets.UTF_8);
-        return new Written(markdown, problem.isEmpty() ? Optional.of(png) : Optional.empty(), problem);
+        List<Row> measured = rows.stream().filter(Row::measured).toList();
+        return BenchReports.write(markdown, png -> BarChart.write(chartTitle(), "row", "MB/s (application data, 10^6 B)",
+                measured.stream().map(EndToEnd::shortName).toList(),
+                Map.of("MB/s", measured.stream().map(Row::mbPerSecond).toList()), png), this::markdown);
     }
 
     String chartTitle() {
@@ -141,32 +137,13 @@ public final class EndToEndReport {
                     String.format(Locale.ROOT, "%,.0f", r.recordsPerSecond()), deliveredOfSent(r), loss(r), vsRawUdp(r)});
             }
         }
-        int[] width = new int[6];
-        for (String[] row : cells) {
-            if (row.length == width.length) {
-                for (int i = 0; i < row.length; i++) {
-                    width[i] = Math.max(width[i], row[i].length());
-                }
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (String[] row : cells) {
-            StringBuilder line = new StringBuilder(pad(row[0], width[0], false));
-            if (row.length < width.length) {
-                line.append("  ").append(row[1]);
-            } else {
-                for (int i = 1; i < row.length; i++) {
-                    line.append("  ").append(pad(row[i], width[i], true));
-                }
-            }
-            sb.append(line.toString().stripTrailing()).append('\n');
-        }
+        StringBuilder sb = new StringBuilder(Tables.text(cells));
         sb.append("\ntargets (this run; recorded, not asserted; ffm = row 1, jna (JDK 17) = row 7):\n");
         List<Target> targets = targets();
         int nameWidth = targets.stream().mapToInt(t -> t.name().length()).max().orElse(0);
         for (Target t : targets) {
-            sb.append("  ").append(pad(t.name(), nameWidth, false)).append("  ").append(pad(t.ratioText(), 7, true))
-                    .append("  goal ").append(pad(t.goalText(), 6, false)).append("  ").append(pad(t.verdict(), 6, false))
+            sb.append("  ").append(Tables.pad(t.name(), nameWidth, false)).append("  ").append(Tables.pad(t.ratioText(), 7, true))
+                    .append("  goal ").append(Tables.pad(t.goalText(), 6, false)).append("  ").append(Tables.pad(t.verdict(), 6, false))
                     .append("  ").append(t.computed() ? t.measured() : t.missing()).append('\n');
         }
         return sb.toString();
@@ -252,11 +229,6 @@ public final class EndToEndReport {
 
     private static String loss(Row r) {
         return r.transfers() ? String.format(Locale.ROOT, "%.1f", r.lossPercent()) : "–";
-    }
-
-    private static String pad(String s, int width, boolean right) {
-        String fill = " ".repeat(Math.max(0, width - s.length()));
-        return right ? fill + s : s + fill;
     }
 
     /** 2 → "2", 0.5 → "0.5". */

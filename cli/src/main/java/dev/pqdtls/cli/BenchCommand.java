@@ -2,9 +2,6 @@ package dev.pqdtls.cli;
 
 import dev.pqdtls.CipherSuite;
 import dev.pqdtls.NamedGroup;
-import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,15 +14,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pqdtls bench}: the end-to-end comparison of the bench module ({@code dev.pqdtls.bench.EndToEnd}).
- * That module is Java 22 code and this one Java 17 (so that {@code probe} and the fallback run on 17): the
- * runner is on the run-time class path only and is called through one reflective entry point,
- * {@code BenchEntry.run(String[], PrintWriter, PrintWriter)}, after a Java version check. Options are
- * type-checked here and passed on verbatim; the ranges are checked there.
+ * {@code pqdtls bench}: the end-to-end comparison of the bench module ({@code dev.pqdtls.bench.EndToEnd},
+ * through {@code BenchEntry.run}, see {@link BenchRunner}); {@code bench handshakes} and {@code bench
+ * connections} are its subcommands.
  */
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        subcommands = {BenchHandshakesCommand.class, BenchConnectionsCommand.class},
         description = {
             "End-to-end throughput: pqdtls vs raw UDP, wolfSSL and openssl speed; writes a report.",
             "",
@@ -40,7 +36,10 @@ import picocli.CommandLine.Spec;
                     + "and the targets (ffm vs fallback and wolfSSL, vs min(raw UDP, openssl speed); jna on JDK 17 vs ffm "
                     + "and vs the JDK 17 fallback) on stdout, and "
                     + "writes end-to-end.md and end-to-end.png to --out. The short mode (default) takes well under "
-                    + "2 minutes; figures on a shared machine are noisy. Needs Java 22+."
+                    + "2 minutes; figures on a shared machine are noisy. Needs Java 22+.",
+            "",
+            "Subcommands: 'bench handshakes' (full handshakes per second and server CPU per handshake, pqdtls and "
+                    + "wolfSSL servers) and 'bench connections' (server memory per idle connection); see their --help."
         })
 final class BenchCommand implements Callable<Integer> {
     private static final String ENTRY = "dev.pqdtls.bench.BenchEntry";
@@ -87,36 +86,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         CipherSuite suite = one(suites, suiteAlias, "--suites", "suite");
         NamedGroup group = one(groups, groupAlias, "--groups", "group");
-        if (Runtime.version().feature() < Backends.FFM_MIN_JAVA) {
-            err.println("pqdtls: " + Backends.needsNewerJava("bench (its runner and the native data plane are Java "
-                    + Backends.FFM_MIN_JAVA + " code)"));
-            err.flush();
-            return Main.EXIT_FAILURE;
-        }
-        Method run;
-        try {
-            run = Class.forName(ENTRY).getMethod("run", String[].class, PrintWriter.class, PrintWriter.class);
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            err.println("pqdtls: bench is not part of this build (" + ENTRY + ".run missing: " + e.getMessage() + ")");
-            err.flush();
-            return Main.EXIT_FAILURE;
-        }
-        try {
-            return (Integer) run.invoke(null, arguments(suite, group), out, err);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Exception ex) {
-                throw ex; // one line via Main's handler
-            }
-            if (cause instanceof Error er) {
-                throw er;
-            }
-            throw e;
-        }
+        return BenchRunner.run(spec, ENTRY, arguments(suite, group));
     }
 
     /** The one name given with {@code option} or its hidden singular alias, or null for the default. */
@@ -129,14 +101,14 @@ final class BenchCommand implements Callable<Integer> {
         return all == null ? null : all.get(0);
     }
 
-    /** The options given, in BenchEntry's syntax. */
-    private String[] arguments(CipherSuite suite, NamedGroup group) {
+    /** The options given, in BenchEntry's syntax (the same as ours). */
+    private List<String> arguments(CipherSuite suite, NamedGroup group) {
         List<String> args = new ArrayList<>();
         if (seconds != null) {
-            args.addAll(List.of("--seconds", number(seconds)));
+            args.addAll(List.of("--seconds", BenchRunner.number(seconds)));
         }
         if (warmup != null) {
-            args.addAll(List.of("--warmup", number(warmup)));
+            args.addAll(List.of("--warmup", BenchRunner.number(warmup)));
         }
         if (suite != null) {
             args.addAll(List.of("--suites", suite.name()));
@@ -156,11 +128,6 @@ final class BenchCommand implements Callable<Integer> {
         if (wolfsslDir != null) {
             args.addAll(List.of("--wolfssl-dir", wolfsslDir.toString()));
         }
-        return args.toArray(String[]::new);
-    }
-
-    /** 2.0 → "2", 0.5 → "0.5": the report quotes the command line. */
-    private static String number(double d) {
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+        return args;
     }
 }

@@ -56,4 +56,36 @@ class BenchCommandTest {
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("pqdtls: rows must be among"), r.err());
     }
+
+    @Test
+    void handshakesAndConnectionsAreSubcommandsWithTheirOwnHelp() {
+        CliRun h = CliRun.run("bench", "handshakes", "--help");
+        assertEquals(0, h.exit(), h.err());
+        assertTrue(h.out().startsWith("Usage: pqdtls bench handshakes"), h.out());
+        for (String option : new String[] {"--clients", "--loops", "--group", "--rows", "--echo", "--profile", "--full",
+            "--out", "--wolfssl-dir", "--openssl35"}) {
+            assertTrue(h.out().contains(option), option + " in:\n" + h.out());
+        }
+        CliRun c = CliRun.run("bench", "connections", "--help");
+        assertEquals(0, c.exit(), c.err());
+        for (String option : new String[] {"--connections", "--clients", "--seconds", "--datagrams", "--backend",
+            "--libcrypto", "--loops", "--full", "--out"}) {
+            assertTrue(c.out().contains(option), option + " in:\n" + c.out());
+        }
+        CliRun bench = CliRun.run("bench", "--help");
+        assertTrue(bench.out().contains("handshakes") && bench.out().contains("connections"), bench.out());
+    }
+
+    @Test
+    void subcommandArgumentsAreCheckedByTheRunnerOnOneLine() {
+        assumeTrue(Runtime.version().feature() >= 22, "bench needs Java 22+");
+        CliRun rows = CliRun.run("bench", "handshakes", "--rows", "12");
+        assertEquals(Main.EXIT_USAGE, rows.exit(), rows.out() + rows.err());
+        assertEquals(1, rows.err().lines().count(), rows.err());
+        assertTrue(rows.err().startsWith("pqdtls: rows must be among [1, 2, 3, 4, 5, 6, 7, 8, 9]"), rows.err());
+        CliRun backend = CliRun.run("bench", "connections", "--backend", "openssl");
+        assertEquals(Main.EXIT_USAGE, backend.exit(), backend.out() + backend.err());
+        assertTrue(backend.err().startsWith("pqdtls: backend must be ffm or fallback, got openssl"), backend.err());
+        assertTrue(backend.err().contains("'pqdtls bench connections --help'"), backend.err());
+    }
 }
