@@ -35,6 +35,9 @@ public final class ConnectionBench {
     private static final Duration FILL_RATE_FLOOR = Duration.ofMillis(100); // a handshake may take this long, at the worst
     /** Slack for the holder's answers beyond the work asked of it. */
     private static final Duration SETTLE = Duration.ofSeconds(30);
+    /** Past the server's handshake-key linger (its 30 s handshake timeout) and idle trim (10 s). */
+    static final Duration IDLE = Duration.ofSeconds(45);
+
     /** How long a snapshot waits for the server's connection count to settle (abandoned handshakes time out later). */
     private static final Duration SNAPSHOT_WAIT = Duration.ofSeconds(10);
 
@@ -149,6 +152,12 @@ public final class ConnectionBench {
                                     + "%,d, holder CPU %.1f s", filled.integer("sources"), filled.integer("nofile"),
                                     filled.decimal("cpu_ms") / 1000));
                     progress.done(String.format(Locale.ROOT, "%,.0f handshakes/s", fill.handshakesPerSecond()));
+                    // What an idle connection holds is measured once it is idle: the server keeps its handshake
+                    // read keys for the handshake timeout (30 s) and trims its ciphers after 10 s without
+                    // traffic (docs/design-notes.md, "A few KiB per idle connection").
+                    progress.step("waiting " + IDLE.toSeconds() + " s for the connections to go idle");
+                    Thread.sleep(IDLE.toMillis());
+                    progress.done("idle");
                     snapshots.add(snapshot("held", server, options.connections(), progress));
 
                     progress.step(String.format(Locale.ROOT, "churn for %s s (connect, %d datagrams, close)",

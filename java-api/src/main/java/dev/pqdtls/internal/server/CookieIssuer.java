@@ -28,10 +28,16 @@ public final class CookieIssuer {
     private final CryptoBackend crypto;
     private final Clock clock;
     private final Duration lifetime;
-    private byte[] current;
-    private byte[] previous;
-    private int generation;
-    private long rotatedAtMillis;
+    /**
+     * The live secrets, replaced whole on rotation: issuing and checking read one snapshot and take
+     * no lock, so every event loop of a server uses one issuer without contending.
+     */
+    private volatile Secrets secrets;
+    /** The secrets retired at the last rotation, wiped at the next (a reader may still hold them now). */
+    private byte[][] retired = new byte[0][];
+
+    private record Secrets(byte[] current, byte[] previous, int generation, long rotatedAtMillis) {
+    }
 
     /** What a valid cookie tells the server about the client's first flight. */
     public record CookieState(byte[] clientHello1Hash, int cipherSuite, int group) {
@@ -44,18 +50,16 @@ public final class CookieIssuer {
         this.crypto = crypto;
         this.clock = clock;
         this.lifetime = lifetime;
-        this.current = freshSecret();
-        this.previous = freshSecret();
-        this.rotatedAtMillis = clock.millis();
+        this.secrets = new Secrets(freshSecret(), freshSecret(), 0, clock.millis());
     }
 
     /** A cookie for this client address and first ClientHello. */
-    public synchronized byte[] issue(InetSocketAddress client, CookieState state) {
-        rotateIfDue();
-        byte[] body = new WireWriter().uint8(FORMAT).uint8(generation & 0xFF)
+    public byte[] issue(InetSocketAddress client, CookieState state) {
+        Secrets live = rotateIfDue();
+        byte[] body = new WireWriter().uint8(FORMAT).uint8(live.generation() & 0xFF)
                 .uint32(clock.millis() / 1000).uint16(state.cipherSuite()).uint16(state.group())
                 .vector8(state.clientHello1Hash()).toByteArray();
-        byte[] mac = mac(current, client, body);
+        byte[] mac = mac(live.current(), client, body);
         byte[] cookie = Arrays.copyOf(body, body.length + mac.length);
         System.arraycopy(mac, 0, cookie, body.length, mac.length);
         return cookie;
@@ -87,8 +91,8 @@ public final class CookieIssuer {
     }
 
     /** As {@link #verify}, saying why a cookie is rejected. */
-    public synchronized Verification check(InetSocketAddress client, byte[] cookie) {
-        rotateIfDue();
+    public Verification check(InetSocketAddress client, byte[] cookie) {
+        Secrets live = rotateIfDue();
         int macLength = MAC_HASH.length();
         if (cookie.length < macLength + 1) {
             return Verification.rejected(Rejection.MALFORMED);
@@ -101,7 +105,8 @@ public final class CookieIssuer {
                 return Verification.rejected(Rejection.MALFORMED);
             }
             int gen = r.uint8("generation");
-            byte[] secret = gen == (generation & 0xFF) ? current : gen == ((generation - 1) & 0xFF) ? previous : null;
+            byte[] secret = gen == (live.generation() & 0xFF) ? live.current()
+                    : gen == ((live.generation() - 1) & 0xFF) ? live.previous() : null;
             if (secret == null || !MessageDigest.isEqual(mac, mac(secret, client, body))) {
                 return Verification.rejected(Rejection.FORGED);
             }
@@ -126,15 +131,26 @@ public final class CookieIssuer {
         return crypto.hmac(MAC_HASH, secret, input);
     }
 
-    private void rotateIfDue() {
+    /** The secrets to use now, rotated first when their lifetime is over (one thread rotates). */
+    private Secrets rotateIfDue() {
+        Secrets live = secrets;
         long now = clock.millis();
-        if (now - rotatedAtMillis >= lifetime.toMillis()) {
-            Arrays.fill(previous, (byte) 0);
+        if (now - live.rotatedAtMillis() < lifetime.toMillis()) {
+            return live;
+        }
+        synchronized (this) {
+            live = secrets;
+            if (now - live.rotatedAtMillis() < lifetime.toMillis()) {
+                return live;
+            }
+            for (byte[] r : retired) {
+                Arrays.fill(r, (byte) 0);
+            }
             // A secret older than two lifetimes can only sign expired cookies: replace both.
-            previous = now - rotatedAtMillis >= 2 * lifetime.toMillis() ? freshSecret() : current;
-            current = freshSecret();
-            generation++;
-            rotatedAtMillis = now;
+            boolean stale = now - live.rotatedAtMillis() >= 2 * lifetime.toMillis();
+            retired = stale ? new byte[][] {live.previous(), live.current()} : new byte[][] {live.previous()};
+            secrets = new Secrets(freshSecret(), stale ? freshSecret() : live.current(), live.generation() + 1, now);
+            return secrets;
         }
     }
 
