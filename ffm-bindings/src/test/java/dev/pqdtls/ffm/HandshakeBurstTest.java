@@ -87,4 +87,67 @@ class HandshakeBurstTest {
             assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
         }
     }
+
+    @ParameterizedTest(name = "{0} server")
+    @CsvSource({"ffm", "fallback"})
+    void dataKeepsFlowingDuringABurstOfHandshakes(String backend) throws Exception {
+        int burst = 96;
+        int pings = 300;
+        DtlsConfig serverConfig = DtlsConfig.builder().certificate(PKI.leaf().chain(), PKI.leaf().privateKey())
+                .backend(backend).eventLoops(1).build(); // one loop: data and handshakes share it
+        DtlsConfig clientConfig = DtlsConfig.builder().trustedCertificates(List.of(PKI.ca().certificate()))
+                .serverName("localhost").backend(backend).handshakeTimeout(Duration.ofSeconds(240)).build();
+        try (DtlsServer server = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0), serverConfig)) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        DtlsConnection c = server.accept(Duration.ofSeconds(240)).orElseThrow();
+                        Thread echo = new Thread(() -> {
+                            try {
+                                while (true) {
+                                    c.send(c.receive());
+                                }
+                            } catch (Exception closed) {
+                                // the client closes
+                            }
+                        });
+                        echo.setDaemon(true);
+                        echo.start();
+                    }
+                } catch (Exception e) {
+                    // the server closes
+                }
+            }, "acceptor");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            try (DtlsConnection flowing = DtlsClient.connect(server.localAddress(), clientConfig)) {
+                ExecutorService pool = Executors.newFixedThreadPool(burst);
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<?>> handshakes = new ArrayList<>();
+                for (int i = 0; i < burst; i++) {
+                    handshakes.add(pool.submit(() -> {
+                        start.await();
+                        DtlsClient.connect(server.localAddress(), clientConfig).close();
+                        return null;
+                    }));
+                }
+                start.countDown();
+                // While the burst runs, every ping of the established connection comes back.
+                int answered = 0;
+                for (int i = 0; i < pings; i++) {
+                    flowing.send(("ping " + i).getBytes(StandardCharsets.UTF_8));
+                    var pong = flowing.receive(Duration.ofSeconds(30));
+                    assertTrue(pong.isPresent(), "ping " + i + " came back during the burst");
+                    assertEquals("ping " + i, new String(pong.get(), StandardCharsets.UTF_8));
+                    answered++;
+                }
+                for (Future<?> h : handshakes) {
+                    h.get(280, TimeUnit.SECONDS);
+                }
+                pool.shutdown();
+                assertEquals(pings, answered);
+                assertEquals(0, flowing.stats().datagramsDropped());
+            }
+        }
+    }
 }
