@@ -36,8 +36,7 @@ class ConnectionFuzzTest {
     @FuzzTest(maxDuration = "15m")
     void serverConnection(byte[] input) throws Exception {
         byte[] script = Bounds.cap(input, MAX_SCRIPT);
-        Duel duel = Duel.serverUnderTest();
-        Bounds.allocation(64L << 20, 1024, script.length, () -> duel.run(new Script(script)));
+        Bounds.allocation(64L << 20, 1024, script.length, () -> Duel.serverUnderTest().run(new Script(script)));
     }
 
     static Stream<Arguments> clientSeeds() {
@@ -60,7 +59,6 @@ class ConnectionFuzzTest {
     @FuzzTest(maxDuration = "15m")
     void clientConnection(byte[] input) throws Exception {
         byte[] script = Bounds.cap(input, MAX_SCRIPT);
-        Duel duel = Duel.clientUnderTest();
-        Bounds.allocation(64L << 20, 1024, script.length, () -> duel.run(new Script(script)));
+        Bounds.allocation(64L << 20, 1024, script.length, () -> Duel.clientUnderTest().run(new Script(script)));
     }
 }
