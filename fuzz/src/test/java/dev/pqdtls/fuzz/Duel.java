@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pqdtls.CipherSuite;
 import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsException;
 import dev.pqdtls.NamedGroup;
@@ -297,10 +296,5 @@ public final class Duel {
 
     public ServerConnection server() {
         return server;
-    }
-
-    /** Suites the peers negotiate (the default list), for seed names. */
-    static List<CipherSuite> suites() {
-        return CLIENT_CONFIG.cipherSuites();
     }
 }
