@@ -123,4 +123,24 @@ class BadInputTest {
         p[0].onDatagram(forged, pump.now);
         assertEquals(Connection.State.CONNECTED, p[0].state(), "an unauthenticated alert cannot end the connection");
     }
+
+    /** Found by fuzzing (RecordLayerFuzzTest#alert): a forged close_notify used to close the connection. */
+    @Test
+    void aForgedPlaintextCloseNotifyDoesNotCloseAnEstablishedConnection() {
+        Connection[] p = EngineHandshakeTest.pair(EngineHandshakeTest.clientConfig().build(),
+                EngineHandshakeTest.serverConfig().build(), 1_000_000);
+        LoopbackPump pump = new LoopbackPump(p[0], p[1]);
+        assertTrue(pump.runUntilEstablished(1000));
+        for (Connection c : p) {
+            long dropped = c.stats().recordsDropped();
+            ByteBuffer forged = ByteBuffer.allocate(15).put((byte) 21).putShort((short) 0xFEFD).putShort((short) 0)
+                    .putShort((short) 0).putInt(99).putShort((short) 2).put((byte) 1).put((byte) 0).flip();
+            c.onDatagram(forged, pump.now);
+            assertEquals(Connection.State.CONNECTED, c.state(), "a plaintext close_notify is not authentic");
+            assertEquals(dropped + 1, c.stats().recordsDropped(), "it is dropped and counted");
+        }
+        p[0].send(ByteBuffer.wrap("still fine".getBytes(StandardCharsets.UTF_8)), pump.now);
+        pump.settle(100);
+        assertEquals("still fine", new String(p[1].pollApplicationData(), StandardCharsets.UTF_8));
+    }
 }

@@ -614,16 +614,18 @@ public abstract class Connection {
             records.dropped++;
             return;
         }
+        if (r.epoch() == 0 && state != State.HANDSHAKING) {
+            // An unauthenticated alert, close_notify included, cannot end an established association:
+            // anyone who knows the addresses could forge it.
+            records.dropped++;
+            return;
+        }
         int description = c.get(c.position() + 1) & 0xFF;
         DtlsAlert alert = DtlsAlert.byCode(description).orElse(DtlsAlert.INTERNAL_ERROR);
         if (alert == DtlsAlert.CLOSE_NOTIFY) {
             failure = new DtlsException(alert, true, "peer " + Display.address(peer) + " closed the connection");
             state = State.CLOSED;
             wipe();
-            return;
-        }
-        if (r.epoch() == 0 && state != State.HANDSHAKING) {
-            records.dropped++; // an unauthenticated alert cannot end an established association
             return;
         }
         failure = new DtlsException(alert, true, "peer " + Display.address(peer) + " sent alert " + alert + " ("
