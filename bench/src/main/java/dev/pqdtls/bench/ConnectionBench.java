@@ -35,6 +35,9 @@ public final class ConnectionBench {
     private static final Duration FILL_RATE_FLOOR = Duration.ofMillis(100); // a handshake may take this long, at the worst
     /** Slack for the holder's answers beyond the work asked of it. */
     private static final Duration SETTLE = Duration.ofSeconds(30);
+    /** Connections one holder process keeps: below the open-files hard limit of 20,000. */
+    static final long HOLDER_CONNECTIONS = 19_000;
+
     /** Past the server's handshake-key linger (its 30 s handshake timeout) and idle trim (10 s). */
     static final Duration IDLE = Duration.ofSeconds(45);
 
@@ -126,11 +129,22 @@ public final class ConnectionBench {
             try (ServerProcess server = startServer(pem, work)) {
                 progress.done("listening: backend " + server.listening().text("backend") + ", libcrypto "
                         + server.listening().text("crypto") + ", " + server.listening().text("loops") + " loop(s)");
-                List<String> cmd = List.of(holderExe.toString(), "--server", "127.0.0.1:" + server.port(), "--mode", "hold",
-                        "--group", EndToEnd.wolfGroup(options.group()), "--concurrency", Integer.toString(options.clients()),
-                        "--datagrams", Integer.toString(options.datagrams()));
-                try (ChildProcess holder = ChildProcess.start("wolfssl_clients", cmd, holderExe.getParent())) {
-                    holder.await("ready", Duration.ofSeconds(10));
+                // One holder process keeps at most HOLDER_CONNECTIONS sockets: the open-files hard limit
+                // (20,000 here) may not be raised (the sandbox drops CAP_SYS_RESOURCE, even for root), so
+                // more connections take more holders, each from source addresses of its own (127.0.h.2 on).
+                int holderCount = (int) Math.max(1, (options.connections() + HOLDER_CONNECTIONS - 1) / HOLDER_CONNECTIONS);
+                List<ChildProcess> holders = new ArrayList<>();
+                try {
+                    for (int h = 0; h < holderCount; h++) {
+                        List<String> cmd = List.of(holderExe.toString(), "--server", "127.0.0.1:" + server.port(), "--mode",
+                                "hold", "--group", EndToEnd.wolfGroup(options.group()), "--concurrency",
+                                Integer.toString(options.clients()), "--datagrams", Integer.toString(options.datagrams()),
+                                "--source", "127.0." + h + ".2");
+                        ChildProcess holder = ChildProcess.start("wolfssl_clients", cmd, holderExe.getParent());
+                        holders.add(holder);
+                        holder.await("ready", Duration.ofSeconds(10));
+                    }
+                    ChildProcess holder = holders.get(0);
                     progress.step(String.format(Locale.ROOT, "warm-up: churn for %s s, until %d handshakes or %d rounds",
                             EndToEndReport.number(WARMUP), WARMUP_HANDSHAKES, WARMUP_ROUNDS));
                     long warm = 0;
@@ -141,16 +155,36 @@ public final class ConnectionBench {
                     List<JvmMemory.Snapshot> snapshots = new ArrayList<>();
                     snapshots.add(snapshot("baseline", server, 0, progress));
 
-                    progress.step(String.format(Locale.ROOT, "fill: %,d connections, %d in flight", options.connections(),
-                            options.clients()));
-                    Duration fillTimeout = FILL_RATE_FLOOR.multipliedBy(options.connections()).plus(SETTLE);
-                    KeyValues filled = KeyValues.parse(holder.ask("fill " + options.connections(), "filled", fillTimeout),
-                            "filled");
-                    Phase fill = new Phase(filled.integer("connections"), filled.decimal("seconds"),
-                            filled.integer("retransmissions"), filled.integer("failures"), filled.integer("p50_us"),
-                            filled.integer("p99_us"), String.format(Locale.ROOT, "%d source address(es), open-files limit "
-                                    + "%,d, holder CPU %.1f s", filled.integer("sources"), filled.integer("nofile"),
-                                    filled.decimal("cpu_ms") / 1000));
+                    progress.step(String.format(Locale.ROOT, "fill: %,d connections, %d in flight%s", options.connections(),
+                            options.clients(), holderCount > 1 ? ", " + holderCount + " holder processes one after the other" : ""));
+                    long filledCount = 0;
+                    long retransmissions = 0;
+                    long failures = 0;
+                    long p50 = 0;
+                    long p99 = 0;
+                    double fillSeconds = 0;
+                    long sources = 0;
+                    long nofile = Long.MAX_VALUE;
+                    double holderCpu = 0;
+                    for (int h = 0; h < holderCount; h++) {
+                        long share = Math.min(HOLDER_CONNECTIONS, options.connections() - filledCount);
+                        Duration fillTimeout = FILL_RATE_FLOOR.multipliedBy(share).plus(SETTLE);
+                        KeyValues filled = KeyValues.parse(holders.get(h).ask("fill " + share, "filled", fillTimeout),
+                                "filled");
+                        filledCount += filled.integer("connections");
+                        fillSeconds += filled.decimal("seconds");
+                        retransmissions += filled.integer("retransmissions");
+                        failures += filled.integer("failures");
+                        p50 = Math.max(p50, filled.integer("p50_us"));
+                        p99 = Math.max(p99, filled.integer("p99_us"));
+                        sources += filled.integer("sources");
+                        nofile = Math.min(nofile, filled.integer("nofile"));
+                        holderCpu += filled.decimal("cpu_ms") / 1000;
+                    }
+                    Phase fill = new Phase(filledCount, fillSeconds, retransmissions, failures, p50, p99,
+                            String.format(Locale.ROOT, "%d holder process(es), %d source address(es), open-files limit "
+                                    + "%,d each, holder CPU %.1f s; p50/p99: the worst holder's", holderCount, sources,
+                                    nofile, holderCpu));
                     progress.done(String.format(Locale.ROOT, "%,.0f handshakes/s", fill.handshakesPerSecond()));
                     // What an idle connection holds is measured once it is idle: the server keeps its handshake
                     // read keys for the handshake timeout (30 s) and trims its ciphers after 10 s without
@@ -169,10 +203,20 @@ public final class ConnectionBench {
                     snapshots.add(snapshot("after churn", server, options.connections(), progress));
 
                     progress.step("close every held connection");
-                    KeyValues closed = KeyValues.parse(holder.ask("close", "closed", SETTLE), "closed");
-                    progress.done(String.format(Locale.ROOT, "%,d closed", closed.integer("connections")));
+                    long closedCount = 0;
+                    long lost = 0;
+                    for (ChildProcess h : holders) {
+                        KeyValues closed = KeyValues.parse(h.ask("close", "closed", SETTLE), "closed");
+                        closedCount += closed.integer("connections");
+                        lost += closed.integer("lost");
+                    }
+                    progress.done(String.format(Locale.ROOT, "%,d closed", closedCount));
                     snapshots.add(snapshot("after closing", server, 0, progress));
-                    return new Result(server.listening(), snapshots, fill, churn, closed.integer("lost"));
+                    return new Result(server.listening(), snapshots, fill, churn, lost);
+                } finally {
+                    for (ChildProcess h : holders) {
+                        h.close();
+                    }
                 }
             }
         } finally {
