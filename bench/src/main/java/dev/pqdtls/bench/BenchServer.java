@@ -44,8 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * connections, read when each is accepted (the handshake's are final by then; those of handshakes that never
  * completed are not visible: the library has no server-wide counter). {@code malloc} is glibc's
  * {@code mallinfo2()} in-use bytes (uordblks + hblkhd) of the whole process: the JVM's own mallocs, OpenSSL's
- * and pqdtls' native library's. With {@code --echo} each connection gets a virtual thread that echoes its first
- * datagram.
+ * and pqdtls' native library's. With {@code --echo} each connection gets a virtual thread that echoes every
+ * datagram until the client closes.
  */
 public final class BenchServer {
     private BenchServer() {
@@ -84,7 +84,7 @@ public final class BenchServer {
                         accepted.incrementAndGet();
                         retransmissions.addAndGet(c.get().stats().retransmissions());
                         if (echo) {
-                            Thread.ofVirtual().start(() -> echoOnce(c.get()));
+                            Thread.ofVirtual().start(() -> echo(c.get()));
                         }
                     }
                 } catch (IOException e) {
@@ -106,12 +106,11 @@ public final class BenchServer {
         System.exit(0);
     }
 
-    private static void echoOnce(DtlsConnection c) {
+    /** Echoes every datagram until the client closes (the load clients send one; the echo probe many). */
+    private static void echo(DtlsConnection c) {
         try (c) {
-            Optional<byte[]> d = c.receive(Duration.ofSeconds(5));
-            if (d.isPresent()) {
-                c.send(d.get());
-                c.receive(Duration.ofSeconds(5)); // until the client's close_notify ends it
+            while (true) {
+                c.send(c.receive());
             }
         } catch (IOException e) {
             // the client closed: done

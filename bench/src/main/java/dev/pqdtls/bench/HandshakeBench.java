@@ -289,9 +289,7 @@ public final class HandshakeBench {
         }
         List<String> args = new ArrayList<>(List.of("--backend", server.backend(), "--loops",
                 Integer.toString(server.loops()), "--cert", pem.certificate().toString(), "--key", pem.key().toString()));
-        if (options.echo()) {
-            args.add("--echo");
-        }
+        args.add("--echo"); // the echo probe's established connection; load clients echo only with --echo
         ServerProcess p = ServerProcess.pqdtls("pqdtls-server-" + server.number(), jvm, args, work);
         String backend = p.listening().text("backend");
         String crypto = p.listening().text("crypto");
@@ -313,7 +311,7 @@ public final class HandshakeBench {
             List<Instant[]> windows, double warmup) {
         try {
             return server.number() == JAVA_CLIENT ? javaClient(server, process, group, pem, windows, warmup)
-                    : cClient(server, process, group, windows, warmup);
+                    : cClient(server, process, group, pem, windows, warmup);
         } catch (CPrograms.Unavailable e) {
             return Row.notMeasured(server.number(), server.name(), group, e.getMessage());
         } catch (Exception | Error e) {
@@ -332,26 +330,35 @@ public final class HandshakeBench {
         }
     }
 
-    private Row cClient(Server server, ServerProcess process, NamedGroup group, List<Instant[]> windows, double warmup)
-            throws IOException, CPrograms.Unavailable {
+    private Row cClient(Server server, ServerProcess process, NamedGroup group, BenchCertificate.PemFiles pem,
+            List<Instant[]> windows, double warmup) throws Exception {
         Path exe = CPrograms.wolfSslProgram(options.wolfsslDir(), CPrograms.WOLFSSL_CLIENTS);
         List<String> cmd = List.of(exe.toString(), "--server", "127.0.0.1:" + process.port(), "--mode", "handshakes",
                 "--group", EndToEnd.wolfGroup(group), "--concurrency", Integer.toString(options.clients()),
                 "--echo", options.echo() ? "1" : "0", "--seconds", Double.toString(options.seconds()),
                 "--warmup", Double.toString(warmup));
+        EchoProbe probe = server.wolfSsl() ? null : EchoProbe.start(process.port(), pem.certificate());
         try (ChildProcess client = ChildProcess.start("wolfssl_clients", cmd, exe.getParent())) {
             client.await("window open", Duration.ofMillis((long) (warmup * 1000)).plus(WINDOW_SLACK));
             Edge open = Edge.of(process);
+            if (probe != null) {
+                probe.windowOpened();
+            }
             client.await("window close", Duration.ofMillis((long) (options.seconds() * 1000)).plus(WINDOW_SLACK));
             Edge close = Edge.of(process);
+            String echo = probe == null ? "" : "; " + probe.windowClosed();
             windows.add(new Instant[] {open.when(), close.when()});
             KeyValues r = KeyValues.parse(client.await("result", WINDOW_SLACK), "result");
             String note = String.format(Locale.ROOT, "wolfssl_clients (C, one thread): %d handshakes in flight, %s; "
-                    + "server %s", options.clients(), options.echo() ? "one echo each" : "no echo",
-                    serverNote(process, server));
+                    + "server %s%s", options.clients(), options.echo() ? "one echo each" : "no echo",
+                    serverNote(process, server), echo);
             return row(server, group, r.integer("handshakes"), r.decimal("window_seconds"), open, close,
                     r.integer("p50_us"), r.integer("p99_us"), r.integer("retransmissions"), r.integer("failures"),
                     r.decimal("cpu_ms"), note);
+        } finally {
+            if (probe != null) {
+                probe.close();
+            }
         }
     }
 
