@@ -69,6 +69,8 @@ public abstract class Connection {
     private final FlightSender flights;
     private final List<Ack.RecordNumber> peerFlightRecords = new ArrayList<>();
     private State state = State.HANDSHAKING;
+    /** Set when the handshake completed; stays set when the connection then closes or fails. */
+    private boolean handshakeCompleted;
     private int nextSendSeq;
     private final long handshakeDeadline;
     private long lastReceiveMillis;
@@ -220,6 +222,14 @@ public abstract class Connection {
 
     public final State state() {
         return state;
+    }
+
+    /**
+     * Whether the handshake ever completed, even if the connection has ended since: a peer's Finished,
+     * data and close_notify may all arrive in one batch.
+     */
+    public final boolean handshakeCompleted() {
+        return handshakeCompleted;
     }
 
     /** Why the association failed or was closed by the peer, if it did. */
@@ -445,6 +455,7 @@ public abstract class Connection {
         keys.install(schedule, client ? clientTrafficSecret : serverTrafficSecret,
                 client ? serverTrafficSecret : clientTrafficSecret, nowMillis);
         state = State.CONNECTED;
+        handshakeCompleted = true;
         if (client) {
             peerFlightRecords.clear(); // the server's flight is acknowledged implicitly by our Finished
         } else {

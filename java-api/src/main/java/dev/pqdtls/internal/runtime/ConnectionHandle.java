@@ -58,19 +58,22 @@ final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection 
 
     /**
      * What changed since the last look: ESTABLISHED once when the handshake completed, ENDED once
-     * when the connection closed or failed. Wakes waiters in any case.
+     * when the connection closed or failed (a look after ESTABLISHED, when both happened at once).
+     * Wakes waiters in any case.
      */
     Change observe() {
         changed.signalAll();
+        if (!established && connection.handshakeCompleted()) {
+            // Reported even when the connection has ended since (Finished, data and close_notify in
+            // one batch): its data is delivered first; the next look reports the end.
+            established = true;
+            return Change.ESTABLISHED;
+        }
         Connection.State now = connection.state();
         if (now == seen) {
             return Change.NONE;
         }
         seen = now;
-        if (now == Connection.State.CONNECTED) {
-            established = true;
-            return Change.ESTABLISHED;
-        }
         return ended() ? Change.ENDED : Change.NONE;
     }
 

@@ -451,6 +451,7 @@ final class EventLoop implements Runnable {
         if (change == ConnectionHandle.Change.ESTABLISHED) {
             registerCid(h);
             owner.established(h);
+            change = h.observe(); // it may have ended in the same batch
         }
         owner.activity(h); // after "established" and before "ended": the application's events stay in order
         if (change == ConnectionHandle.Change.ENDED) {
