@@ -161,7 +161,7 @@ public final class ClientConnection extends Connection {
             throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "server echoed a session id we did not send");
         }
         CipherSuite selected = offeredSuite(sh.cipherSuite());
-        flightAnswered();
+        flightAnswered(nowMillis);
         if (sh.isHelloRetryRequest()) {
             onHelloRetryRequest(sh, selected, nowMillis);
             return;
