@@ -84,6 +84,11 @@ public final class FfmBackend implements CryptoBackend {
     }
 
     @Override
+    public Map<String, Long> liveNativeContexts() {
+        return NativeContexts.snapshot();
+    }
+
+    @Override
     public Map<String, String> details() {
         Map<String, String> out = new LinkedHashMap<>();
         try {

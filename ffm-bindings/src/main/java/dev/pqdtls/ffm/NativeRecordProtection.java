@@ -69,6 +69,7 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
             throw rethrow(e);
         }
         NativeAbi.check(rc, "creating " + suite + " record protection");
+        NativeContexts.created(NativeContexts.Kind.RECORD_PROTECTION);
         return new NativeRecordProtection(suite, MemorySegment.ofAddress(out[0]));
     }
 
@@ -316,6 +317,7 @@ final class NativeRecordProtection implements RecordProtection, RecordBatchOpene
         } catch (Throwable e) {
             throw rethrow(e);
         }
+        NativeContexts.freed(NativeContexts.Kind.RECORD_PROTECTION);
     }
 
     /** The pqdtls_rp handle, for the engine's fused seal-and-send. */

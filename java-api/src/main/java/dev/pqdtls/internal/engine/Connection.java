@@ -731,6 +731,11 @@ public abstract class Connection {
         if (schedule != null) {
             schedule.destroy();
         }
+        releaseHandshakeState();
+    }
+
+    /** Frees what the role keeps for a handshake that ended unfinished (a native key, for one). */
+    protected void releaseHandshakeState() {
     }
 
     /** What to add to a fatal alert received during the handshake, to say what to change. */
