@@ -101,16 +101,15 @@ final class FlightSender {
     }
 
     /**
-     * The peer repeated its flight, so ours was probably lost (RFC 9147 §5.8.1): resend it, unless the
-     * peer acknowledged part of it (its repetition then crossed our flight), at most once per half
-     * initial timeout. Returns false when there is no flight to resend.
+     * The peer repeated its flight, so ours was probably lost (RFC 9147 §5.8.1): resend what of it the
+     * peer has not acknowledged, at most once per half initial timeout. Returns false when there is no
+     * flight to resend.
      */
     boolean onPeerRetransmission(long nowMillis) {
         if (flight == null) {
             return false;
         }
-        if (!flight.partlyAcknowledged()
-                && nowMillis - lastTransmitMillis >= config.initialRetransmitTimeout().toMillis() / 2) {
+        if (nowMillis - lastTransmitMillis >= config.initialRetransmitTimeout().toMillis() / 2) {
             retransmissions++;
             transmit(nowMillis);
         }

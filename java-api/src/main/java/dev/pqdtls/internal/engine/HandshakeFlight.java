@@ -145,9 +145,4 @@ final class HandshakeFlight {
         Sent s = sent.get(r);
         return s == null ? -1 : s.atMillis();
     }
-
-    /** Whether an ACK covered any part of the flight. */
-    boolean partlyAcknowledged() {
-        return !acknowledged.isEmpty();
-    }
 }
