@@ -663,14 +663,16 @@ public abstract class Connection {
         }
         int description = c.get(c.position() + 1) & 0xFF;
         DtlsAlert alert = DtlsAlert.byCode(description).orElse(DtlsAlert.INTERNAL_ERROR);
+        if (r.epoch() == 0 && state != State.HANDSHAKING) {
+            // An unauthenticated alert, close_notify included, cannot end an established association:
+            // anyone who knows the addresses could send one.
+            records.dropped++;
+            return;
+        }
         if (alert == DtlsAlert.CLOSE_NOTIFY) {
             failure = new DtlsException(alert, true, "peer " + Display.address(peer) + " closed the connection");
             state = State.CLOSED;
             wipe();
-            return;
-        }
-        if (r.epoch() == 0 && state != State.HANDSHAKING) {
-            records.dropped++; // an unauthenticated alert cannot end an established association
             return;
         }
         failure = new DtlsException(alert, true, "peer " + Display.address(peer) + " sent alert " + alert + " ("
