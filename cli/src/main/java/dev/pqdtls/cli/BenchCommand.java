@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
  * type-checked here and passed on verbatim; the ranges are checked there.
  */
 @Command(name = "bench",
+        subcommands = RobustnessCommand.class,
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {

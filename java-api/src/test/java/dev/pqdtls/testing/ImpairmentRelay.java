@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * a flight) overtake it. Datagrams are delivered by one thread from a delay queue, in due order.
  *
  * <p>With {@link #captureToServer(boolean)} on, the relay keeps a copy of every datagram it forwards
- * to the server, for replay tests ({@link #injectToServer}).
+ * to the server; with {@link #holdToServer(boolean)} on, it keeps them instead of forwarding them. Replay
+ * and forgery tests send them (or altered copies) on with {@link #injectToServer}.
  */
 public final class ImpairmentRelay implements AutoCloseable {
     /**
@@ -90,6 +91,7 @@ public final class ImpairmentRelay implements AutoCloseable {
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final List<byte[]> captured = new CopyOnWriteArrayList<>();
     private volatile boolean capture;
+    private volatile boolean hold;
     private volatile boolean closed;
     private final long startNanos = System.nanoTime();
     /** The fate of every datagram, when tracing ({@link #trace}); null otherwise. */
@@ -113,10 +115,13 @@ public final class ImpairmentRelay implements AutoCloseable {
                 clientSide.receive(p);
                 InetSocketAddress client = (InetSocketAddress) p.getSocketAddress();
                 byte[] d = Arrays.copyOfRange(p.getData(), p.getOffset(), p.getOffset() + p.getLength());
-                if (capture) {
+                if (capture || hold) {
                     captured.add(d);
                 }
-                this.toServer.submit(d, serverSide(client), server);
+                DatagramSocket via = serverSide(client);
+                if (!hold) {
+                    this.toServer.submit(d, via, server);
+                }
             }
         });
         thread("impairment-relay-delivery", () -> {
@@ -190,9 +195,19 @@ public final class ImpairmentRelay implements AutoCloseable {
         capture = on;
     }
 
-    /** The datagrams captured so far, in the order clients sent them. */
+    /** Keeps the clients' datagrams instead of forwarding them (or forwards again), for {@link #injectToServer}. */
+    public void holdToServer(boolean on) {
+        hold = on;
+    }
+
+    /** The datagrams captured or held so far, in the order clients sent them. */
     public List<byte[]> capturedToServer() {
         return List.copyOf(captured);
+    }
+
+    /** Forgets the datagrams captured so far. */
+    public void clearCaptured() {
+        captured.clear();
     }
 
     /**
