@@ -101,20 +101,21 @@ public final class ChurnSoak {
             // baseline is taken after, so class loading, JIT and pools are in it.
             load.run(Duration.ofSeconds(3), () -> { }, 0);
             awaitHandshakeTimeout(server);
-            MemorySample before = MemorySample.take(backend);
+            MemorySample before = MemorySample.settled(backend);
             progress.accept("baseline: " + before.summary());
             List<Sample> samples = new ArrayList<>();
             long start = System.nanoTime();
             load.reset();
             load.run(options.duration(), () -> {
-                Sample sample = new Sample((System.nanoTime() - start) / 1e9, server.metrics().handshaking(),
-                        server.metrics().established(), MemorySample.take(backend));
+                MemorySample memory = MemorySample.now(backend);
+                ServerMetrics m = server.metrics();
+                Sample sample = new Sample((System.nanoTime() - start) / 1e9, m.handshaking(), m.established(), memory);
                 samples.add(sample);
                 progress.accept(String.format(java.util.Locale.ROOT, "%4.0f s: handshaking %d, established %d, %s",
                         sample.seconds(), sample.handshaking(), sample.established(), sample.memory().summary()));
             }, options.sampleEvery().toNanos());
             awaitHandshakeTimeout(server);
-            MemorySample after = MemorySample.take(backend);
+            MemorySample after = MemorySample.settled(backend);
             progress.accept("after the handshake timeout: " + after.summary());
             return new Result(options, load.completed.get(), load.abandoned.get(), load.mutated.get(),
                     load.failures.subList(0, Math.min(5, load.failures.size())), before, samples, after, server.metrics());

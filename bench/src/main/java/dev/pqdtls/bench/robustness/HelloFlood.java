@@ -51,12 +51,13 @@ public final class HelloFlood {
      * @param before memory before the flood (after a warm-up)
      * @param during memory at the flood's end, before the legitimate connections closed
      * @param after memory once the flood and the clients are gone
-     * @param handshakesStarted connections the server created during the flood (the warm-up client's not counted)
-     * @param metrics the server's counters at the end, the warm-up client's handshake included
+     * @param handshakesStarted connections the server created during the flood (the warm-up's not counted)
+     * @param cookiesIssued HelloRetryRequests with a cookie the server sent during the flood
+     * @param metrics the server's counters at the end, the warm-up included
      */
     public record Result(Options options, SpoofedClientHellos.Counts flood, double seconds, int legitimateCompleted,
             List<String> legitimateFailures, int peakConnections, MemorySample before, MemorySample during,
-            MemorySample after, long handshakesStarted, ServerMetrics metrics) {
+            MemorySample after, long handshakesStarted, long cookiesIssued, ServerMetrics metrics) {
         public double achievedRate() {
             return flood.sent() / seconds;
         }
@@ -90,15 +91,24 @@ public final class HelloFlood {
                         }
                     }
                 })) {
-            legitimate(server, clientConfig); // warm-up: class loading and JIT
-            MemorySample before = MemorySample.take(backend);
+            // Warm-up, not counted: a client and two seconds of flood, so that class loading and the JIT's
+            // own (transient, malloc'ed) memory are in the baseline, not in the flood's figures.
+            legitimate(server, clientConfig);
+            try (SpoofedClientHellos warmUp = new SpoofedClientHellos(server.localAddress(), options.addresses(),
+                    options.hellosPerSecond())) {
+                TimeUnit.SECONDS.sleep(2);
+            }
+            MemorySample before = MemorySample.settled(backend);
             long startedBefore = server.metrics().handshakesStarted();
+            long cookiesBefore = server.metrics().cookiesIssued();
             List<String> failures = new ArrayList<>();
             AtomicInteger completed = new AtomicInteger();
             AtomicInteger peak = new AtomicInteger();
             long start = System.nanoTime();
             SpoofedClientHellos.Counts counts;
             MemorySample during;
+            double seconds;
+            List<DtlsConnection> open = java.util.Collections.synchronizedList(new ArrayList<>());
             try (SpoofedClientHellos flood = new SpoofedClientHellos(server.localAddress(), options.addresses(),
                     options.hellosPerSecond())) {
                 ExecutorService lanes = Executors.newFixedThreadPool(4, r -> {
@@ -106,7 +116,6 @@ public final class HelloFlood {
                     t.setDaemon(true);
                     return t;
                 });
-                List<DtlsConnection> open = java.util.Collections.synchronizedList(new ArrayList<>());
                 try {
                     List<Future<?>> clients = new ArrayList<>();
                     long spacing = options.duration().toNanos() / options.legitimateClients();
@@ -138,18 +147,18 @@ public final class HelloFlood {
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, left)); // the flood runs its full duration
                 flood.stopSending();
                 long stopped = System.nanoTime();
-                during = MemorySample.take(backend);
+                during = MemorySample.now(backend);
                 // Late answers still count: the sockets keep reading until the server has caught up.
                 awaitQuiet(flood);
                 counts = flood.counts();
-                open.forEach(DtlsConnection::close);
-                double seconds = (stopped - start) / 1e9;
-                awaitNoConnections(server);
-                MemorySample after = MemorySample.take(backend);
-                ServerMetrics m = server.metrics();
-                return new Result(options, counts, seconds, completed.get(), failures.subList(0, Math.min(5, failures.size())),
-                        peak.get(), before, during, after, m.handshakesStarted() - startedBefore, m);
+                seconds = (stopped - start) / 1e9;
             }
+            open.forEach(DtlsConnection::close);
+            awaitNoConnections(server);
+            MemorySample after = MemorySample.settled(backend);
+            ServerMetrics m = server.metrics();
+            return new Result(options, counts, seconds, completed.get(), failures.subList(0, Math.min(5, failures.size())),
+                    peak.get(), before, during, after, m.handshakesStarted() - startedBefore, m.cookiesIssued() - cookiesBefore, m);
         }
     }
 

@@ -35,19 +35,29 @@ public record MemorySample(long heapAfterGc, long mallocInUse, long resident, Ma
             .map(f -> Linker.nativeLinker().downcallHandle(f, FunctionDescriptor.of(MALLINFO2)));
 
     /**
-     * Collects garbage (twice, and waits until the backend's collector-freed contexts have been freed, at
-     * most two seconds), then samples.
+     * Once things are quiet: collects garbage and samples, again every 250 ms until two samples agree (the
+     * live native contexts equal, malloc within 256 KB), at most 10 s. What a Cleaner frees goes after a
+     * collection, and a closing endpoint frees its socket buffers on its own thread, neither with an event
+     * to wait on.
      */
-    public static MemorySample take(CryptoBackend backend) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        Map<String, Long> contexts;
-        do {
-            System.gc();
-            System.gc();
-            contexts = backend.liveNativeContexts();
-            // Objects freed by a Cleaner go after the collection, on the cleaner's thread: no event to wait on.
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        } while (!contexts.equals(backend.liveNativeContexts()) && System.nanoTime() < deadline);
+    public static MemorySample settled(CryptoBackend backend) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        MemorySample last = now(backend);
+        while (System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
+            MemorySample next = now(backend);
+            if (next.nativeContexts.equals(last.nativeContexts) && Math.abs(next.mallocInUse - last.mallocInUse) <= 256 * 1024) {
+                return next;
+            }
+            last = next;
+        }
+        return last;
+    }
+
+    /** Under load: one collection, then the sample. */
+    public static MemorySample now(CryptoBackend backend) {
+        System.gc();
+        System.gc();
         return new MemorySample(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), mallocBytesInUse(),
                 residentBytes(), backend.liveNativeContexts());
     }
