@@ -139,7 +139,7 @@ public final class AeadReport {
                 .append("\n\n");
         md.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append('\n');
-        md.append("- CPU: ").append(cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
+        md.append("- CPU: ").append(Machine.cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" logical CPUs; ").append(System.getProperty("os.name")).append(' ')
                 .append(System.getProperty("os.version")).append('\n');
         md.append("- OpenSSL (CLI, `openssl speed`): ").append(opensslVersion.orElse("not run")).append('\n');
@@ -237,19 +237,6 @@ public final class AeadReport {
 
     private static String shortSuite(String suite) {
         return suite.replace("TLS_", "").replace("_SHA256", "").replace("_SHA384", "");
-    }
-
-    private static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        return System.getProperty("os.arch");
     }
 
     /** Bytes per second from {@code openssl speed -mr -evp <cipher> -bytes 1200} (with {@code -aead} if asked). */

@@ -121,7 +121,7 @@ public final class BenchEntry {
     }
 
     /** {@code bench/results} of the checkout the launcher runs from ({@code -Dpqdtls.home}), else of the current directory. */
-    static Path defaultOut() {
+    public static Path defaultOut() {
         String home = System.getProperty("pqdtls.home");
         return (home != null && !home.isBlank() ? Path.of(home) : Path.of("")).resolve("bench").resolve("results");
     }

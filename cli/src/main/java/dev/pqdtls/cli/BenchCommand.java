@@ -15,13 +15,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code pqdtls bench}: the end-to-end comparison of the bench module ({@code dev.pqdtls.bench.EndToEnd},
- * through {@code BenchEntry.run}, see {@link BenchRunner}); {@code bench handshakes} and {@code bench
- * connections} are its subcommands.
+ * through {@code BenchEntry.run}, see {@link BenchRunner}); {@code bench handshakes}, {@code bench
+ * connections} and {@code bench robustness} are its subcommands.
  */
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        subcommands = {BenchHandshakesCommand.class, BenchConnectionsCommand.class},
+        subcommands = {BenchHandshakesCommand.class, BenchConnectionsCommand.class, RobustnessCommand.class},
         description = {
             "End-to-end throughput: pqdtls vs raw UDP, wolfSSL and openssl speed; writes a report.",
             "",
@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
                     + "2 minutes; figures on a shared machine are noisy. Needs Java 22+.",
             "",
             "Subcommands: 'bench handshakes' (full handshakes per second and server CPU per handshake, pqdtls and "
-                    + "wolfSSL servers) and 'bench connections' (server memory per idle connection); see their --help."
+                    + "wolfSSL servers), 'bench connections' (server memory per idle connection) and 'bench robustness' "
+                    + "(handshakes under loss with wolfSSL, floods, soak, replay); see their --help."
         })
 final class BenchCommand implements Callable<Integer> {
     private static final String ENTRY = "dev.pqdtls.bench.BenchEntry";

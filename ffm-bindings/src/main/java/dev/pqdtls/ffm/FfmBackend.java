@@ -65,6 +65,11 @@ public final class FfmBackend extends NativeBackend {
     }
 
     @Override
+    public Map<String, Long> liveNativeContexts() {
+        return NativeContexts.snapshot();
+    }
+
+    @Override
     public Map<String, String> details() {
         Map<String, String> out = new LinkedHashMap<>();
         try {

@@ -54,6 +54,7 @@ final class NativeRecordProtection extends BatchedRecordProtection {
             throw rethrow(e);
         }
         NativeAbi.check(rc, "creating " + suite + " record protection");
+        NativeContexts.created(NativeContexts.Kind.RECORD_PROTECTION);
         return new NativeRecordProtection(suite, MemorySegment.ofAddress(out[0]));
     }
 
@@ -234,6 +235,7 @@ final class NativeRecordProtection extends BatchedRecordProtection {
         } catch (Throwable e) {
             throw rethrow(e);
         }
+        NativeContexts.freed(NativeContexts.Kind.RECORD_PROTECTION);
     }
 
     /** The pqdtls_rp handle, for the engine's fused seal-and-send. */

@@ -26,6 +26,7 @@ final class NativeTranscriptHash implements TranscriptHash {
         this.algorithm = algorithm;
         // The cleanup runs once the auto arena (reachable only through this segment) is collected.
         this.context = raw.reinterpret(Arena.ofAuto(), NativeTranscriptHash::free);
+        NativeContexts.created(NativeContexts.Kind.TRANSCRIPT_HASH);
     }
 
     static NativeTranscriptHash create(HashAlgorithm algorithm) {
@@ -43,6 +44,7 @@ final class NativeTranscriptHash implements TranscriptHash {
         } catch (Throwable e) {
             throw NativeRecordProtection.rethrow(e);
         }
+        NativeContexts.freed(NativeContexts.Kind.TRANSCRIPT_HASH);
     }
 
     @Override

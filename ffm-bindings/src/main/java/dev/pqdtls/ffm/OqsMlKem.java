@@ -175,6 +175,7 @@ final class OqsMlKem implements KeyExchange {
         Share(Arena keyArena, MemorySegment sk, byte[] publicShare) {
             super("ML-KEM-768", sk, publicShare);
             this.keyArena = keyArena;
+            NativeContexts.created(NativeContexts.Kind.KEY_SHARE);
         }
 
         @Override
@@ -186,6 +187,7 @@ final class OqsMlKem implements KeyExchange {
         protected void release(MemorySegment sk) {
             sk.fill((byte) 0);
             keyArena.close();
+            NativeContexts.freed(NativeContexts.Kind.KEY_SHARE);
         }
     }
 

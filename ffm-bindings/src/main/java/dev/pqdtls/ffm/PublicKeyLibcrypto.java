@@ -321,6 +321,7 @@ final class PublicKeyLibcrypto {
     abstract static class EvpKeyShare extends dev.pqdtls.spi.SingleUseKeyShare<MemorySegment> {
         EvpKeyShare(String group, MemorySegment pkey, byte[] publicShare) {
             super(group, pkey, publicShare);
+            NativeContexts.created(NativeContexts.Kind.KEY_SHARE);
         }
 
         /** Checks the server's share and computes the secret with our key. */
@@ -340,6 +341,7 @@ final class PublicKeyLibcrypto {
         @Override
         protected final void release(MemorySegment pkey) {
             freeKey(pkey);
+            NativeContexts.freed(NativeContexts.Kind.KEY_SHARE);
         }
     }
 

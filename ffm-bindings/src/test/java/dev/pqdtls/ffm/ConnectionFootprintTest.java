@@ -76,7 +76,7 @@ class ConnectionFootprintTest {
         EnginePump.exchangeAll(c, s);
         assertEquals(Connection.State.CONNECTED, s.state(), () -> String.valueOf(s.failure()));
         // Past the handshake read keys' linger and then the idle trim: what a quiet connection keeps.
-        long later = serverConfig.handshakeTimeout().toMillis() + 1;
+        long later = Connection.finalFlightReackMillis(serverConfig) + 1;
         s.onTimer(later);
         c.onTimer(later);
         EnginePump.exchangeAll(c, s);

@@ -48,6 +48,16 @@ public interface CryptoBackend {
     }
 
     /**
+     * Native contexts this backend holds now, by kind (e.g. {@code "record protection" -> 4}): created
+     * minus freed, for the whole process. Once every connection has ended each count must come back to
+     * zero (kinds freed by the garbage collector, after a collection); one that does not is a leak.
+     * Empty for a backend without native state.
+     */
+    default Map<String, Long> liveNativeContexts() {
+        return Map.of();
+    }
+
+    /**
      * CPU crypto features as this backend's native code detects them (cpuid/xgetbv on x86,
      * getauxval on aarch64), e.g. {@code "AES-NI" -> true}; empty if the backend cannot tell.
      */

@@ -53,6 +53,20 @@ class BadInputTest {
     }
 
     @Test
+    void aPlaintextCloseNotifyCannotEndAnEstablishedConnection() {
+        Connection[] p = EngineHandshakeTest.pair(EngineHandshakeTest.clientConfig().build(),
+                EngineHandshakeTest.serverConfig().build(), 0);
+        assertTrue(new LoopbackPump(p[0], p[1]).runUntilEstablished(1000));
+        for (Connection c : p) {
+            // What an off-path attacker who knows the addresses can send: an epoch-0 close_notify.
+            ByteBuffer alert = ByteBuffer.allocate(15).put((byte) 21).putShort((short) 0xFEFD).putShort((short) 0)
+                    .putShort((short) 0).putInt(99).putShort((short) 2).put((byte) 1).put((byte) 0).flip();
+            c.onDatagram(alert, 0);
+            assertEquals(Connection.State.CONNECTED, c.state(), "an unauthenticated alert is dropped");
+        }
+    }
+
+    @Test
     void unknownExtensionsGroupsAndSuitesAreIgnored() {
         ServerConnection s = server();
         KeyExchange.ClientKeyShare share = new FallbackBackend().keyExchange(dev.pqdtls.NamedGroup.X25519).newClientShare();

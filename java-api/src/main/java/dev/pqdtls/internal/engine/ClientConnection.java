@@ -114,6 +114,15 @@ public final class ClientConnection extends Connection {
         sendFlight(f, nowMillis);
     }
 
+    /** A handshake that failed or was closed before the ServerHello leaves our private key unused: free it now. */
+    @Override
+    protected void releaseHandshakeState() {
+        if (share != null) {
+            share.close();
+            share = null;
+        }
+    }
+
     /** SNI carries host names only, never IP literals (RFC 6066 §3). */
     private static boolean isHostName(String name) {
         return !name.isEmpty() && !name.contains(":") && !name.matches("[0-9.]+");
@@ -161,7 +170,7 @@ public final class ClientConnection extends Connection {
             throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "server echoed a session id we did not send");
         }
         CipherSuite selected = offeredSuite(sh.cipherSuite());
-        flightAnswered();
+        flightAnswered(nowMillis);
         if (sh.isHelloRetryRequest()) {
             onHelloRetryRequest(sh, selected, nowMillis);
             return;

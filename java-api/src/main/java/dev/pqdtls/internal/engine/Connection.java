@@ -23,7 +23,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -48,6 +47,13 @@ public abstract class Connection {
      * few hundred bytes of native memory, and waking it costs one key expansion.
      */
     public static final long TRIM_AFTER_MILLIS = 10_000;
+    /**
+     * How long a server still answers a client's resent final flight with an ACK after the handshake
+     * (RFC 9147 §5.8.1: "for at least twice the default MSL", 2 × 2 minutes per RFC 793): a client
+     * whose copy of our ACK was lost (wolfSSL's waits for it before it reports the handshake done)
+     * resends its Finished at doubling intervals; the handshake read keys stay this long.
+     */
+    public static final long FINAL_FLIGHT_REACK_MILLIS = 240_000;
 
     protected final DtlsConfig config;
     protected final CryptoBackend crypto;
@@ -67,7 +73,11 @@ public abstract class Connection {
     private final ArrayDeque<ByteBuffer> outgoing = new ArrayDeque<>(2);
     private final ArrayDeque<byte[]> inbound = new ArrayDeque<>(2);
     private final FlightSender flights;
-    private final List<Ack.RecordNumber> peerFlightRecords = new ArrayList<>();
+    private final PeerFlightAcks acks = new PeerFlightAcks();
+    /** The handshake record being processed (its number may echo one of our ClientHello's, RFC 9147 §5.1). */
+    private Ack.RecordNumber handshakeRecord;
+    /** A gap in the peer's flight showed in the datagrams being processed: ACK once they all are (§7.1). */
+    private boolean ackGap;
     private State state = State.HANDSHAKING;
     /** Set when the handshake completed; stays set when the connection then closes or fails. */
     private boolean handshakeCompleted;
@@ -121,6 +131,10 @@ public abstract class Connection {
                 onRecord(r, nowMillis);
                 return state != State.CLOSED && state != State.FAILED;
             });
+            if (ackGap && state == State.HANDSHAKING && !acks.isEmpty()) {
+                sendAck(acks.sorted()); // part of the peer's flight is missing: say what arrived (§7.1)
+            }
+            ackGap = false;
             checkIntegrityLimit(nowMillis);
         } catch (DtlsException e) {
             abort(e);
@@ -155,7 +169,7 @@ public abstract class Connection {
         if (state == State.HANDSHAKING && nowMillis >= handshakeDeadline) {
             abort(new DtlsException(DtlsAlert.HANDSHAKE_FAILURE, false, "handshake with " + Display.address(peer)
                     + " did not complete within " + Display.duration(config.handshakeTimeout()) + " ("
-                    + flights.timerExpiries() + " retransmissions); is the peer reachable?"));
+                    + flights.retransmissions() + " retransmissions); is the peer reachable?"));
             return;
         }
         if (state == State.CONNECTED && nowMillis - lastReceiveMillis >= config.idleTimeout().toMillis()) {
@@ -169,6 +183,9 @@ public abstract class Connection {
             handshakeReadKeysUntil = Long.MAX_VALUE;
         }
         flights.onTimer(nowMillis);
+        if (state == State.HANDSHAKING && nowMillis >= acks.dueMillis() && acks.timerFired(nowMillis)) {
+            sendAck(acks.sorted()); // the peer's flight is still incomplete: tell it what we have (§7.1)
+        }
         if (state == State.CONNECTED && keys.updateDue(nowMillis)) {
             startKeyUpdate(false, nowMillis);
         }
@@ -179,8 +196,7 @@ public abstract class Connection {
     }
 
     private long trimDueMillis() {
-        return Math.max(lastActivityMillis, handshakeReadKeysUntil == Long.MAX_VALUE ? 0 : handshakeReadKeysUntil)
-                + TRIM_AFTER_MILLIS;
+        return lastActivityMillis + TRIM_AFTER_MILLIS;
     }
 
     /** A record went out or came in: the ciphers are (or will be, lazily) in use again. */
@@ -196,7 +212,7 @@ public abstract class Connection {
         }
         long next = flights.dueMillis(nowMillis);
         if (state == State.HANDSHAKING) {
-            next = Math.min(next, handshakeDeadline);
+            next = Math.min(next, Math.min(handshakeDeadline, acks.dueMillis()));
         } else if (state == State.CONNECTED) {
             next = Math.min(next, lastReceiveMillis + config.idleTimeout().toMillis());
             next = Math.min(next, keys.timeDueMillis());
@@ -428,21 +444,27 @@ public abstract class Connection {
         nextSendSeq = seq;
     }
 
-    /** Sends a flight and keeps it for retransmission until answered or acknowledged. */
+    /**
+     * Sends a flight and keeps it for retransmission until answered or acknowledged. A handshake flight
+     * answers the peer's, which needs no ACK of its own (RFC 9147 §7.1); a post-handshake one (our
+     * KeyUpdate) acknowledges nothing, not even a KeyUpdate it answers.
+     */
     protected final void sendFlight(HandshakeFlight f, long nowMillis) {
+        if (state == State.HANDSHAKING) {
+            acks.ourFlightSent(reassembler.nextSeq());
+        }
         flights.send(f, nowMillis);
     }
 
     /** The peer answered our last flight: stop retransmitting it. */
-    protected final void flightAnswered() {
-        flights.answered();
+    protected final void flightAnswered(long nowMillis) {
+        flights.answered(nowMillis, client ? handshakeRecord : null);
     }
 
-    /** Records of the peer's current flight to acknowledge when it completes. */
+    /** Acknowledges the records of the peer's flight (complete, or post-handshake messages) received so far. */
     protected final void acknowledgePeerFlight() {
-        if (!peerFlightRecords.isEmpty()) {
-            sendAck(new ArrayList<>(peerFlightRecords));
-            peerFlightRecords.clear();
+        if (!acks.isEmpty()) {
+            sendAck(acks.take());
         }
     }
 
@@ -456,14 +478,11 @@ public abstract class Connection {
                 client ? serverTrafficSecret : clientTrafficSecret, nowMillis);
         state = State.CONNECTED;
         handshakeCompleted = true;
-        if (client) {
-            peerFlightRecords.clear(); // the server's flight is acknowledged implicitly by our Finished
-        } else {
+        if (!client) {
             // The client's Finished answered our whole flight: the handshake write keys can go. Its
-            // read keys stay while the client may still resend Finished because our ACK was lost
-            // (RFC 9147 §5.8.3); it gives up after its handshake timeout.
+            // read keys stay while the client may still resend Finished because our ACK was lost.
             records.retireWriteEpochsBelow(APPLICATION_EPOCH);
-            handshakeReadKeysUntil = nowMillis + config.handshakeTimeout().toMillis();
+            handshakeReadKeysUntil = nowMillis + finalFlightReackMillis(config);
         }
         // Handshake-only state goes now: the transcript's hash context and the master secret (the
         // traffic and exporter secrets derived from it are held where they are used).
@@ -471,6 +490,11 @@ public abstract class Connection {
         schedule.destroy();
         // Post-handshake messages (KeyUpdate) are small: a fresh reassembler drops the handshake's tables.
         reassembler = new MessageReassembler(MAX_HANDSHAKE_MESSAGE, reassembler.nextSeq());
+    }
+
+    /** How long after its handshake a server still re-ACKs a resent client Finished (and keeps the keys to read it). */
+    public static long finalFlightReackMillis(DtlsConfig config) {
+        return Math.max(FINAL_FLIGHT_REACK_MILLIS, config.handshakeTimeout().toMillis());
     }
 
     /** Ends the handshake with a fatal alert (for failures found outside {@link #onDatagram}). */
@@ -518,6 +542,9 @@ public abstract class Connection {
         int pos = c.position();
         boolean retransmitted = false;
         boolean postHandshake = r.epoch() >= APPLICATION_EPOCH;
+        boolean ofPeerFlight = false; // carries part of the peer's current flight
+        boolean kept = true; // every fragment was processed or buffered: the record may be ACKed (§7)
+        boolean outOfOrder = false;
         while (pos < c.limit()) {
             HandshakeFragment f = HandshakeFragment.parse(c, pos, c.limit());
             if (f == null) {
@@ -528,20 +555,32 @@ public abstract class Connection {
             boolean hello = f.msgType() == HandshakeType.CLIENT_HELLO || f.msgType() == HandshakeType.SERVER_HELLO;
             if (r.epoch() == 0 ? !hello : hello) {
                 records.dropped++; // hellos travel only in epoch 0, everything else only encrypted
+                kept = false;
                 continue;
             }
             if (f.messageSeq() < reassembler.nextSeq()) {
                 retransmitted = true;
+                ofPeerFlight |= acks.ofCurrentFlight(f.messageSeq());
                 continue;
             }
             if (r.epoch() == 0 && !acceptsPlaintext(f.msgType())) {
                 records.dropped++;
+                kept = false;
                 continue;
             }
-            reassembler.accept(f);
+            outOfOrder |= !reassembler.inOrder(f);
+            if (reassembler.accept(f) == MessageReassembler.Outcome.DROPPED) {
+                kept = false;
+            } else {
+                ofPeerFlight = true;
+            }
         }
-        if (r.epoch() >= HANDSHAKE_EPOCH) {
-            peerFlightRecords.add(new Ack.RecordNumber(r.epoch(), r.sequenceNumber()));
+        // Post-handshake messages are ACKed record by record, repeats included; so is a client's final
+        // flight resent after the handshake (§5.8.1); during the handshake, the peer's current flight.
+        handshakeRecord = new Ack.RecordNumber(r.epoch(), r.sequenceNumber());
+        boolean finalFlightAgain = state == State.CONNECTED && !client && !postHandshake;
+        if (postHandshake || finalFlightAgain || (ofPeerFlight && kept && state == State.HANDSHAKING)) {
+            acks.add(handshakeRecord);
         }
         if (retransmitted) {
             onPeerRetransmission(postHandshake, nowMillis);
@@ -555,20 +594,25 @@ public abstract class Connection {
         }
         if (postHandshake) {
             acknowledgePeerFlight();
+        } else if (state == State.HANDSHAKING) {
+            ackGap |= acks.partialFlight(nowMillis, flights.timeoutMillis(), outOfOrder);
         }
     }
 
     /**
-     * The peer sent again something we already processed: our answer was probably lost (RFC 9147
-     * §5.8.1). Resend our last flight, at most once per initial timeout, or re-ACK post-handshake
-     * messages.
+     * The peer sent again something we already processed (RFC 9147 §5.8.1): during the handshake our
+     * answer was probably lost, so resend our flight; a client resending its final flight after the
+     * handshake lost our ACK, so ACK it again; a server resending its flight lost our Finished.
+     * Post-handshake repeats are ACKed with the rest of their record.
      */
     private void onPeerRetransmission(boolean postHandshake, long nowMillis) {
         if (postHandshake) {
-            return; // the record number is in peerFlightRecords and gets ACKed again
+            return;
         }
-        if (!flights.onPeerRetransmission(nowMillis) && state == State.CONNECTED) {
+        if (state == State.CONNECTED && !client) {
             acknowledgePeerFlight();
+        } else {
+            flights.onPeerRetransmission(nowMillis);
         }
     }
 
@@ -589,10 +633,6 @@ public abstract class Connection {
     }
 
     private void onAck(RecordLayer.Record r, long nowMillis) {
-        if (r.epoch() == 0) {
-            records.dropped++; // ACKs are always encrypted (RFC 9147 §7)
-            return;
-        }
         byte[] body = new byte[r.content().remaining()];
         r.content().get(body);
         List<Ack.RecordNumber> acked;
@@ -602,14 +642,21 @@ public abstract class Connection {
             records.dropped++;
             return;
         }
-        HandshakeFlight done = flights.acknowledge(acked);
+        // An ACK travels in an epoch at least that of the records it lists (RFC 9147 §7): in plaintext
+        // only an empty one, from a peer that got records of our flight it cannot decrypt yet (§7.1,
+        // wolfSSL sends it when our ServerHello was lost); it only hastens the resending of the flight.
+        if (r.epoch() == 0 && (!acked.isEmpty() || state != State.HANDSHAKING)) {
+            records.dropped++;
+            return;
+        }
+        HandshakeFlight done = flights.acknowledge(acked, nowMillis);
         if (done == null) {
             return;
         }
         if (done.messages().get(0).type() == HandshakeType.KEY_UPDATE) {
             keys.updateAcknowledged(nowMillis);
-        } else {
-            onFinalFlightAcknowledged();
+        } else if (done.expectsAck()) {
+            onFinalFlightAcknowledged(); // an ACK of any other whole flight only ends its retransmission
         }
     }
 
@@ -633,6 +680,12 @@ public abstract class Connection {
         }
         int description = c.get(c.position() + 1) & 0xFF;
         DtlsAlert alert = DtlsAlert.byCode(description).orElse(DtlsAlert.INTERNAL_ERROR);
+        if (r.epoch() == 0 && state != State.HANDSHAKING) {
+            // An unauthenticated alert, close_notify included, cannot end an established association:
+            // anyone who knows the addresses could send one.
+            records.dropped++;
+            return;
+        }
         if (alert == DtlsAlert.CLOSE_NOTIFY) {
             failure = new DtlsException(alert, true, "peer " + Display.address(peer) + " closed the connection");
             state = State.CLOSED;
@@ -660,6 +713,7 @@ public abstract class Connection {
         inbound.add(data);
     }
 
+    /** An ACK in our newest write epoch (RFC 9147 §7: at least that of every record it lists). */
     private void sendAck(List<Ack.RecordNumber> acked) {
         long epoch = records.writeEpoch();
         if (epoch < HANDSHAKE_EPOCH) {
@@ -696,6 +750,11 @@ public abstract class Connection {
         if (schedule != null) {
             schedule.destroy();
         }
+        releaseHandshakeState();
+    }
+
+    /** Frees what the role keeps for a handshake that ended unfinished (a native key, for one). */
+    protected void releaseHandshakeState() {
     }
 
     /** What to add to a fatal alert received during the handshake, to say what to change. */

@@ -164,7 +164,7 @@ public final class ServerConnection extends Connection {
 
     /** Key exchange and the whole server flight: ServerHello .. Finished (RFC 8446 §2). */
     private void respond(ClientHello ch, byte[] chBody, Negotiation n, long nowMillis) throws DtlsException, DecodeException {
-        flightAnswered();
+        flightAnswered(nowMillis);
         transcript.add(HandshakeType.CLIENT_HELLO, chBody);
         KeyExchange.ServerKeyShare ks;
         try {
@@ -262,7 +262,7 @@ public final class ServerConnection extends Connection {
         }
         transcript.add(type, body);
         Arrays.fill(clientHandshakeSecret, (byte) 0);
-        flightAnswered();
+        flightAnswered(nowMillis);
         step = Step.DONE;
         established(clientApplicationSecret, serverApplicationSecret, nowMillis);
         clientApplicationSecret = null; // TrafficKeys took them over (and ratchets them on KeyUpdate)

@@ -80,7 +80,7 @@ public final class StatelessReplies {
         f.add(new HandshakeFlight.Message(HandshakeType.SERVER_HELLO, messageSeq, hrr, 0));
         RecordLayer stateless = new RecordLayer();
         stateless.plaintextSendSequence(recordSeq);
-        f.transmit(stateless, mtu, reply);
+        f.transmit(stateless, mtu, reply, 0);
     }
 
     /** A fatal alert as a DTLSPlaintext record with the given record number: 15 bytes. */

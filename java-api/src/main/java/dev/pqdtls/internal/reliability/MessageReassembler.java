@@ -73,6 +73,19 @@ public final class MessageReassembler {
         return outcome;
     }
 
+    /**
+     * Whether a fragment continues what has arrived: part of an earlier message (a repeat), or of the
+     * next expected one starting no later than where its received bytes end. Anything else is out of
+     * order, a sign of loss (RFC 9147 §7.1).
+     */
+    public boolean inOrder(HandshakeFragment f) {
+        if (f.messageSeq() != nextSeq) {
+            return f.messageSeq() < nextSeq;
+        }
+        Partial p = partials.get(nextSeq);
+        return f.fragmentOffset() <= (p == null ? 0 : p.received.nextClearBit(0));
+    }
+
     /** The next complete message in order, if any. */
     public Optional<Message> poll() {
         return Optional.ofNullable(ready.poll());

@@ -22,7 +22,7 @@ class AckAndTimerTest {
     }
 
     @Test
-    void timerDoublesUpToSixtySecondsAndResets() {
+    void timerDoublesUpToSixtySecondsKeepsItsValueWhenStoppedAndResets() {
         RetransmitTimer t = new RetransmitTimer(Duration.ofMillis(400));
         assertFalse(t.expire(0), "not armed");
         t.arm(1000);
@@ -39,6 +39,8 @@ class AckAndTimerTest {
         assertEquals(60_000, t.currentMillis(), "capped at 60 s (RFC 9147 §5.8.2)");
         t.stop();
         assertFalse(t.armed());
+        assertEquals(60_000, t.currentMillis(), "a backed-off value outlives the flight (RFC 9147 §5.8.2)");
+        t.reset();
         assertEquals(400, t.currentMillis());
         assertThrows(IllegalArgumentException.class, () -> new RetransmitTimer(Duration.ZERO));
     }
