@@ -449,7 +449,11 @@ public final class DtlsConfig {
             return this;
         }
 
-        /** First retransmission timeout, 10 ms..60 s, doubling per RFC 9147 §5.8. Default 1 s. */
+        /**
+         * First retransmission timeout, 10 ms..60 s, doubling per RFC 9147 §5.8. Default 1 s. Also the
+         * least value a measured round trip can bring the timer down to: set it lower only where the
+         * network and the peer are known to answer faster.
+         */
         public Builder initialRetransmitTimeout(Duration timeout) {
             this.initialRetransmitTimeout = timeout;
             return this;

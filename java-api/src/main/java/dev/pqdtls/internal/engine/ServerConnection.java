@@ -43,6 +43,8 @@ public final class ServerConnection extends Connection {
     private byte[] clientApplicationSecret;
     private byte[] serverApplicationSecret;
     private byte[] exporterSecret;
+    /** {@link #clientHelloTag(byte[])} of the ClientHello that started this connection. */
+    private long clientHelloTag;
 
     public ServerConnection(DtlsConfig config, CryptoBackend crypto, InetSocketAddress client, LocalCredentials credentials,
             PeerAuthenticator clientAuthenticator, long nowMillis) {
@@ -62,6 +64,27 @@ public final class ServerConnection extends Connection {
         this.credentials = credentials;
         this.clientAuthenticator = clientAuthenticator;
         this.ownCid = ownCid.clone();
+    }
+
+    /**
+     * The first 8 bytes of a ClientHello's random (after its 2-byte legacy_version), or 0 if it is
+     * shorter: the client keeps its random when it resends or answers a HelloRetryRequest and picks a
+     * new one for a new connection (RFC 8446 §4.1.2), so equal tags mean copies of one ClientHello.
+     */
+    public static long clientHelloTag(byte[] body) {
+        if (body.length < 10) {
+            return 0;
+        }
+        long tag = 0;
+        for (int i = 2; i < 10; i++) {
+            tag = tag << 8 | (body[i] & 0xFF);
+        }
+        return tag;
+    }
+
+    /** {@link #clientHelloTag(byte[])} of the ClientHello that started this connection. */
+    public long clientHelloTag() {
+        return clientHelloTag;
     }
 
     private static byte[] randomCid(DtlsConfig config, CryptoBackend crypto) {
@@ -85,6 +108,7 @@ public final class ServerConnection extends Connection {
      */
     public void acceptClientHello(byte[] body, int messageSeq, long recordSeq, CookieIssuer.CookieState cookie,
             byte[] cookieBytes, long nowMillis) {
+        clientHelloTag = clientHelloTag(body);
         reassembler = new MessageReassembler(MAX_HANDSHAKE_MESSAGE, messageSeq + 1);
         nextSendSeq(messageSeq);
         records.plaintextSendSequence(recordSeq);

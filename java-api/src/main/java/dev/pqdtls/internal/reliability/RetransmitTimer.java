@@ -11,13 +11,6 @@ import java.time.Duration;
 public final class RetransmitTimer {
     /** RFC 9147 §5.8.2: the timer doubles up to 60 seconds. */
     public static final Duration MAX = Duration.ofSeconds(60);
-    /**
-     * Floor of a value set from a measured round trip: 100 ms, the initial value the drafts of RFC 9147
-     * recommended (RFC 6298's minimum). A round trip on loopback is far shorter than the time a peer
-     * may take to compute its next flight.
-     */
-    public static final long MIN_ROUND_TRIP_MILLIS = 100;
-
     private final long initialMillis;
     private long currentMillis;
     private long deadline = Long.MAX_VALUE;
@@ -53,12 +46,15 @@ public final class RetransmitTimer {
 
     /**
      * A flight got through and its round trip is known without ambiguity: the timer becomes 1.5 times
-     * that round trip (RFC 9147 §5.8.2), at least {@link #MIN_ROUND_TRIP_MILLIS} (or the initial value,
-     * if configured lower) and at most 60 s.
+     * that round trip (RFC 9147 §5.8.2), at least the initial value and at most 60 s. The floor is the
+     * configured initial value because a measured round trip often excludes the peer's work on its
+     * next flight (a HelloRetryRequest is answered statelessly at once, a ServerHello after key
+     * exchange and signing, behind every other handshake in a burst): timing out on it would resend
+     * flights that are merely queued. A deployment that knows its network is fast sets a lower initial
+     * value (§5.8.2: 1000 ms unless deployment-specific information says otherwise).
      */
     public void adjustToRoundTrip(long roundTripMillis) {
-        long floor = Math.min(MIN_ROUND_TRIP_MILLIS, initialMillis);
-        currentMillis = Math.max(floor, Math.min(roundTripMillis * 3 / 2, MAX.toMillis()));
+        currentMillis = Math.max(initialMillis, Math.min(roundTripMillis * 3 / 2, MAX.toMillis()));
     }
 
     public boolean armed() {

@@ -136,7 +136,7 @@ public final class ClientEndpoint implements DtlsClient, EventLoop.Owner {
     // --- EventLoop.Owner ---------------------------------------------------------------------
 
     @Override
-    public ConnectionHandle admit(EventLoop l, ByteBuffer datagram, InetSocketAddress from, boolean addressInUse,
+    public ConnectionHandle admit(EventLoop l, ByteBuffer datagram, InetSocketAddress from, ConnectionHandle addressInUse,
             long nowMillis) {
         return null; // a client talks only to the servers it connected to
     }

@@ -46,10 +46,10 @@ final class EventLoop implements Runnable {
     interface Owner {
         /**
          * A datagram from an address with no connection, or a new ClientHello from an address whose
-         * connection is established ({@code addressInUse}: a client that restarted or reconnects
-         * from the same port): a server's gate may make a connection (or answer).
+         * connection is established ({@code addressInUse}, else null: a client that restarted or
+         * reconnects from the same port): a server's gate may make a connection (or answer).
          */
-        ConnectionHandle admit(EventLoop loop, ByteBuffer datagram, InetSocketAddress from, boolean addressInUse,
+        ConnectionHandle admit(EventLoop loop, ByteBuffer datagram, InetSocketAddress from, ConnectionHandle addressInUse,
                 long nowMillis);
 
         /** Whether this endpoint accepts new clients (a server) rather than only talking to its peers. */
@@ -295,7 +295,7 @@ final class EventLoop implements Runnable {
         }
         ConnectionHandle h;
         try {
-            h = owner.admit(this, d, from, existing != null, now);
+            h = owner.admit(this, d, from, existing, now);
         } catch (RuntimeException e) {
             LOG.warn("pqdtls: unexpected error admitting a datagram; dropped", e);
             return;

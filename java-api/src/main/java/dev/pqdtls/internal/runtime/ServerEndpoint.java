@@ -115,17 +115,18 @@ public final class ServerEndpoint implements DtlsServer, EventLoop.Owner {
     // --- EventLoop.Owner ---------------------------------------------------------------------
 
     @Override
-    public ConnectionHandle admit(EventLoop loop, ByteBuffer datagram, InetSocketAddress from, boolean addressInUse,
+    public ConnectionHandle admit(EventLoop loop, ByteBuffer datagram, InetSocketAddress from, ConnectionHandle addressInUse,
             long nowMillis) {
         if (closed) {
             return null; // shutting down: no answer, no state
         }
         DtlsConfig config = basics.config();
-        if (addressInUse && config.cookiePolicy() == DtlsConfig.CookiePolicy.NEVER) {
+        if (addressInUse != null && config.cookiePolicy() == DtlsConfig.CookiePolicy.NEVER) {
             return null; // without cookies an unproven ClientHello could end a live connection
         }
         // A new handshake from an address with a live connection must prove the address first.
-        Optional<ServerConnection> c = gates[loop.index].onDatagram(datagram, from, nowMillis, addressInUse,
+        Optional<ServerConnection> c = gates[loop.index].onDatagram(datagram, from, nowMillis, addressInUse != null,
+                addressInUse == null ? 0 : ((ServerConnection) addressInUse.connection).clientHelloTag(),
                 (client, t) -> new ServerConnection(config, basics.crypto(), client, basics.credentials(),
                         basics.authenticator(), freshCid(loop), t),
                 reply -> loop.sendQuietly(List.of(reply), from));

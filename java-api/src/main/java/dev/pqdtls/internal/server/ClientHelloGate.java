@@ -84,16 +84,18 @@ public final class ClientHelloGate {
      */
     public Optional<ServerConnection> onDatagram(ByteBuffer datagram, InetSocketAddress from, long nowMillis,
             ConnectionFactory factory, Consumer<ByteBuffer> reply) {
-        return onDatagram(datagram, from, nowMillis, false, factory, reply);
+        return onDatagram(datagram, from, nowMillis, false, 0, factory, reply);
     }
 
     /**
      * As above; {@code proveAddress} demands the cookie round trip whatever the policy (a new
      * handshake from an address that has a live connection must prove it owns the address before it
-     * may replace that connection).
+     * may replace that connection); {@code liveHello} is {@link ServerConnection#clientHelloTag} of
+     * that connection: a copy of the ClientHello that made it (resent by the client, delayed in the
+     * network; its cookie still valid) is dropped instead of replacing what it made.
      */
     public Optional<ServerConnection> onDatagram(ByteBuffer datagram, InetSocketAddress from, long nowMillis,
-            boolean proveAddress, ConnectionFactory factory, Consumer<ByteBuffer> reply) {
+            boolean proveAddress, long liveHello, ConnectionFactory factory, Consumer<ByteBuffer> reply) {
         expire(nowMillis);
         int pos = datagram.position();
         int end = datagram.limit();
@@ -122,7 +124,7 @@ public final class ClientHelloGate {
                 Optional<MessageReassembler.Message> hello = assemble(from, frag, recordSeq, nowMillis);
                 if (hello.isPresent()) {
                     long firstRecord = partials.containsKey(from) ? partials.remove(from).recordSeq() : recordSeq;
-                    return admit(hello.get(), firstRecord, from, nowMillis, proveAddress, factory, reply);
+                    return admit(hello.get(), firstRecord, from, nowMillis, proveAddress, liveHello, factory, reply);
                 }
             }
             pos = contentEnd;
@@ -155,8 +157,12 @@ public final class ClientHelloGate {
     }
 
     private Optional<ServerConnection> admit(MessageReassembler.Message hello, long recordSeq, InetSocketAddress from,
-            long nowMillis, boolean proveAddress, ConnectionFactory factory, Consumer<ByteBuffer> reply) {
+            long nowMillis, boolean proveAddress, long liveHello, ConnectionFactory factory, Consumer<ByteBuffer> reply) {
         byte[] body = hello.body();
+        if (proveAddress && ServerConnection.clientHelloTag(body) == liveHello) {
+            counters.dropped(DropReason.REPLAY, 1);
+            return Optional.empty();
+        }
         StatelessReplies.Hello parsed;
         try {
             parsed = StatelessReplies.parse(config, body);

@@ -78,7 +78,7 @@ class FlightSenderTest {
         assertEquals(T0 + 3020 + 4000, sender.dueMillis(T0 + 3020), "RFC 9147 §5.8.2: the value is retained");
         sender.answered(T0 + 3050, null); // sent once: a round trip of 30 ms
         sender.send(flight(2, 100), T0 + 3060);
-        assertEquals(T0 + 3060 + 100, sender.dueMillis(T0 + 3060), "1.5 × 30 ms, floored at 100 ms");
+        assertEquals(T0 + 3060 + 1000, sender.dueMillis(T0 + 3060), "1.5 × 30 ms, floored at the initial 1 s");
     }
 
     @Test
@@ -89,9 +89,9 @@ class FlightSenderTest {
         long second = drain().get(0)[0];
         assertTrue(second != first);
         // The server's HelloRetryRequest carries the record number of the copy it answers (RFC 9147 §5.1).
-        sender.answered(T0 + 1400, new Ack.RecordNumber(0, second));
-        sender.send(flight(1, 100), T0 + 1500);
-        assertEquals(T0 + 1500 + 600, sender.dueMillis(T0 + 1500), "1.5 × 400 ms");
+        sender.answered(T0 + 1800, new Ack.RecordNumber(0, second));
+        sender.send(flight(1, 100), T0 + 1900);
+        assertEquals(T0 + 1900 + 1200, sender.dueMillis(T0 + 1900), "1.5 × 800 ms (the 2 s backed-off value is dropped)");
     }
 
     @Test

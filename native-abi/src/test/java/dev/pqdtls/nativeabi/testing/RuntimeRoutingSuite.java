@@ -12,6 +12,7 @@ import dev.pqdtls.DtlsException;
 import dev.pqdtls.DtlsServer;
 import dev.pqdtls.NamedGroup;
 import dev.pqdtls.fallback.auth.TestPki;
+import dev.pqdtls.testing.ImpairmentRelay;
 import dev.pqdtls.testing.UdpRelay;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -178,6 +179,34 @@ public abstract class RuntimeRoutingSuite extends NativeBackendSuite {
             }
             echoed.get(0).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             crashed.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"native", "fallback"})
+    void aLateCopyOfTheClientHelloLeavesTheConnectionItMadeAlone(String backend) throws Exception {
+        try (DtlsServer server = server(backend, DtlsConfig.builder());
+                ImpairmentRelay relay = new ImpairmentRelay(server.localAddress(), ImpairmentRelay.Impairment.none(), 1)) {
+            var echoed = echo(server, 1);
+            relay.captureToServer(true);
+            try (DtlsConnection c = DtlsClient.connect(relay.clientSide(), client(backend).build())) {
+                relay.captureToServer(false);
+                // The datagrams of the second ClientHello (message_seq 1, with the cookie; RFC 9147 §5.2 header).
+                List<byte[]> secondHello = relay.capturedToServer().stream()
+                        .filter(d -> d.length > 19 && d[0] == 22 && d[3] == 0 && d[4] == 0 && d[13] == 1
+                                && d[17] == 0 && d[18] == 1).toList();
+                assertTrue(!secondHello.isEmpty(), "the client answered a HelloRetryRequest with a cookie");
+                // A copy arrives after the handshake, as a resend delayed in the network would: its cookie
+                // is valid, but it must not start a connection that replaces the one it made.
+                for (byte[] d : secondHello) {
+                    relay.injectToServer(d);
+                }
+                assertEquals("after", roundTrip(c, "after"));
+                assertEquals("again", roundTrip(c, "again"));
+                assertEquals(1, server.metrics().handshakesStarted(), server.metrics()::summary);
+                assertEquals(1, server.connectionCount());
+            }
+            echoed.get(0).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
     }
 }
