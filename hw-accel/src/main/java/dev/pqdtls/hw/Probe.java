@@ -74,7 +74,7 @@ public final class Probe {
         try {
             try {
                 Selection selection = BackendSelector.select();
-                candidates = selection.candidates();
+                candidates = BackendSelector.discover(); // every backend checked, not only those selection looked at
                 selected = new ProbeReport.Selected(selection.backend().name(), selection.reason());
             } catch (IllegalStateException e) {
                 candidates = BackendSelector.discover();

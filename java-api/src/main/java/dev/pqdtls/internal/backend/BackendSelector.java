@@ -44,6 +44,17 @@ public final class BackendSelector {
 
     /** Every backend on the class/module path, highest priority first, with usability checked. */
     public static List<Candidate> discover() {
+        List<Candidate> found = load();
+        found.replaceAll(BackendSelector::checked);
+        return found;
+    }
+
+    /**
+     * Every backend on the class/module path, highest priority first, instantiated (their constructors
+     * are cheap) but not checked: a check may load native code (JNA's, a libcrypto), which selection
+     * does only until it finds a usable backend.
+     */
+    private static List<Candidate> load() {
         List<Candidate> found = new ArrayList<>();
         ServiceLoader<CryptoBackend> loader = ServiceLoader.load(CryptoBackend.class, BackendSelector.class.getClassLoader());
         var it = loader.stream().iterator();
@@ -59,13 +70,14 @@ public final class BackendSelector {
                 found.add(new Candidate(providerName(e), Integer.MIN_VALUE, null, Optional.of(describe(e))));
                 continue;
             }
-            found.add(check(provider));
+            found.add(instantiate(provider));
         }
         found.sort(Comparator.comparingInt(Candidate::priority).reversed());
         return found;
     }
 
-    private static Candidate check(ServiceLoader.Provider<CryptoBackend> provider) {
+    /** A loaded backend whose usability is not checked yet (reason {@link #UNCHECKED}), or one that failed to load. */
+    private static Candidate instantiate(ServiceLoader.Provider<CryptoBackend> provider) {
         String name = backendName(provider.type().getName());
         CryptoBackend backend;
         try {
@@ -73,13 +85,24 @@ public final class BackendSelector {
         } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
             return new Candidate(name, Integer.MIN_VALUE, null, Optional.of(describe(e)));
         }
+        return new Candidate(backend.name(), backend.priority(), backend, Optional.of(UNCHECKED));
+    }
+
+    /** The reason given for a backend of lower priority than the one selected: it was not looked at. */
+    static final String UNCHECKED = "not checked (a backend of higher priority was usable)";
+
+    /** The candidate with its usability checked (once). */
+    private static Candidate checked(Candidate c) {
+        if (c.backend() == null || !c.unusableReason().equals(Optional.of(UNCHECKED))) {
+            return c;
+        }
         Optional<String> reason;
         try {
-            reason = backend.checkUsable();
+            reason = c.backend().checkUsable();
         } catch (LinkageError | RuntimeException e) {
             reason = Optional.of(describe(e));
         }
-        return new Candidate(backend.name(), backend.priority(), backend, reason);
+        return new Candidate(c.name(), c.priority(), c.backend(), reason);
     }
 
     /** Selects using the {@code pqdtls.backend} system property, if set. */
@@ -99,18 +122,33 @@ public final class BackendSelector {
     }
 
     private static Selection select(Optional<String> requested, String source) {
-        List<Candidate> candidates = discover();
+        List<Candidate> candidates = load();
         Selection selection;
         if (requested.isPresent()) {
+            Optional<Candidate> named = find(requested.get(), candidates).map(BackendSelector::checked);
+            if (named.isEmpty() || !named.get().usable()) {
+                candidates = discover(); // the error lists every backend and why
+            } else {
+                candidates.replaceAll(c -> c.name().equals(named.get().name()) ? named.get() : c);
+            }
             Optional<String> problem = requestProblem(requested.get(), candidates);
             if (problem.isPresent()) {
                 throw new IllegalStateException(source + ": " + problem.get());
             }
             selection = new Selection(find(requested.get(), candidates).orElseThrow().backend(), "requested", candidates);
         } else {
-            Candidate best = candidates.stream().filter(Candidate::usable).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no usable crypto backend; "
-                            + summary(candidates) + ". Add pqdtls-fallback to the class path."));
+            // Checked in priority order up to the first usable one: a lower backend's check may load
+            // native code the application never asked for (JNA when ffm runs).
+            Candidate best = null;
+            for (int i = 0; i < candidates.size() && best == null; i++) {
+                candidates.set(i, checked(candidates.get(i)));
+                best = candidates.get(i).usable() ? candidates.get(i) : null;
+            }
+            if (best == null) {
+                List<Candidate> all = candidates;
+                throw new IllegalStateException("no usable crypto backend; " + summary(all)
+                        + ". Add pqdtls-fallback to the class path.");
+            }
             List<String> skipped = new ArrayList<>();
             for (Candidate c : candidates) {
                 if (c == best) {
