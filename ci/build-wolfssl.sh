@@ -44,6 +44,9 @@ CONFIGURE_FLAGS=(
   --enable-mlkem --enable-pqc-hybrids --enable-curve25519 --enable-ed25519 --enable-ecc
   --enable-chacha --enable-aesgcm --enable-session-ticket --enable-hrrcookie --enable-psk
   --enable-examples
+  # Beyond that line: the AES-CCM suites, RFC 7250 raw public keys and 0-RTT early data, which the
+  # interop tests of pqdtls's CCM suites, pinned raw keys and resumption use.
+  --enable-aesccm --enable-rpk --enable-earlydata
   # Not in ENVIRONMENT.md's line, but what its "wolfSSL writes the DTLS 1.3 secrets to ./sslkeylog.log"
   # needs: NSS keylog export, so tcpdump captures of interop runs decode (test peer only).
   --enable-keylog-export

@@ -37,9 +37,13 @@ PQDTLS_API int32_t pqdtls_dp_seal_send(pqdtls_rp *rp, int32_t fd, uint64_t epoch
         || content_type > 255 || n > 0x7fffffffu) {
         return PQDTLS_DP_ERR(PQDTLS_ERR_ARGUMENT);
     }
+    uint32_t tag_len = rp_tag_length(rp);
     for (uint32_t i = 0; i < n; i++) {
-        /* content || type || tag must fit the slot and the 16-bit length field. */
-        uint64_t ciphertext = (uint64_t)content_lens[i] + 1 + PQDTLS_TAG_LENGTH;
+        /* content || type || padding || tag must fit the slot and the 16-bit length field. */
+        uint64_t ciphertext = (uint64_t)content_lens[i] + 1 + tag_len;
+        if (ciphertext < PQDTLS_MASK_LENGTH) {
+            ciphertext = PQDTLS_MASK_LENGTH;
+        }
         if (ciphertext > 0xffffu || header + ciphertext > slot_len) {
             return PQDTLS_DP_ERR(PQDTLS_ERR_ARGUMENT);
         }
@@ -49,7 +53,9 @@ PQDTLS_API int32_t pqdtls_dp_seal_send(pqdtls_rp *rp, int32_t fd, uint64_t epoch
         uint8_t *rec = arena + (size_t)i * slot_len;
         uint64_t seq = first_seq + i;
         uint32_t plaintext = content_lens[i] + 1;
-        uint32_t ciphertext = plaintext + PQDTLS_TAG_LENGTH;
+        /* RFC 9147 §4.2.3: pad so the ciphertext holds the mask's 16-byte sample (EpochCipher.padding). */
+        uint32_t padding = plaintext + tag_len < PQDTLS_MASK_LENGTH ? PQDTLS_MASK_LENGTH - plaintext - tag_len : 0;
+        uint32_t ciphertext = plaintext + padding + tag_len;
         rec[0] = first;
         if (cid_len > 0) {
             memcpy(rec + 1, cid, cid_len);
@@ -61,6 +67,8 @@ PQDTLS_API int32_t pqdtls_dp_seal_send(pqdtls_rp *rp, int32_t fd, uint64_t epoch
         seq_bytes[3] = (uint8_t)ciphertext;
         uint8_t *body = rec + header;
         body[content_lens[i]] = (uint8_t)content_type;
+        memset(body + plaintext, 0, padding);
+        plaintext += padding;
         uint8_t mask[PQDTLS_MASK_LENGTH];
         /* The AAD is the header as written, before record-number encryption (RFC 9147 §4). */
         if (!rp_seal_record(rp, seq, rec, header, body, plaintext) || !rp_record_mask(rp, body, mask)) {
@@ -142,7 +150,8 @@ static int32_t open_one_datagram(pqdtls_rp *rp, uint32_t epoch_bits, uint32_t ci
         }
     }
     uint32_t header = pos;
-    if (len - header < PQDTLS_TAG_LENGTH + 1 || len - header < PQDTLS_MASK_LENGTH) {
+    uint32_t tag_len = rp_tag_length(rp);
+    if (len - header < tag_len + 1 || len - header < PQDTLS_MASK_LENGTH) {
         return PQDTLS_DP_TOO_SHORT;
     }
     uint8_t mask[PQDTLS_MASK_LENGTH];
@@ -169,7 +178,7 @@ static int32_t open_one_datagram(pqdtls_rp *rp, uint32_t epoch_bits, uint32_t ci
     }
     window_mark(window, seq);
     /* DTLSInnerPlaintext: content || type || zeros; the type is the last non-zero byte. */
-    uint32_t i = len - PQDTLS_TAG_LENGTH;
+    uint32_t i = len - tag_len;
     while (i > header && d[i - 1] == 0) {
         i--;
     }

@@ -11,6 +11,7 @@ struct pqdtls_algorithms {
     EVP_CIPHER *aes128_gcm;
     EVP_CIPHER *aes256_gcm;
     EVP_CIPHER *chacha20_poly1305;
+    EVP_CIPHER *aes128_ccm;
     EVP_CIPHER *aes128_ecb;
     EVP_CIPHER *aes256_ecb;
     EVP_CIPHER *chacha20;
@@ -36,5 +37,7 @@ int rp_seal_record(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad
 int rp_open_record(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad_len, uint8_t *record,
                    uint32_t len);
 int rp_record_mask(pqdtls_rp *rp, const uint8_t *sample, uint8_t *mask);
+/* The tag length of the handle's suite: 16, or 8 for AES-CCM-8. */
+uint32_t rp_tag_length(const pqdtls_rp *rp);
 
 #endif

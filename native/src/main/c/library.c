@@ -18,6 +18,7 @@ static void fetch_all(void) {
     algorithms.aes128_gcm = EVP_CIPHER_fetch(NULL, "AES-128-GCM", NULL);
     algorithms.aes256_gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
     algorithms.chacha20_poly1305 = EVP_CIPHER_fetch(NULL, "ChaCha20-Poly1305", NULL);
+    algorithms.aes128_ccm = EVP_CIPHER_fetch(NULL, "AES-128-CCM", NULL);
     algorithms.aes128_ecb = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
     algorithms.aes256_ecb = EVP_CIPHER_fetch(NULL, "AES-256-ECB", NULL);
     algorithms.chacha20 = EVP_CIPHER_fetch(NULL, "ChaCha20", NULL);

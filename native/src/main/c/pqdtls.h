@@ -36,8 +36,11 @@ extern "C" {
 #define PQDTLS_SUITE_AES_128_GCM_SHA256 0x1301
 #define PQDTLS_SUITE_AES_256_GCM_SHA384 0x1302
 #define PQDTLS_SUITE_CHACHA20_POLY1305_SHA256 0x1303
+#define PQDTLS_SUITE_AES_128_CCM_SHA256 0x1304
+#define PQDTLS_SUITE_AES_128_CCM_8_SHA256 0x1305
 
 #define PQDTLS_IV_LENGTH 12
+/* The longest tag (16 bytes); TLS_AES_128_CCM_8_SHA256's is 8. */
 #define PQDTLS_TAG_LENGTH 16
 #define PQDTLS_MASK_LENGTH 16
 
@@ -104,7 +107,7 @@ PQDTLS_API int32_t pqdtls_rp_idle_size(void);
 
 /*
  * Seals `count` records in place. Record i holds plaintext_lens[i] bytes at records[i] and must
- * have room for PQDTLS_TAG_LENGTH more, where the tag is written. The nonce is the IV XOR the
+ * have room for the suite's tag (16 bytes, 8 for AES-CCM-8) more, where the tag is written. The nonce is the IV XOR the
  * sequence number left-padded to 12 bytes. aads[i] may be NULL when aad_lens[i] is 0.
  * Returns PQDTLS_OK, or a negative code at the first record that failed.
  */
@@ -114,7 +117,7 @@ PQDTLS_API int32_t pqdtls_rp_seal_batch(pqdtls_rp *rp, uint32_t count, const uin
 
 /*
  * Opens `count` records in place. Record i holds ciphertext and tag (record_lens[i] bytes); on
- * success the plaintext is its first record_lens[i] - 16 bytes and status[i] = PQDTLS_OK,
+ * success the plaintext is its first record_lens[i] minus the tag length bytes and status[i] = PQDTLS_OK,
  * otherwise status[i] = PQDTLS_ERR_AUTH and the unverified plaintext is wiped. One bad record never
  * stops the others. Returns the number of records that authenticated, or a negative code if the
  * arguments are unusable (then status is untouched).

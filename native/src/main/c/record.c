@@ -23,6 +23,9 @@ struct pqdtls_rp {
     EVP_CIPHER_CTX *aead;          /* keyed once per activation; each record only sets its nonce */
     EVP_CIPHER_CTX *mask;
     int chacha;
+    int ccm;          /* AES-CCM: length and tag are set per record, before the AAD */
+    int ccm_enc;      /* the direction CCM was keyed for (libcrypto picks its CTR routine then) */
+    uint32_t tag_len; /* 16, or 8 for AES-CCM-8 */
     uint32_t key_len;
     uint8_t key[32];
     uint8_t sn_key[32];
@@ -39,6 +42,21 @@ static void free_contexts(pqdtls_rp *rp) {
     rp->mask = NULL;
 }
 
+/*
+ * Keys the AEAD context. CCM fixes its nonce length (12 bytes, RFC 8446 §5.3; OpenSSL's default is
+ * 7) and tag length when the key is set, so both are set first.
+ */
+static int aead_keyed(pqdtls_rp *rp) {
+    if (!rp->ccm) {
+        return EVP_CipherInit_ex(rp->aead, rp->aead_cipher, NULL, rp->key, NULL, 1) == 1;
+    }
+    rp->ccm_enc = 1;
+    return EVP_CipherInit_ex(rp->aead, rp->aead_cipher, NULL, NULL, NULL, 1) == 1
+           && EVP_CIPHER_CTX_ctrl(rp->aead, EVP_CTRL_AEAD_SET_IVLEN, PQDTLS_IV_LENGTH, NULL) == 1
+           && EVP_CIPHER_CTX_ctrl(rp->aead, EVP_CTRL_AEAD_SET_TAG, (int)rp->tag_len, NULL) == 1
+           && EVP_CipherInit_ex(rp->aead, NULL, NULL, rp->key, NULL, 1) == 1;
+}
+
 /* Builds the cipher contexts if the handle is trimmed; 1 on success. */
 static int rp_activate(pqdtls_rp *rp) {
     if (rp->aead != NULL) {
@@ -46,8 +64,7 @@ static int rp_activate(pqdtls_rp *rp) {
     }
     rp->aead = EVP_CIPHER_CTX_new();
     rp->mask = EVP_CIPHER_CTX_new();
-    if (rp->aead == NULL || rp->mask == NULL
-        || EVP_CipherInit_ex(rp->aead, rp->aead_cipher, NULL, rp->key, NULL, 1) != 1
+    if (rp->aead == NULL || rp->mask == NULL || !aead_keyed(rp)
         || EVP_EncryptInit_ex(rp->mask, rp->mask_cipher, NULL, rp->sn_key, NULL) != 1
         || (!rp->chacha && EVP_CIPHER_CTX_set_padding(rp->mask, 0) != 1)) {
         free_contexts(rp);
@@ -81,7 +98,9 @@ PQDTLS_API int32_t pqdtls_rp_create(int32_t suite, const uint8_t *key, uint32_t 
     const struct pqdtls_algorithms *alg = pqdtls_algorithms();
     const EVP_CIPHER *aead, *mask;
     uint32_t expected_key;
+    uint32_t tag_len = PQDTLS_TAG_LENGTH;
     int chacha = 0;
+    int ccm = 0;
     switch (suite) {
     case PQDTLS_SUITE_AES_128_GCM_SHA256:
         aead = alg->aes128_gcm;
@@ -98,6 +117,14 @@ PQDTLS_API int32_t pqdtls_rp_create(int32_t suite, const uint8_t *key, uint32_t 
         mask = alg->chacha20;
         expected_key = 32;
         chacha = 1;
+        break;
+    case PQDTLS_SUITE_AES_128_CCM_SHA256:
+    case PQDTLS_SUITE_AES_128_CCM_8_SHA256:
+        aead = alg->aes128_ccm;
+        mask = alg->aes128_ecb;
+        expected_key = 16;
+        ccm = 1;
+        tag_len = suite == PQDTLS_SUITE_AES_128_CCM_8_SHA256 ? 8 : 16;
         break;
     default:
         return PQDTLS_ERR_UNSUPPORTED;
@@ -117,6 +144,8 @@ PQDTLS_API int32_t pqdtls_rp_create(int32_t suite, const uint8_t *key, uint32_t 
     rp->aead_cipher = aead;
     rp->mask_cipher = mask;
     rp->chacha = chacha;
+    rp->ccm = ccm;
+    rp->tag_len = tag_len;
     rp->key_len = key_len;
     memcpy(rp->key, key, key_len);
     memcpy(rp->sn_key, sn_key, sn_key_len);
@@ -138,17 +167,36 @@ static void make_nonce(const pqdtls_rp *rp, uint64_t seq, uint8_t nonce[PQDTLS_I
     }
 }
 
-/* Sets the nonce and feeds the AAD; the key stays as set at creation. */
+uint32_t rp_tag_length(const pqdtls_rp *rp) {
+    return rp->tag_len;
+}
+
+/*
+ * Sets the nonce and feeds the AAD; the key stays as set at creation. CCM must know the message
+ * length before the AAD (it is in the first MAC block) and, when opening, the expected tag.
+ */
 static int start_record(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad_len,
-                        int enc) {
+                        uint32_t len, const uint8_t *tag, int enc) {
     uint8_t nonce[PQDTLS_IV_LENGTH];
     int outl;
     if (!rp_activate(rp)) {
         return 0;
     }
     make_nonce(rp, seq, nonce);
-    if (EVP_CipherInit_ex(rp->aead, NULL, NULL, NULL, nonce, enc) != 1) {
+    /*
+     * libcrypto's CCM binds its encrypt or decrypt routine to the key, so a handle used both ways (a
+     * record layer never does; tests do) re-keys when the direction changes.
+     */
+    const uint8_t *rekey = rp->ccm && rp->ccm_enc != enc ? rp->key : NULL;
+    if (EVP_CipherInit_ex(rp->aead, NULL, NULL, rekey, nonce, enc) != 1) {
         return 0;
+    }
+    if (rp->ccm) {
+        rp->ccm_enc = enc;
+        if ((!enc && EVP_CIPHER_CTX_ctrl(rp->aead, EVP_CTRL_AEAD_SET_TAG, (int)rp->tag_len, (void *)tag) != 1)
+            || EVP_CipherUpdate(rp->aead, NULL, &outl, NULL, (int)len) != 1) {
+            return 0;
+        }
     }
     if (aad_len > 0 && EVP_CipherUpdate(rp->aead, NULL, &outl, aad, (int)aad_len) != 1) {
         return 0;
@@ -159,33 +207,42 @@ static int start_record(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_
 int rp_seal_record(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad_len,
                     uint8_t *record, uint32_t len) {
     int outl = 0, finl = 0;
-    if (!start_record(rp, seq, aad, aad_len, 1)) {
+    if (!start_record(rp, seq, aad, aad_len, len, NULL, 1)) {
         return 0;
     }
-    if (len > 0 && EVP_CipherUpdate(rp->aead, record, &outl, record, (int)len) != 1) {
+    /* CCM computes its tag in this call, so it runs for an empty plaintext too. */
+    if ((len > 0 || rp->ccm) && EVP_CipherUpdate(rp->aead, record, &outl, record, (int)len) != 1) {
         return 0;
     }
     if (EVP_CipherFinal_ex(rp->aead, record + outl, &finl) != 1 || (uint32_t)(outl + finl) != len) {
         return 0;
     }
-    return EVP_CIPHER_CTX_ctrl(rp->aead, EVP_CTRL_AEAD_GET_TAG, PQDTLS_TAG_LENGTH, record + len) == 1;
+    return EVP_CIPHER_CTX_ctrl(rp->aead, EVP_CTRL_AEAD_GET_TAG, (int)rp->tag_len, record + len) == 1;
 }
 
 int rp_open_record(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad_len,
                     uint8_t *record, uint32_t len) {
     int outl = 0, finl = 0;
-    if (len < PQDTLS_TAG_LENGTH) {
+    if (len < rp->tag_len) {
         return 0;
     }
-    uint32_t clen = len - PQDTLS_TAG_LENGTH;
-    if (!start_record(rp, seq, aad, aad_len, 0)) {
+    uint32_t clen = len - rp->tag_len;
+    if (!start_record(rp, seq, aad, aad_len, clen, record + clen, 0)) {
         return 0;
+    }
+    if (rp->ccm) {
+        /* CCM verifies the tag inside the update; there is nothing to finish. */
+        if (EVP_CipherUpdate(rp->aead, record, &outl, record, (int)clen) != 1) {
+            OPENSSL_cleanse(record, clen);
+            return 0;
+        }
+        return 1;
     }
     if (clen > 0 && EVP_CipherUpdate(rp->aead, record, &outl, record, (int)clen) != 1) {
         OPENSSL_cleanse(record, clen);
         return 0;
     }
-    if (EVP_CIPHER_CTX_ctrl(rp->aead, EVP_CTRL_AEAD_SET_TAG, PQDTLS_TAG_LENGTH, record + clen) != 1
+    if (EVP_CIPHER_CTX_ctrl(rp->aead, EVP_CTRL_AEAD_SET_TAG, (int)rp->tag_len, record + clen) != 1
         || EVP_CipherFinal_ex(rp->aead, record + outl, &finl) != 1) {
         /* Never leave unauthenticated plaintext behind (RFC 5116 §2.2). */
         OPENSSL_cleanse(record, clen);

@@ -281,8 +281,11 @@ public final class DtlsConfig {
         // client still sends its one key share for X25519MLKEM768.
         private List<NamedGroup> groups = List.of(NamedGroup.X25519_MLKEM768, NamedGroup.SECP256R1_MLKEM768,
                 NamedGroup.X25519, NamedGroup.SECP256R1, NamedGroup.MLKEM768);
+        // Every suite but AES-CCM-8, whose 8-byte tag RFC 9147 §4.5.3 allows in DTLS only with other
+        // safeguards against forgery: a server accepts constrained (CCM) clients by default.
         private List<CipherSuite> cipherSuites = List.of(CipherSuite.TLS_AES_128_GCM_SHA256,
-                CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256);
+                CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+                CipherSuite.TLS_AES_128_CCM_SHA256);
         private List<X509Certificate> certificateChain = List.of();
         private PrivateKey privateKey;
         private Path certificateChainFile;
@@ -335,7 +338,11 @@ public final class DtlsConfig {
             return groups(List.of(groups));
         }
 
-        /** Suites in preference order. Default: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305. */
+        /**
+         * Suites in preference order. Default: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305, AES-128-CCM.
+         * {@link CipherSuite#TLS_AES_128_CCM_8_SHA256} is used only when listed: its 8-byte tag lets a
+         * connection survive only 2^7 forged records per key (RFC 9147 §4.5.3).
+         */
         public Builder cipherSuites(List<CipherSuite> suites) {
             this.cipherSuites = new ArrayList<>(suites);
             return this;

@@ -358,6 +358,8 @@ public final class EndToEnd {
             case TLS_AES_128_GCM_SHA256 -> "TLS13-AES128-GCM-SHA256";
             case TLS_AES_256_GCM_SHA384 -> "TLS13-AES256-GCM-SHA384";
             case TLS_CHACHA20_POLY1305_SHA256 -> "TLS13-CHACHA20-POLY1305-SHA256";
+            case TLS_AES_128_CCM_SHA256 -> "TLS13-AES128-CCM-SHA256";
+            case TLS_AES_128_CCM_8_SHA256 -> "TLS13-AES128-CCM8-SHA256";
         };
     }
 

@@ -31,6 +31,7 @@ final class OpensslSpeed {
             case TLS_AES_128_GCM_SHA256 -> "aes-128-gcm";
             case TLS_AES_256_GCM_SHA384 -> "aes-256-gcm";
             case TLS_CHACHA20_POLY1305_SHA256 -> "chacha20-poly1305";
+            case TLS_AES_128_CCM_SHA256, TLS_AES_128_CCM_8_SHA256 -> "aes-128-ccm";
         };
     }
 

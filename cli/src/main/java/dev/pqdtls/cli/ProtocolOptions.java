@@ -26,7 +26,8 @@ import picocli.CommandLine.TypeConversionException;
 final class ProtocolOptions {
     /** For help texts (annotation values must be constants); a test checks them against the enums. */
     static final String GROUPS_HELP = "X25519MLKEM768, X25519, secp256r1, SecP256r1MLKEM768, MLKEM768";
-    static final String SUITES_HELP = "TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256";
+    static final String SUITES_HELP = "TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, "
+            + "TLS_AES_128_CCM_SHA256, TLS_AES_128_CCM_8_SHA256";
     static final String GROUP_NAMES = Arrays.stream(NamedGroup.values()).map(NamedGroup::displayName)
             .collect(Collectors.joining(", "));
     static final String SUITE_NAMES = Arrays.stream(CipherSuite.values()).map(Enum::name)
@@ -42,7 +43,8 @@ final class ProtocolOptions {
     List<NamedGroup> groupAlias;
 
     @Option(names = "--suites", split = ",", paramLabel = "S", converter = SuiteName.class,
-            description = {"Cipher suites by IANA name in preference order (default: all, AES-128-GCM first).",
+            description = {"Cipher suites by IANA name in preference order (default: all but TLS_AES_128_CCM_8_SHA256, "
+                + "AES-128-GCM first).",
                 "Names: " + SUITES_HELP + "."})
     List<CipherSuite> suites;
 

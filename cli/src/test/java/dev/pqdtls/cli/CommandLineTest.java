@@ -142,7 +142,7 @@ class CommandLineTest {
         assertEquals(Main.EXIT_USAGE, demo.exit(), demo.err());
         assertTrue(demo.err().contains("X25519MLKEM768"), demo.err());
 
-        CliRun s = CliRun.run("server", "--port", "0", "--suites", "TLS_AES_128_CCM_SHA256");
+        CliRun s = CliRun.run("server", "--port", "0", "--suites", "TLS_AES_256_CCM_SHA384");
         assertEquals(Main.EXIT_USAGE, s.exit(), s.err());
         assertTrue(s.err().contains("TLS_CHACHA20_POLY1305_SHA256"), s.err());
 

@@ -31,6 +31,7 @@ import javax.crypto.Mac;
  * <ul>
  * <li>AES-GCM, ChaCha20-Poly1305, AES-ECB and ChaCha20 masks: JDK (SunJCE; AES-GCM with intrinsics
  * is about 10× BC, ChaCha20-Poly1305 about 2.5×);
+ * <li>AES-CCM: BC (the JDK has none);
  * <li>SHA-2, HMAC, HKDF on HMAC: JDK;
  * <li>X25519 and secp256r1 ECDH: BC (about 2× the JDK's XDH/ECDH);
  * <li>ML-KEM-768: the JDK on 24+ (about 2.5× BC), BC on 17..23;
@@ -86,6 +87,7 @@ public final class FallbackBackend implements CryptoBackend {
             String bc = "BC " + safeBcVersion();
             map.put("AES-GCM", jcaProvider(() -> Cipher.getInstance("AES/GCM/NoPadding").getProvider()));
             map.put("ChaCha20-Poly1305", jcaProvider(() -> Cipher.getInstance("ChaCha20-Poly1305").getProvider()));
+            map.put("AES-CCM", bc);
             map.put("SHA-2/HMAC/HKDF", jcaProvider(() -> Mac.getInstance("HmacSHA256").getProvider()));
             map.put("X25519", bc);
             map.put("secp256r1", bc);

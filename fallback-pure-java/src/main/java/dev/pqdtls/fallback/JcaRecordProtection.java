@@ -17,7 +17,7 @@ import javax.crypto.spec.IvParameterSpec;
 /**
  * DTLS 1.3 record protection on the JDK's own AEAD ciphers (SunJCE "AES/GCM/NoPadding" with its
  * AES-NI/PCLMUL intrinsics, and "ChaCha20-Poly1305"), which outrun Bouncy Castle's pure-Java AEADs
- * on every JDK we support. Records are processed in place: heap buffers through their backing
+ * on every JDK we support; AES-CCM, which the JDK lacks, on Bouncy Castle ({@link BcCcm}). Records are processed in place: heap buffers through their backing
  * array (the JCA array methods are copy-safe for overlapping input and output), direct buffers
  * through two views of the same memory (the ByteBuffer methods are copy-safe too).
  *
@@ -33,6 +33,8 @@ final class JcaRecordProtection implements RecordProtection {
     private final CipherSuite suite;
     private final WipeableKey key;
     private final WipeableKey recordNumberKey;
+    /** The AES-CCM suites' key bytes (BC takes raw keys); null for the others. */
+    private final byte[] ccmKey;
     private final byte[] iv;
     private final byte[] nonce = new byte[CipherSuite.IV_LENGTH];
     private final byte[] sample = new byte[SAMPLE_LENGTH];
@@ -44,6 +46,12 @@ final class JcaRecordProtection implements RecordProtection {
     /** The ciphers (key schedules, about a kilobyte each): built on use, dropped by {@link #trim}. */
     private Cipher aead;
     private Cipher mask;
+    private BcCcm ccm;
+    /** The sequence number CCM sealed last: sealing it again would reuse the nonce (as SunJCE refuses for GCM). */
+    private long lastCcmSeal;
+    private boolean ccmSealed;
+    /** A heap copy of a direct buffer's record or AAD for {@link BcCcm}, which works on arrays. */
+    private byte[] ccmScratch = new byte[0];
     private boolean closed;
 
     JcaRecordProtection(CipherSuite suite, byte[] key, byte[] iv, byte[] recordNumberKey) {
@@ -54,17 +62,22 @@ final class JcaRecordProtection implements RecordProtection {
         String keyAlgorithm = suite.isAes() ? "AES" : "ChaCha20";
         this.key = new WipeableKey(keyAlgorithm, key);
         this.recordNumberKey = new WipeableKey(keyAlgorithm, recordNumberKey);
+        this.ccmKey = suite.isCcm() ? key.clone() : null;
         this.iv = iv.clone();
         activate();
     }
 
     /** Builds the ciphers if {@link #trim} dropped them (or they were never built). */
     private void activate() {
-        if (aead != null) {
+        if (mask != null) {
             return;
         }
         try {
-            if (suite.isAes()) {
+            if (suite.isCcm()) {
+                ccm = new BcCcm(ccmKey, suite.tagLength());
+                mask = Cipher.getInstance("AES/ECB/NoPadding");
+                mask.init(Cipher.ENCRYPT_MODE, this.recordNumberKey);
+            } else if (suite.isAes()) {
                 aead = Cipher.getInstance("AES/GCM/NoPadding");
                 // RFC 9147 §4.2.3: Mask = AES-ECB(sn_key, Ciphertext[0..15]); one key for the epoch.
                 mask = Cipher.getInstance("AES/ECB/NoPadding");
@@ -95,6 +108,10 @@ final class JcaRecordProtection implements RecordProtection {
     public void trim() {
         aead = null;
         mask = null;
+        if (ccm != null) {
+            ccm.destroy();
+            ccm = null;
+        }
     }
 
     private static void checkLength(CipherSuite suite, String what, byte[] value, int expected) {
@@ -114,8 +131,20 @@ final class JcaRecordProtection implements RecordProtection {
         checkOpen();
         int position = record.position();
         int limit = record.limit();
-        if (record.capacity() - limit < CipherSuite.TAG_LENGTH) {
+        int tag = suite.tagLength();
+        if (record.capacity() - limit < tag) {
             throw new BufferOverflowException();
+        }
+        if (suite.isCcm()) {
+            if (ccmSealed && sequenceNumber == lastCcmSeal) {
+                throw new IllegalStateException(suite + " refuses to seal record " + sequenceNumber
+                        + " twice under one key (nonce reuse)");
+            }
+            lastCcmSeal = sequenceNumber;
+            ccmSealed = true;
+            ccm(true, sequenceNumber, aad, record, limit - position);
+            record.limit(limit + tag);
+            return;
         }
         try {
             init(Cipher.ENCRYPT_MODE, sequenceNumber);
@@ -134,7 +163,7 @@ final class JcaRecordProtection implements RecordProtection {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(suite + " seal of record " + sequenceNumber + " failed: " + e.getMessage(), e);
         }
-        record.limit(limit + CipherSuite.TAG_LENGTH);
+        record.limit(limit + tag);
     }
 
     @Override
@@ -143,9 +172,17 @@ final class JcaRecordProtection implements RecordProtection {
         int position = record.position();
         int limit = record.limit();
         int length = limit - position;
-        if (length < CipherSuite.TAG_LENGTH) {
+        int tag = suite.tagLength();
+        if (length < tag) {
             throw new BadRecordMacException("record of " + length + " bytes is shorter than the "
-                    + CipherSuite.TAG_LENGTH + "-byte tag");
+                    + tag + "-byte tag");
+        }
+        if (suite.isCcm()) {
+            if (!ccm(false, sequenceNumber, aad, record, length)) {
+                throw new BadRecordMacException("record " + sequenceNumber + " did not authenticate");
+            }
+            record.limit(limit - tag);
+            return;
         }
         try {
             init(Cipher.DECRYPT_MODE, sequenceNumber);
@@ -164,15 +201,73 @@ final class JcaRecordProtection implements RecordProtection {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(suite + " open of record " + sequenceNumber + " failed: " + e.getMessage(), e);
         }
-        record.limit(limit - CipherSuite.TAG_LENGTH);
+        record.limit(limit - tag);
+    }
+
+    /**
+     * AES-CCM over the record's {@code length} bytes from its position (plaintext when sealing,
+     * ciphertext and tag when opening), in place; direct buffers and AADs go through a heap copy.
+     *
+     * @return whether the record authenticated (always true when sealing)
+     */
+    private boolean ccm(boolean seal, long sequenceNumber, ByteBuffer aad, ByteBuffer record, int length) {
+        activate();
+        makeNonce(sequenceNumber);
+        int tag = suite.tagLength();
+        int aadLength = aad.remaining();
+        int recordRoom = seal ? length + tag : length;
+        byte[] aadArray;
+        int aadOffset;
+        if (aad.hasArray()) {
+            aadArray = aad.array();
+            aadOffset = aad.arrayOffset() + aad.position();
+        } else {
+            aadArray = scratch(aadLength + recordRoom);
+            aad.get(aad.position(), aadArray, 0, aadLength);
+            aadOffset = 0;
+        }
+        byte[] array;
+        int offset;
+        if (record.hasArray()) {
+            array = record.array();
+            offset = record.arrayOffset() + record.position();
+        } else {
+            array = scratch(aadLength + recordRoom);
+            offset = aadLength;
+            record.get(record.position(), array, offset, length);
+        }
+        boolean ok = true;
+        if (seal) {
+            ccm.seal(nonce, aadArray, aadOffset, aadLength, array, offset, length);
+        } else {
+            ok = ccm.open(nonce, aadArray, aadOffset, aadLength, array, offset, length);
+        }
+        if (!record.hasArray()) {
+            ByteBuffer out = record.duplicate();
+            out.limit(out.position() + recordRoom); // sealing grows the record by the tag
+            out.put(out.position(), array, offset, ok ? recordRoom : 0);
+            Arrays.fill(array, offset, offset + recordRoom, (byte) 0);
+        }
+        return ok;
+    }
+
+    private byte[] scratch(int size) {
+        if (ccmScratch.length < size) {
+            ccmScratch = new byte[size];
+        }
+        return ccmScratch;
     }
 
     /** RFC 8446 §5.3: the 64-bit sequence number, left-padded to 12 bytes, XOR the write IV. */
-    private void init(int mode, long sequenceNumber) throws GeneralSecurityException {
+    private void makeNonce(long sequenceNumber) {
         System.arraycopy(iv, 0, nonce, 0, nonce.length);
         for (int i = 0; i < 8; i++) {
             nonce[nonce.length - 1 - i] ^= (byte) (sequenceNumber >>> (8 * i));
         }
+    }
+
+    private void init(int mode, long sequenceNumber) throws GeneralSecurityException {
+        makeNonce(sequenceNumber);
         if (suite.isAes()) {
             aead().init(mode, key, new GCMParameterSpec(CipherSuite.TAG_LENGTH * 8, nonce));
             return;
@@ -251,6 +346,13 @@ final class JcaRecordProtection implements RecordProtection {
         recordNumberKey.destroy();
         Arrays.fill(iv, (byte) 0);
         Arrays.fill(nonce, (byte) 0);
+        if (ccmKey != null) {
+            Arrays.fill(ccmKey, (byte) 0);
+        }
+        if (ccm != null) {
+            ccm.destroy();
+        }
+        Arrays.fill(ccmScratch, (byte) 0);
         Arrays.fill(sample, (byte) 0);
         Arrays.fill(lastNonce, (byte) 0);
         Arrays.fill(lastSample, (byte) 0);

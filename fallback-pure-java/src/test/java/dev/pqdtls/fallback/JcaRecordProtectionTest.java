@@ -22,6 +22,7 @@ import org.bouncycastle.crypto.engines.AESEngine;
 import org.bouncycastle.crypto.engines.ChaCha7539Engine;
 import org.bouncycastle.crypto.modes.AEADCipher;
 import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
+import org.bouncycastle.crypto.modes.CCMBlockCipher;
 import org.bouncycastle.crypto.modes.GCMBlockCipher;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
@@ -59,8 +60,9 @@ class JcaRecordProtectionTest {
         for (int i = 0; i < 8; i++) {
             nonce[11 - i] ^= (byte) (seq >>> (8 * i));
         }
-        AEADCipher cipher = suite.isAes() ? GCMBlockCipher.newInstance(AESEngine.newInstance()) : new ChaCha20Poly1305();
-        cipher.init(true, new AEADParameters(new KeyParameter(key), 128, nonce, aad));
+        AEADCipher cipher = suite.isCcm() ? CCMBlockCipher.newInstance(AESEngine.newInstance())
+                : suite.isAes() ? GCMBlockCipher.newInstance(AESEngine.newInstance()) : new ChaCha20Poly1305();
+        cipher.init(true, new AEADParameters(new KeyParameter(key), suite.tagLength() * 8, nonce, aad));
         byte[] out = new byte[cipher.getOutputSize(plaintext.length)];
         int n = cipher.processBytes(plaintext, 0, plaintext.length, out, 0);
         cipher.doFinal(out, n);
@@ -72,6 +74,7 @@ class JcaRecordProtectionTest {
     void sealsAndOpensInPlaceOnHeapAndDirectBuffers(CipherSuite suite) throws Exception {
         byte[] key = bytes(suite.keyLength());
         byte[] iv = bytes(12);
+        int tag = suite.tagLength();
         try (RecordProtection p = protection(suite, key, iv, bytes(suite.keyLength()))) {
             assertEquals(suite, p.suite());
             for (boolean direct : new boolean[] {false, true}) {
@@ -82,8 +85,8 @@ class JcaRecordProtectionTest {
                     byte[] expected = bcSeal(suite, key, iv, seq, aad, plaintext);
 
                     // The record sits between other bytes of a datagram; the AAD is the header before it.
-                    ByteBuffer datagram = direct ? ByteBuffer.allocateDirect(7 + length + 16 + 9)
-                            : ByteBuffer.allocate(7 + length + 16 + 9);
+                    ByteBuffer datagram = direct ? ByteBuffer.allocateDirect(7 + length + tag + 9)
+                            : ByteBuffer.allocate(7 + length + tag + 9);
                     ByteBuffer record = datagram.position(7).slice();
                     record.put(plaintext).flip();
                     int capacityBefore = record.capacity();
@@ -93,7 +96,7 @@ class JcaRecordProtectionTest {
 
                     p.seal(seq, aadBuffer, record);
                     assertEquals(0, record.position());
-                    assertEquals(length + 16, record.limit());
+                    assertEquals(length + tag, record.limit());
                     assertEquals(capacityBefore, record.capacity());
                     assertEquals(3, aadBuffer.position(), "AAD position unchanged");
                     byte[] sealed = new byte[record.remaining()];
@@ -115,25 +118,26 @@ class JcaRecordProtectionTest {
     @ParameterizedTest
     @EnumSource(CipherSuite.class)
     void rejectsTamperedWrongSequenceAndShortRecords(CipherSuite suite) throws Exception {
+        int sealedLength = 40 + suite.tagLength();
         for (boolean direct : new boolean[] {false, true}) {
             try (RecordProtection p = protection(suite, bytes(suite.keyLength()), bytes(12), bytes(suite.keyLength()))) {
                 ByteBuffer aad = ByteBuffer.wrap(bytes(5));
                 byte[] plaintext = bytes(40);
-                ByteBuffer record = direct ? ByteBuffer.allocateDirect(56) : ByteBuffer.allocate(56);
+                ByteBuffer record = direct ? ByteBuffer.allocateDirect(sealedLength) : ByteBuffer.allocate(sealedLength);
                 record.put(plaintext).flip();
                 p.seal(7, aad, record);
-                byte[] sealed = new byte[56];
+                byte[] sealed = new byte[sealedLength];
                 record.duplicate().get(sealed);
 
                 assertThrows(BadRecordMacException.class, () -> p.open(8, aad, record), "wrong sequence number");
-                assertEquals(56, record.limit(), "limit unchanged on failure");
+                assertEquals(sealedLength, record.limit(), "limit unchanged on failure");
 
-                for (int flip : new int[] {0, 39, 40, 55}) {
+                for (int flip : new int[] {0, 39, 40, sealedLength - 1}) {
                     record.clear();
                     record.put(sealed).flip();
                     record.put(flip, (byte) (record.get(flip) ^ 1));
                     assertThrows(BadRecordMacException.class, () -> p.open(7, aad, record), "flipped byte " + flip);
-                    assertEquals(56, record.limit());
+                    assertEquals(sealedLength, record.limit());
                 }
 
                 record.clear();
@@ -141,7 +145,8 @@ class JcaRecordProtectionTest {
                 ByteBuffer otherAad = ByteBuffer.wrap(bytes(5));
                 assertThrows(BadRecordMacException.class, () -> p.open(7, otherAad, record));
 
-                ByteBuffer shortRecord = direct ? ByteBuffer.allocateDirect(15) : ByteBuffer.allocate(15);
+                int shortLength = suite.tagLength() - 1;
+                ByteBuffer shortRecord = direct ? ByteBuffer.allocateDirect(shortLength) : ByteBuffer.allocate(shortLength);
                 BadRecordMacException e = assertThrows(BadRecordMacException.class, () -> p.open(7, aad, shortRecord));
                 assertTrue(e.getMessage().contains("shorter"), e.getMessage());
 
@@ -156,19 +161,20 @@ class JcaRecordProtectionTest {
     @ParameterizedTest
     @EnumSource(CipherSuite.class)
     void opensTheSameRecordTwiceButRefusesToSealASequenceNumberTwice(CipherSuite suite) throws Exception {
+        int sealedLength = 32 + suite.tagLength();
         try (RecordProtection p = protection(suite, bytes(suite.keyLength()), bytes(12), bytes(suite.keyLength()))) {
             ByteBuffer aad = ByteBuffer.wrap(bytes(5));
-            ByteBuffer record = ByteBuffer.allocate(48);
+            ByteBuffer record = ByteBuffer.allocate(sealedLength);
             record.put(bytes(32)).flip();
             p.seal(3, aad, record);
-            byte[] sealed = new byte[48];
+            byte[] sealed = new byte[sealedLength];
             record.duplicate().get(sealed);
             for (int i = 0; i < 3; i++) {
                 ByteBuffer copy = ByteBuffer.wrap(sealed.clone());
                 p.open(3, aad, copy); // a duplicated datagram
                 assertEquals(32, copy.limit());
             }
-            ByteBuffer again = ByteBuffer.allocate(48);
+            ByteBuffer again = ByteBuffer.allocate(sealedLength);
             again.put(bytes(32)).flip();
             assertThrows(IllegalStateException.class, () -> p.seal(3, aad, again), "nonce reuse");
         }

@@ -68,7 +68,7 @@ final class NativeRecordProtection extends BatchedRecordProtection {
             for (int i = 0; i < count; i++) {
                 w.seqs.setAtIndex(JAVA_LONG, i, sequenceNumbers[i]);
                 offset = stage(w, aads[i], i, w.aadPtrs, w.aadLens, offset, 0, false);
-                offset = stage(w, records[i], i, w.recordPtrs, w.recordLens, offset, TAG, true);
+                offset = stage(w, records[i], i, w.recordPtrs, w.recordLens, offset, tag, true);
             }
             int rc;
             try {
@@ -85,12 +85,12 @@ final class NativeRecordProtection extends BatchedRecordProtection {
             }
             for (int i = 0; i < count; i++) {
                 ByteBuffer record = records[i];
-                int length = record.remaining() + TAG;
+                int length = record.remaining() + tag;
                 if (w.scratchOffset[i] >= 0) {
                     MemorySegment.copy(w.scratch, JAVA_BYTE, w.scratchOffset[i], record.array(),
                             record.arrayOffset() + record.position(), length);
                 }
-                record.limit(record.limit() + TAG);
+                record.limit(record.limit() + tag);
             }
         } finally {
             w.release();
@@ -128,7 +128,7 @@ final class NativeRecordProtection extends BatchedRecordProtection {
                     continue; // RFC 9147 §4.5.2: the caller drops it; contents are unspecified.
                 }
                 ByteBuffer record = records[i];
-                int plaintext = record.remaining() - TAG;
+                int plaintext = record.remaining() - tag;
                 if (w.scratchOffset[i] >= 0) {
                     MemorySegment.copy(w.scratch, JAVA_BYTE, w.scratchOffset[i], record.array(),
                             record.arrayOffset() + record.position(), plaintext);

@@ -74,7 +74,7 @@ class NativeRecordProtectionTest {
             sender.sealBatch(seqs, aads, records, n);
             for (int i = 0; i < n; i++) {
                 assertEquals(3, records[i].position());
-                assertEquals(plaintexts[i].length + CipherSuite.TAG_LENGTH, records[i].remaining());
+                assertEquals(plaintexts[i].length + suite.tagLength(), records[i].remaining());
                 assertArrayEquals(JdkAead.seal(suite, key, JdkAead.nonce(iv, seqs[i]), aadBytes[i], plaintexts[i]), remaining(records[i]),
                         "record " + i + " matches the JDK's AEAD");
                 assertEquals(aadBytes[i].length, aads[i].remaining(), "AAD position unchanged");

@@ -18,7 +18,7 @@ public interface RecordProtection extends AutoCloseable {
 
     /**
      * Encrypts the plaintext between {@code record.position()} and {@code record.limit()} in place
-     * and appends the 16-byte tag: on return the limit has grown by {@link CipherSuite#TAG_LENGTH}
+     * and appends the suite's tag: on return the limit has grown by {@link CipherSuite#tagLength()}
      * and the position is unchanged. The AAD is read from {@code aad.position()} to its limit and the
      * AAD's position is unchanged.
      *
@@ -28,7 +28,7 @@ public interface RecordProtection extends AutoCloseable {
 
     /**
      * Decrypts ciphertext-and-tag between position and limit in place. On success the limit shrinks by
-     * the tag length and the plaintext lies between position and the new limit. On failure the buffer
+     * the suite's tag length and the plaintext lies between position and the new limit. On failure the buffer
      * contents are unspecified and the limit is unchanged.
      *
      * @throws BadRecordMacException if the tag does not verify or the record is shorter than a tag

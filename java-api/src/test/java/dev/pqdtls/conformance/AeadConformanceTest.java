@@ -38,52 +38,58 @@ import org.junit.jupiter.api.TestFactory;
  * JDK's own ciphers.
  */
 public abstract class AeadConformanceTest extends BackendConformance {
-    private static final int TAG = CipherSuite.TAG_LENGTH;
-
     @Override
     protected abstract CryptoBackend backend();
 
     // --- Wycheproof ------------------------------------------------------------------------------
 
+    /** The AEAD families of the TLS 1.3 suites, as Wycheproof files them. */
+    private enum Family { AES_GCM, CHACHA20_POLY1305, AES_CCM }
+
     @TestFactory
     Stream<DynamicNode> wycheproofAesGcm() {
-        return Stream.of(wycheproof("aes_gcm_test.json", true));
+        return Stream.of(wycheproof("aes_gcm_test.json", Family.AES_GCM));
     }
 
     @TestFactory
     Stream<DynamicNode> wycheproofChaCha20Poly1305() {
-        return Stream.of(wycheproof("chacha20_poly1305_test.json", false));
+        return Stream.of(wycheproof("chacha20_poly1305_test.json", Family.CHACHA20_POLY1305));
+    }
+
+    @TestFactory
+    Stream<DynamicNode> wycheproofAesCcm() {
+        return Stream.of(wycheproof("aes_ccm_test.json", Family.AES_CCM));
     }
 
     /** Groups in the shapes TLS uses run against the matching suite; the others are out of scope. */
-    private DynamicNode wycheproof(String file, boolean aes) {
+    private DynamicNode wycheproof(String file, Family family) {
         return vectorFile(file, "aead_test_schema_v1.json", g -> {
             int keyBits = g.intValue("keySize");
             int ivBits = g.intValue("ivSize");
             int tagBits = g.intValue("tagSize");
-            CipherSuite suite = tlsSuite(aes, keyBits);
             if (ivBits != 96) {
                 return GroupPlan.outOfScope("IVs other than 96 bits are not used by TLS (RFC 8446 §5.3)",
                         ivBits + "-bit IV");
             }
-            if (tagBits != 128) {
-                return GroupPlan.outOfScope("tags other than 128 bits are not used by TLS", tagBits + "-bit tag");
-            }
+            CipherSuite suite = tlsSuite(family, keyBits, tagBits);
             if (suite == null) {
-                return GroupPlan.outOfScope(keyBits + "-bit " + (aes ? "AES" : "ChaCha20") + " keys are not used by TLS",
-                        "group " + g.index());
+                return GroupPlan.outOfScope(keyBits + "-bit keys with " + tagBits + "-bit tags are not used by the TLS "
+                        + family + " suites", "group " + g.index());
             }
             return GroupPlan.run("keySize=" + keyBits + " ivSize=" + ivBits + " tagSize=" + tagBits + " -> " + suite,
                     (group, v) -> checkAeadVector(suite, v));
         });
     }
 
-    private static CipherSuite tlsSuite(boolean aes, int keyBits) {
-        if (aes) {
-            return keyBits == 128 ? CipherSuite.TLS_AES_128_GCM_SHA256
-                    : keyBits == 256 ? CipherSuite.TLS_AES_256_GCM_SHA384 : null;
+    /** The TLS 1.3 suite with this AEAD, key and tag size (RFC 8446 §B.4), or null. */
+    private static CipherSuite tlsSuite(Family family, int keyBits, int tagBits) {
+        for (CipherSuite s : CipherSuite.values()) {
+            Family f = s.isCcm() ? Family.AES_CCM : s.isAes() ? Family.AES_GCM : Family.CHACHA20_POLY1305;
+            if (f == family && s.keyLength() * 8 == keyBits && s.tagLength() * 8 == tagBits) {
+                return s;
+            }
         }
-        return keyBits == 256 ? CipherSuite.TLS_CHACHA20_POLY1305_SHA256 : null;
+        return null;
     }
 
     private void checkAeadVector(CipherSuite suite, Wycheproof.Vector v) throws BadRecordMacException {
@@ -174,12 +180,13 @@ public abstract class AeadConformanceTest extends BackendConformance {
             ByteBuffer aadBuf = aadKind.wrap(aad, 0);
             int aadPos = aadBuf.position();
             int aadLimit = aadBuf.limit();
-            ByteBuffer rec = recordKind.wrap(pt, TAG);
+            int tag = suite.tagLength();
+            ByteBuffer rec = recordKind.wrap(pt, tag);
             int pos = rec.position();
             int limit = rec.limit();
             rp.seal(seq, aadBuf, rec);
             assertEquals(pos, rec.position(), what + ": seal must leave the position");
-            assertEquals(limit + TAG, rec.limit(), what + ": seal must grow the limit by the tag length");
+            assertEquals(limit + tag, rec.limit(), what + ": seal must grow the limit by the tag length");
             assertEquals(aadPos, aadBuf.position(), what + ": seal must leave the AAD position");
             assertEquals(aadLimit, aadBuf.limit(), what + ": seal must leave the AAD limit");
             assertArrayEquals(expected, contents(rec), what + ": sealed bytes differ from the JDK's");
@@ -190,7 +197,7 @@ public abstract class AeadConformanceTest extends BackendConformance {
             assertEquals(limit, rec.limit(), what + ": open must shrink the limit by the tag length");
             assertEquals(aadPos, aadBuf.position(), what + ": open must leave the AAD position");
             assertArrayEquals(pt, contents(rec), what + ": open must restore the plaintext");
-            assertCanaries(rec, pos, rec.limit() + TAG, what + " after open");
+            assertCanaries(rec, pos, rec.limit() + tag, what + " after open");
         }
     }
 
@@ -209,7 +216,7 @@ public abstract class AeadConformanceTest extends BackendConformance {
     void sealWithoutRoomForTagThrowsBufferOverflow() {
         for (CipherSuite suite : CipherSuite.values()) {
             try (RecordProtection rp = protection(suite, Bytes.pattern(suite.keyLength(), 1), Bytes.pattern(12, 2))) {
-                ByteBuffer rec = ByteBuffer.wrap(Bytes.pattern(20, 3));
+                ByteBuffer rec = ByteBuffer.wrap(Bytes.pattern(20, 3)).limit(20 - suite.tagLength() + 1);
                 assertThrows(BufferOverflowException.class, () -> rp.seal(0, ByteBuffer.allocate(0), rec),
                         suite + ": record with no room for the tag");
             }
@@ -236,7 +243,7 @@ public abstract class AeadConformanceTest extends BackendConformance {
                 pts[i] = Bytes.pattern(i * 97, 0x10 + i);
                 BufferKind kind = BufferKind.values()[i % BufferKind.values().length];
                 aads[i] = kind.wrap(aadBytes[i], 0);
-                recs[i] = kind.wrap(pts[i], TAG);
+                recs[i] = kind.wrap(pts[i], suite.tagLength());
             }
             try (RecordProtection rp = protection(suite, key, iv)) {
                 rp.sealBatch(seqs, aads, recs, n);
@@ -273,7 +280,7 @@ public abstract class AeadConformanceTest extends BackendConformance {
             ByteBuffer[] recs = new ByteBuffer[n];
             for (int i = 0; i < n; i++) {
                 aads[i] = ByteBuffer.wrap(Bytes.pattern(13, i));
-                recs[i] = BufferKind.HEAP.wrap(Bytes.pattern(50, 0x30 + i), TAG);
+                recs[i] = BufferKind.HEAP.wrap(Bytes.pattern(50, 0x30 + i), suite.tagLength());
             }
             try (RecordProtection rp = protection(suite, Bytes.pattern(suite.keyLength(), 9), Bytes.pattern(12, 8))) {
                 rp.sealBatch(seqs, aads, recs, count);
@@ -324,13 +331,14 @@ public abstract class AeadConformanceTest extends BackendConformance {
         return Arrays.stream(CipherSuite.values()).map(suite -> bounded(suite.name(), () -> {
             byte[] aad = Bytes.pattern(13, 0x71);
             try (RecordProtection rp = protection(suite, Bytes.pattern(suite.keyLength(), 0x72), Bytes.pattern(12, 0x73))) {
+                int tag = suite.tagLength();
                 byte[] sealed = seal(rp, 1, aad, Bytes.pattern(40, 0x74));
-                for (int len : new int[] {0, 1, TAG - 1, TAG, TAG + 1, sealed.length - 1}) {
+                for (int len : new int[] {0, 1, tag - 1, tag, tag + 1, sealed.length - 1}) {
                     assertOpenFails(rp, 1, aad, Arrays.copyOf(sealed, len),
-                            suite + ": record truncated to " + len + " bytes" + (len < TAG ? " (shorter than a tag)" : ""));
+                            suite + ": record truncated to " + len + " bytes" + (len < tag ? " (shorter than a tag)" : ""));
                 }
                 byte[] emptySealed = seal(rp, 2, aad, new byte[0]);
-                assertEquals(TAG, emptySealed.length, suite + ": an empty plaintext seals to a bare tag");
+                assertEquals(tag, emptySealed.length, suite + ": an empty plaintext seals to a bare tag");
                 assertArrayEquals(new byte[0], open(rp, 2, aad, emptySealed, suite.name()), suite + ": bare tag opens");
             }
         }));
@@ -374,7 +382,8 @@ public abstract class AeadConformanceTest extends BackendConformance {
             byte[] sealed = seal(rp, 0, new byte[5], Bytes.pattern(10, 3));
             rp.close();
             assertThrows(IllegalStateException.class,
-                    () -> rp.seal(1, ByteBuffer.allocate(5), BufferKind.HEAP.wrap(new byte[10], TAG)), suite + ": seal after close");
+                    () -> rp.seal(1, ByteBuffer.allocate(5), BufferKind.HEAP.wrap(new byte[10], suite.tagLength())),
+                    suite + ": seal after close");
             assertThrows(IllegalStateException.class,
                     () -> rp.open(0, ByteBuffer.allocate(5), ByteBuffer.wrap(sealed)), suite + ": open after close");
             assertThrows(IllegalStateException.class,
@@ -465,7 +474,7 @@ public abstract class AeadConformanceTest extends BackendConformance {
     }
 
     static byte[] seal(RecordProtection rp, long seq, byte[] aad, byte[] pt) {
-        ByteBuffer rec = ByteBuffer.allocate(pt.length + TAG);
+        ByteBuffer rec = ByteBuffer.allocate(pt.length + rp.suite().tagLength());
         rec.put(pt).flip();
         rp.seal(seq, ByteBuffer.wrap(aad), rec);
         return contents(rec);
@@ -474,8 +483,9 @@ public abstract class AeadConformanceTest extends BackendConformance {
     static byte[] open(RecordProtection rp, long seq, byte[] aad, byte[] sealed, String what) throws BadRecordMacException {
         ByteBuffer rec = ByteBuffer.wrap(sealed.clone());
         rp.open(seq, ByteBuffer.wrap(aad), rec);
-        if (rec.limit() != sealed.length - TAG) {
-            fail(what + ": open must shrink the limit by " + TAG + " to " + (sealed.length - TAG) + " but it is "
+        int tag = rp.suite().tagLength();
+        if (rec.limit() != sealed.length - tag) {
+            fail(what + ": open must shrink the limit by " + tag + " to " + (sealed.length - tag) + " but it is "
                     + rec.limit());
         }
         return contents(rec);

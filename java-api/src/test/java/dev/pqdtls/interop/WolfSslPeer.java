@@ -59,7 +59,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *         ... --pqc X25519MLKEM768                     key share X25519MLKEM768 only (others: ML_KEM_768,
  *                                                      SecP256r1MLKEM768, SecP384r1MLKEM1024, ...)
  *         ... -l TLS13-AES128-GCM-SHA256               suites (':'-separated): TLS13-AES128-GCM-SHA256,
- *                                                      TLS13-AES256-GCM-SHA384, TLS13-CHACHA20-POLY1305-SHA256
+ *                                                      TLS13-AES256-GCM-SHA384, TLS13-CHACHA20-POLY1305-SHA256,
+ *                                                      TLS13-AES128-CCM-SHA256, TLS13-AES128-CCM8-SHA256
+ *                                                      (the CCM ones with --enable-aesccm)
  *         ... --cid [ID]                               negotiate DTLS 1.3 connection IDs ([ID] = the CID this
  *                                                      side wants to receive, ASCII; without ID: empty CID)
  *         ... -U                                       KeyUpdate before sending its reply
@@ -248,6 +250,25 @@ public final class WolfSslPeer implements AutoCloseable {
             System.out.println("[wolfssl] SKIPPED: " + why.get());
         }
         Assumptions.assumeTrue(why.isEmpty(), () -> why.orElse(""));
+    }
+
+    /**
+     * JUnit assumption: skips the calling test unless the wolfSSL build has {@code feature} (a macro its
+     * {@code wolfssl/options.h} defines, e.g. {@code HAVE_AESCCM}); a build from an older
+     * ci/build-wolfssl.sh may lack what {@code configureFlag} turns on.
+     */
+    public static void assumeFeature(String feature, String configureFlag) {
+        assumeAvailable();
+        Path options = buildDir().orElseThrow().resolve("wolfssl/options.h");
+        boolean present;
+        try {
+            present = Files.readAllLines(options).stream().anyMatch(l -> l.trim().equals("#define " + feature)
+                    || l.trim().startsWith("#define " + feature + " "));
+        } catch (IOException e) {
+            present = false;
+        }
+        Assumptions.assumeTrue(present, () -> "this wolfSSL build lacks " + feature + " (" + options
+                + "): rebuild it with ci/build-wolfssl.sh, which configures " + configureFlag);
     }
 
     // ------------------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ final class JnaRecordProtection extends BatchedRecordProtection {
             int offset = 0;
             for (int i = 0; i < count; i++) {
                 offset = stage(w, aads[i], i, false, offset, 0);
-                offset = stage(w, records[i], i, true, offset, TAG);
+                offset = stage(w, records[i], i, true, offset, tag);
             }
             int rc = PqdtlsNative.pqdtls_rp_seal_batch(rp, count, w.seqs, w.aadPtrs, w.aadLens, w.recordPtrs,
                     w.recordLens);
@@ -57,9 +57,9 @@ final class JnaRecordProtection extends BatchedRecordProtection {
                 ByteBuffer record = records[i];
                 if (w.scratchOffset[i] >= 0) {
                     w.scratch.buffer.get(w.scratchOffset[i], record.array(), record.arrayOffset() + record.position(),
-                            record.remaining() + TAG);
+                            record.remaining() + tag);
                 }
-                record.limit(record.limit() + TAG);
+                record.limit(record.limit() + tag);
             }
         } finally {
             w.release();
@@ -87,7 +87,7 @@ final class JnaRecordProtection extends BatchedRecordProtection {
                     continue; // RFC 9147 §4.5.2: the caller drops it; contents are unspecified.
                 }
                 ByteBuffer record = records[i];
-                int plaintext = record.remaining() - TAG;
+                int plaintext = record.remaining() - tag;
                 if (w.scratchOffset[i] >= 0) {
                     w.scratch.buffer.get(w.scratchOffset[i], record.array(), record.arrayOffset() + record.position(),
                             plaintext);

@@ -15,7 +15,8 @@ import java.nio.ReadOnlyBufferException;
  * every record untouched), and the heap bytes a batch has to stage counted. The subclass makes the call.
  */
 public abstract class BatchedRecordProtection implements RecordProtection, RecordBatchOpener {
-    protected static final int TAG = CipherSuite.TAG_LENGTH;
+    /** The suite's tag length: 16 bytes, or 8 for AES-CCM-8. */
+    protected final int tag;
     protected static final int MASK = 16;
 
     private final CipherSuite suite;
@@ -27,6 +28,7 @@ public abstract class BatchedRecordProtection implements RecordProtection, Recor
 
     protected BatchedRecordProtection(CipherSuite suite) {
         this.suite = suite;
+        this.tag = suite.tagLength();
     }
 
     /** Throws IllegalArgumentException unless the key, IV and record-number key fit {@code suite}. */
@@ -85,10 +87,10 @@ public abstract class BatchedRecordProtection implements RecordProtection, Recor
             if (record.isReadOnly()) {
                 throw new ReadOnlyBufferException();
             }
-            if (record.capacity() - record.limit() < TAG) {
+            if (record.capacity() - record.limit() < tag) {
                 throw new BufferOverflowException();
             }
-            heapBytes += stagedBytes(aads[i], 0) + stagedBytes(record, TAG);
+            heapBytes += stagedBytes(aads[i], 0) + stagedBytes(record, tag);
         }
         sealChecked(sequenceNumbers, aads, records, count, heapBytes);
     }

@@ -70,6 +70,7 @@ public abstract class NativeBackend implements CryptoBackend {
         String records = libcrypto + " via libpqdtls_native " + recordsPath();
         out.put("AES-GCM", records);
         out.put("ChaCha20-Poly1305", records);
+        out.put("AES-CCM", records);
         out.put("HKDF/HMAC/SHA-2", libcrypto + " via libpqdtls_native");
         out.put("Random", libcrypto + " RAND_bytes");
         out.putAll(publicKey().implementations());

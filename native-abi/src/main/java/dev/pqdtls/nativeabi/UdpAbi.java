@@ -1,5 +1,6 @@
 package dev.pqdtls.nativeabi;
 
+import dev.pqdtls.CipherSuite;
 import dev.pqdtls.internal.recordlayer.EpochCipher;
 import dev.pqdtls.internal.recordlayer.UnifiedHeader;
 import java.io.IOException;
@@ -190,13 +191,13 @@ public final class UdpAbi {
         return UnifiedHeader.length(cid.length, 16, true);
     }
 
-    /** The slot each record of a fused seal-and-send needs: header, largest content, type and tag. */
+    /** The slot each record of a fused seal-and-send needs: header, largest content, type and the longest tag. */
     public static int sealSlot(byte[] cid, List<ByteBuffer> contents) {
         int largest = 0;
         for (ByteBuffer c : contents) {
             largest = Math.max(largest, c.remaining());
         }
-        int slot = EpochCipher.protectedLength(cid.length, largest);
+        int slot = EpochCipher.protectedLength(cid.length, largest, CipherSuite.TAG_LENGTH);
         if (slot > 65535) {
             throw new IllegalArgumentException("record content of " + largest + " bytes does not fit a datagram");
         }

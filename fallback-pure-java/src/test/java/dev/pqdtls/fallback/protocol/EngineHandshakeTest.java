@@ -80,7 +80,10 @@ public class EngineHandshakeTest {
     @ParameterizedTest
     @EnumSource(CipherSuite.class)
     void everySuiteCompletes(CipherSuite suite) {
-        Connection[] p = pair(clientConfig().cipherSuites(suite).build(), serverConfig().build(), 1_000_000);
+        // A default server accepts every suite but AES-CCM-8, which must be named (RFC 9147 §4.5.3).
+        DtlsConfig.Builder server = suite == CipherSuite.TLS_AES_128_CCM_8_SHA256 ? serverConfig().cipherSuites(suite)
+                : serverConfig();
+        Connection[] p = pair(clientConfig().cipherSuites(suite).build(), server.build(), 1_000_000);
         LoopbackPump pump = new LoopbackPump(p[0], p[1]);
         assertTrue(pump.runUntilEstablished(1000), () -> p[0].failure() + " / " + p[1].failure());
         assertEquals(suite, p[1].session().cipherSuite());
@@ -144,6 +147,30 @@ public class EngineHandshakeTest {
         assertTrue(refused.getMessage().contains("RFC 9147 §4.5.3"), refused.getMessage());
         assertEquals(Connection.State.FAILED, p[0].state());
         assertEquals(DtlsAlert.INTERNAL_ERROR, p[0].failure().alert());
+    }
+
+    /** AES-CCM-8's 8-byte tag allows 2^7 forged records per key (RFC 9147 §4.5.3); the 128th ends the connection. */
+    @Test
+    void ccm8EndsTheConnectionAtItsIntegrityLimit() {
+        CipherSuite ccm8 = CipherSuite.TLS_AES_128_CCM_8_SHA256;
+        Connection[] p = pair(clientConfig().cipherSuites(ccm8).build(), serverConfig().cipherSuites(ccm8).build(), 1_000_000);
+        LoopbackPump pump = new LoopbackPump(p[0], p[1]);
+        assertTrue(pump.runUntilEstablished(1000));
+        p[0].send(ByteBuffer.wrap("genuine".getBytes(StandardCharsets.UTF_8)), pump.now);
+        ByteBuffer genuine = p[0].pollOutgoing();
+        byte[] forged = new byte[genuine.remaining()];
+        genuine.duplicate().get(forged);
+        forged[forged.length - 1] ^= 1; // the tag's last byte
+        for (int i = 1; i <= 128; i++) {
+            p[1].onDatagram(ByteBuffer.wrap(forged.clone()), pump.now);
+            if (i < 128) {
+                assertEquals(Connection.State.CONNECTED, p[1].state(), "after " + i + " forgeries");
+            }
+        }
+        assertEquals(Connection.State.FAILED, p[1].state());
+        assertEquals(DtlsAlert.INTERNAL_ERROR, p[1].failure().alert());
+        assertEquals(Connection.Ending.AEAD_INTEGRITY_LIMIT, p[1].ending());
+        assertEquals(128, p[1].recordsFailedAuthentication());
     }
 
     @Test

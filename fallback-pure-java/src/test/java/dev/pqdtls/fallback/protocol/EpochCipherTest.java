@@ -82,4 +82,26 @@ class EpochCipherTest {
         tiny.position(tiny.position() + 10);
         assertEquals(EpochCipher.Drop.TOO_SHORT, rx.unprotect(tiny, 0, UnifiedHeader.parse(tiny, 0, tiny.position(), 0)));
     }
+
+    /** RFC 9147 §4.2.3: short records are padded to hold the 16-byte mask sample (only CCM-8's tag leaves them short). */
+    @ParameterizedTest
+    @EnumSource(CipherSuite.class)
+    void shortRecordsArePaddedToTheMaskSampleAndOpenToTheirContent(CipherSuite suite) {
+        EpochCipher tx = cipher(suite, 3);
+        EpochCipher rx = cipher(suite, 3);
+        for (int length = 0; length <= 8; length++) {
+            ByteBuffer d = ByteBuffer.allocate(64);
+            byte[] content = new byte[length];
+            java.util.Arrays.fill(content, (byte) 0x41);
+            tx.protect(ContentType.ALERT, ByteBuffer.wrap(content), new byte[0], d);
+            int end = d.position();
+            UnifiedHeader h = UnifiedHeader.parse(d, 0, end, 0);
+            int ciphertext = h.recordLength() - h.headerLength();
+            assertEquals(Math.max(EpochCipher.SAMPLE_LENGTH, length + 1 + suite.tagLength()), ciphertext,
+                    suite + ": ciphertext of a " + length + "-byte content");
+            EpochCipher.Opened o = assertInstanceOf(EpochCipher.Opened.class, rx.unprotect(d, 0, h));
+            assertEquals(ContentType.ALERT, o.contentType());
+            assertEquals(length, o.contentLength(), "the padding is not content");
+        }
+    }
 }

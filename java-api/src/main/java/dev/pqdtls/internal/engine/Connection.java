@@ -151,12 +151,13 @@ public abstract class Connection {
      */
     private void checkIntegrityLimit(long nowMillis) throws DtlsException {
         long failures = keys.mostAuthenticationFailures();
-        if (failures >= TrafficKeys.INTEGRITY_LIMIT) {
+        long limit = keys.integrityLimit();
+        if (failures >= limit) {
             ending = Ending.AEAD_INTEGRITY_LIMIT;
             throw fatal(DtlsAlert.INTERNAL_ERROR, failures + " records failed authentication under one key, the limit "
                     + "for this AEAD (RFC 9147 §4.5.3); connection closed");
         }
-        if (failures >= TrafficKeys.INTEGRITY_LIMIT / 2 && state == State.CONNECTED) {
+        if (failures >= limit / 2 && state == State.CONNECTED) {
             startKeyUpdate(true, nowMillis); // no-op while one is in flight
         }
     }

@@ -1,5 +1,6 @@
 package dev.pqdtls.internal.engine;
 
+import dev.pqdtls.CipherSuite;
 import dev.pqdtls.DtlsException;
 import dev.pqdtls.internal.recordlayer.ContentType;
 import dev.pqdtls.internal.recordlayer.EpochCipher;
@@ -115,7 +116,12 @@ final class RecordLayer {
 
     /** Bytes a record with this much content takes in {@code epoch}. */
     int overhead(long epoch) {
-        return epoch == 0 ? PLAINTEXT_HEADER : EpochCipher.protectedLength(sendCid.length, 0);
+        if (epoch == 0) {
+            return PLAINTEXT_HEADER;
+        }
+        EpochCipher cipher = writeEpochs.get(epoch);
+        return cipher != null ? cipher.protectedLength(sendCid, 0)
+                : EpochCipher.protectedLength(sendCid.length, 0, CipherSuite.TAG_LENGTH);
     }
 
     /**

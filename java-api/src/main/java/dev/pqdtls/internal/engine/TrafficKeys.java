@@ -16,11 +16,21 @@ final class TrafficKeys {
     static final long FIRST_EPOCH = 3;
     /**
      * Records one write key may protect at most: below AES-GCM's 2^24.5 (RFC 8446 §5.5, RFC 9147
-     * §4.5.3); ChaCha20-Poly1305 could go further, one rule keeps it simple.
+     * §4.5.3); ChaCha20-Poly1305 could go further, one rule keeps it simple. AES-CCM: {@link #CCM_USAGE_LIMIT}.
      */
     static final long USAGE_LIMIT = 1L << 24;
+    /** AES-CCM's confidentiality limit, 2^23 records of up to 2^14 bytes (RFC 9147 Appendix B.2). */
+    static final long CCM_USAGE_LIMIT = 1L << 23;
     /** Records failing authentication under one read key before the connection ends (RFC 9147 §4.5.3). */
     static final long INTEGRITY_LIMIT = 1L << 36;
+    /** AES-CCM's integrity limit, 2^23.5 forged records (RFC 9147 §4.5.3, Appendix B.3). */
+    static final long CCM_INTEGRITY_LIMIT = 11_863_283;
+    /**
+     * AES-CCM-8: an 8-byte tag is forged with probability 2^-64 per try, so the 2^-57 bound the
+     * other limits keep allows only 2^7 forged records per key (RFC 9147 §4.5.3 and Appendix B
+     * forbid this suite in DTLS without other safeguards against forgery).
+     */
+    static final long CCM_8_INTEGRITY_LIMIT = 1L << 7;
 
     private final DtlsConfig config;
     private final RecordLayer records;
@@ -97,8 +107,24 @@ final class TrafficKeys {
 
     /** Whether the write key is old enough (by records or by time) for a KeyUpdate. */
     boolean updateDue(long nowMillis) {
-        return records.recordsUnderCurrentWriteKey() >= config.keyUpdateAfterRecords()
-                || nowMillis >= timeDueMillis();
+        return records.recordsUnderCurrentWriteKey() >= updateAfterRecords() || nowMillis >= timeDueMillis();
+    }
+
+    /** keyUpdateAfterRecords, but at most half the suite's usage limit, so the peer has time to ACK. */
+    private long updateAfterRecords() {
+        return Math.min(config.keyUpdateAfterRecords(), usageLimit() / 2);
+    }
+
+    private long usageLimit() {
+        return schedule != null && schedule.suite().isCcm() ? CCM_USAGE_LIMIT : USAGE_LIMIT;
+    }
+
+    /** Records failing authentication under one read key before the connection must end. */
+    long integrityLimit() {
+        if (schedule == null || !schedule.suite().isCcm()) {
+            return INTEGRITY_LIMIT;
+        }
+        return schedule.suite().tagLength() == 8 ? CCM_8_INTEGRITY_LIMIT : CCM_INTEGRITY_LIMIT;
     }
 
     /** When the write key becomes old by time. */
@@ -108,18 +134,18 @@ final class TrafficKeys {
 
     /**
      * Why the write key may not protect {@code count} more records, or null if it may: once a
-     * KeyUpdate is due the peer has until twice keyUpdateAfterRecords (at most {@link #USAGE_LIMIT})
-     * to acknowledge it.
+     * KeyUpdate is due the peer has until twice keyUpdateAfterRecords (at most the suite's usage
+     * limit: {@link #USAGE_LIMIT}, {@link #CCM_USAGE_LIMIT}) to acknowledge it.
      */
     String usageLimitReached(int count) {
-        long limit = Math.min(2 * config.keyUpdateAfterRecords(), USAGE_LIMIT);
+        long limit = Math.min(2 * updateAfterRecords(), usageLimit());
         long used = records.recordsUnderCurrentWriteKey();
         if (used + count <= limit) {
             return null;
         }
         return "the write key has protected " + used + " records and may protect at most " + limit
                 + " (RFC 9147 §4.5.3), but the peer has not acknowledged the KeyUpdate started after "
-                + config.keyUpdateAfterRecords();
+                + updateAfterRecords();
     }
 
     /** Failed authentications under the most attacked read key still held. */

@@ -10,6 +10,7 @@ import java.util.List;
  * Protects and unprotects DTLSCiphertext records of one epoch in one direction (RFC 9147 §4):
  * DTLSInnerPlaintext framing, the unified header as AAD, AEAD, and record-number encryption.
  * Outgoing records always carry a 16-bit sequence number and a length so several fit in a datagram.
+ * The tag is the suite's (8 bytes for AES-CCM-8, else 16).
  * Incoming records go through the replay window before and after authentication (§4.5.1).
  */
 public final class EpochCipher implements AutoCloseable {
@@ -64,9 +65,26 @@ public final class EpochCipher implements AutoCloseable {
         return nextSendSequence;
     }
 
-    /** Bytes a record of {@code plaintextLength} content bytes occupies on the wire. */
-    public static int protectedLength(int cidLength, int plaintextLength) {
-        return UnifiedHeader.length(cidLength, SEQUENCE_BITS, true) + plaintextLength + 1 + CipherSuite.TAG_LENGTH;
+    /**
+     * Bytes a record of {@code plaintextLength} content bytes occupies on the wire with a tag of
+     * {@code tagLength} bytes ({@link CipherSuite#TAG_LENGTH} for room that fits every suite).
+     */
+    public static int protectedLength(int cidLength, int plaintextLength, int tagLength) {
+        return UnifiedHeader.length(cidLength, SEQUENCE_BITS, true) + plaintextLength + 1 + tagLength;
+    }
+
+    /** Bytes a record of {@code plaintextLength} content bytes occupies on the wire under this epoch's suite. */
+    public int protectedLength(byte[] cid, int plaintextLength) {
+        return protectedLength(cid.length, plaintextLength, suite().tagLength());
+    }
+
+    /**
+     * Zero bytes to add after the content type so the ciphertext holds the 16-byte sample the
+     * record-number mask needs: RFC 9147 §4.2.3 has senders pad short records (only AES-CCM-8's
+     * 8-byte tag leaves a record that short).
+     */
+    public static int padding(int contentLength, int tagLength) {
+        return Math.max(0, SAMPLE_LENGTH - (contentLength + 1 + tagLength));
     }
 
     /**
@@ -78,11 +96,15 @@ public final class EpochCipher implements AutoCloseable {
     public long protect(int contentType, ByteBuffer content, byte[] cid, ByteBuffer out) {
         long seq = nextSendSequence++;
         int start = out.position();
-        int ciphertextLength = content.remaining() + 1 + CipherSuite.TAG_LENGTH;
+        int padding = padding(content.remaining(), suite().tagLength());
+        int ciphertextLength = content.remaining() + 1 + padding + suite().tagLength();
         UnifiedHeader.write(out, cid, SEQUENCE_BITS, seq, epoch, true, ciphertextLength);
         int headerEnd = out.position();
         out.put(content);
         out.put((byte) contentType);
+        for (int i = 0; i < padding; i++) {
+            out.put((byte) 0);
+        }
         ByteBuffer aad = out.duplicate().position(start).limit(headerEnd);
         ByteBuffer body = out.duplicate().position(headerEnd).limit(out.position());
         protection.seal(seq, aad, body);
@@ -110,7 +132,7 @@ public final class EpochCipher implements AutoCloseable {
     public Unprotected unprotect(ByteBuffer datagram, int recordOffset, UnifiedHeader header) {
         int ciphertextOffset = recordOffset + header.headerLength();
         int ciphertextEnd = recordOffset + header.recordLength();
-        if (ciphertextEnd - ciphertextOffset < Math.max(SAMPLE_LENGTH, CipherSuite.TAG_LENGTH + 1)) {
+        if (ciphertextEnd - ciphertextOffset < Math.max(SAMPLE_LENGTH, suite().tagLength() + 1)) {
             return Drop.TOO_SHORT;
         }
         protection.recordNumberMask(datagram.duplicate().position(ciphertextOffset), mask);

@@ -8,14 +8,34 @@ import javax.crypto.spec.ChaCha20ParameterSpec;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.InvalidCipherTextException;
+import org.bouncycastle.crypto.engines.AESEngine;
+import org.bouncycastle.crypto.modes.CCMBlockCipher;
+import org.bouncycastle.crypto.modes.CCMModeCipher;
+import org.bouncycastle.crypto.params.AEADParameters;
+import org.bouncycastle.crypto.params.KeyParameter;
 
-/** Reference record protection computed with the JDK's own ciphers, to check backends against. */
+/**
+ * Reference record protection computed with the JDK's own ciphers, to check backends against; AES-CCM,
+ * which the JDK lacks, with Bouncy Castle's.
+ */
 public final class JdkAead {
     private JdkAead() {
     }
 
     /** The JDK's AEAD over one record, for reference. */
     public static byte[] seal(CipherSuite suite, byte[] key, byte[] nonce, byte[] aad, byte[] pt) throws GeneralSecurityException {
+        if (suite.isCcm()) {
+            CCMModeCipher ccm = CCMBlockCipher.newInstance(AESEngine.newInstance());
+            ccm.init(true, new AEADParameters(new KeyParameter(key), suite.tagLength() * 8, nonce, aad));
+            byte[] out = new byte[ccm.getOutputSize(pt.length)];
+            try {
+                ccm.doFinal(out, ccm.processBytes(pt, 0, pt.length, out, 0));
+                return out;
+            } catch (InvalidCipherTextException e) {
+                throw new GeneralSecurityException(e);
+            }
+        }
         Cipher c;
         if (suite.isAes()) {
             c = Cipher.getInstance("AES/GCM/NoPadding");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pqdtls.CipherSuite;
 import dev.pqdtls.DtlsClient;
 import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsConnection;
@@ -107,6 +108,39 @@ public abstract class ApiLoopbackSuite extends NativeBackendSuite {
                 assertEquals("after key update", roundTrip(c, "after key update"));
                 byte[] exported = c.exportKeyingMaterial("EXPORTER-pqdtls-test", new byte[0], 32);
                 assertEquals(32, exported.length);
+            }
+            echoed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    /** The AES-CCM suites over real sockets: single records and fused batches (the native data plane), KeyUpdate. */
+    @ParameterizedTest(name = "{2}: client {0} / server {1}")
+    @CsvSource({"native,native,TLS_AES_128_CCM_SHA256", "native,fallback,TLS_AES_128_CCM_8_SHA256",
+        "fallback,native,TLS_AES_128_CCM_8_SHA256", "native,native,TLS_AES_128_CCM_8_SHA256"})
+    void ccmSuitesCarrySingleRecordsAndBatches(String clientBackend, String serverBackend, CipherSuite suite) throws Exception {
+        try (DtlsServer server = server(serverBackend, DtlsConfig.builder().cipherSuites(suite))) {
+            var echoed = echo(server);
+            try (DtlsConnection c = DtlsClient.connect(server.localAddress(), client(clientBackend).cipherSuites(suite).build())) {
+                assertEquals(suite, c.session().cipherSuite());
+                assertEquals("ccm", roundTrip(c, "ccm"));
+                List<ByteBuffer> batch = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    batch.add(ByteBuffer.wrap(("ccm batch " + i).getBytes(StandardCharsets.UTF_8)));
+                }
+                c.sendBatch(batch);
+                Set<String> echoedBatch = new HashSet<>();
+                for (int i = 0; i < 16; i++) {
+                    echoedBatch.add(new String(c.receive(WAIT).orElseThrow(), StandardCharsets.UTF_8));
+                }
+                assertEquals(16, echoedBatch.size(), "every datagram of the batch came back once");
+                // MTU 1200 less the unified header (flags, 16-bit sequence, length), the content type and the tag.
+                assertEquals(1200 - 5 - 1 - suite.tagLength(), c.maxDatagramSize());
+                byte[] largest = new byte[c.maxDatagramSize()];
+                new Random(3).nextBytes(largest);
+                c.send(largest);
+                assertArrayEquals(largest, c.receive(WAIT).orElseThrow(), "a datagram of maxDatagramSize fits one record");
+                assertTrue(c.keyUpdate(true));
+                assertEquals("after key update", roundTrip(c, "after key update"));
             }
             echoed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }

@@ -61,7 +61,8 @@ public abstract class EngineMatrixSuite extends NativeBackendSuite {
         List<NamedGroup> clientGroups = group == NamedGroup.X25519 ? List.of(group) : List.of(NamedGroup.X25519, group);
         DtlsConfig clientConfig = DtlsConfig.builder().groups(clientGroups).cipherSuites(suite)
                 .trustedCertificates(List.of(PKI.ca().certificate())).serverName("localhost").build();
-        DtlsConfig serverConfig = DtlsConfig.builder().groups(group).certificate(PKI.leaf().chain(), PKI.leaf().privateKey())
+        DtlsConfig serverConfig = DtlsConfig.builder().groups(group).cipherSuites(suite)
+                .certificate(PKI.leaf().chain(), PKI.leaf().privateKey())
                 .cookiePolicy(DtlsConfig.CookiePolicy.NEVER).build();
         InetSocketAddress addr = new InetSocketAddress("127.0.0.1", 4433);
         ClientConnection c = new ClientConnection(clientConfig, byName(clientBackend), addr,

@@ -188,6 +188,22 @@ public abstract class FusedDataPlaneSuite extends NativeBackendSuite {
                 batch.get(i).get(result.contentOffsets[i], got);
                 assertArrayEquals(content(i, 1000), got);
             }
+
+            // Contents of 0..3 bytes: AES-CCM-8 pads them to the 16-byte mask sample (RFC 9147 §4.2.3), in C as in Java.
+            List<ByteBuffer> tiny = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                tiny.add(ByteBuffer.wrap(content(i, i)));
+            }
+            assertEquals(4, tx.sealAndSend(seal, EPOCH, new byte[0], ContentType.APPLICATION_DATA, count, tiny, to));
+            List<byte[]> tinyWire = new ArrayList<>();
+            while (tinyWire.size() < 4) {
+                List<Received> r = rx.receive(WAIT);
+                assertTrue(r.size() > 0, "timed out after " + tinyWire.size() + " tiny records");
+                r.forEach(d -> tinyWire.add(d.bytes()));
+            }
+            for (int i = 0; i < 4; i++) {
+                assertArrayEquals(javaRecord(reference, content(i, i)), tinyWire.get(i), "tiny record " + i + " on the wire");
+            }
         }
     }
 
