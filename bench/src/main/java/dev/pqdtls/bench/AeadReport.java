@@ -63,7 +63,7 @@ public final class AeadReport {
         int iterations = Integer.getInteger("iterations", quick ? 3 : 5);
         int seconds = Integer.getInteger("seconds", quick ? 1 : 2);
         String[] impls = list("impl", IMPLS);
-        String[] suites = list("suite", Arrays.stream(CipherSuite.values()).map(Enum::name).sorted().toArray(String[]::new));
+        String[] suites = list("suite", AeadBenchmark.SUITES.stream().map(Enum::name).sorted().toArray(String[]::new));
         String[] sizes = list("size", new String[] {"1200"});
         String ops = System.getProperty("ops", String.join("|", OPS));
         Path out = Path.of(System.getProperty("out",

@@ -24,6 +24,9 @@ final class JceRecordAead implements RecordAead {
     private final Cipher cipher;
 
     JceRecordAead(CipherSuite suite, byte[] key, byte[] iv) {
+        if (suite.isCcm()) {
+            throw new IllegalArgumentException(PROVIDER + " has no AES-CCM: " + suite);
+        }
         this.suite = suite;
         this.key = new SecretKeySpec(key, suite.isAes() ? "AES" : "ChaCha20");
         this.iv = iv.clone();
