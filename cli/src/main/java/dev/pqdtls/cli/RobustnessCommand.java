@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Robustness under loss and attack; writes a report.",
             "",
-            "Parts, one after the other: loss - handshakes through a relay with 30% loss each way, 10% duplication "
-                    + "and 20% reordering, pqdtls and wolfSSL as client and server (wolfSSL with itself as the "
+            "Parts, one after the other: loss - handshakes through a relay with 30%% loss each way, 10%% duplication "
+                    + "and 20%% reordering, pqdtls and wolfSSL as client and server (wolfSSL with itself as the "
                     + "reference; wolfSSL parts need ci/build-wolfssl.sh's build); flood - a pqdtls server under a flood "
                     + "of ClientHellos from many spoofed 127.x addresses while legitimate clients connect (completions, "
                     + "bytes to the spoofed addresses per byte from them, memory); soak - half-open, mutated and "

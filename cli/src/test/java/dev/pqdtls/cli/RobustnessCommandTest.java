@@ -44,6 +44,8 @@ class RobustnessCommandTest {
     void helpNamesTheParts() {
         CliRun r = CliRun.run("bench", "robustness", "--help");
         assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("30% loss"), r.out());
+        assertEquals("", r.err(), "picocli formats the description without complaint");
         for (String word : new String[] {"--full", "--parts", "--handshakes", "--soak-seconds", "loss", "flood", "soak", "replay"}) {
             assertTrue(r.out().contains(word), word + " missing from:\n" + r.out());
         }
