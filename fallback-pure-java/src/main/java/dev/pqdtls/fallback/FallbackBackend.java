@@ -139,6 +139,15 @@ public final class FallbackBackend implements CryptoBackend {
         return jdk != null ? jdk.provider() + " " + Runtime.version().feature() : bc;
     }
 
+    /**
+     * Which implementation serves ML-KEM-768 here, e.g. {@code SunJCE 25}: the ffm backend's pure-Java
+     * choice. Unlike {@link #implementations()} it looks up Bouncy Castle's version only when BC
+     * serves ML-KEM (in a shaded jar that constructs BC's JCA provider, which builds every named curve).
+     */
+    public String mlKemImplementation() {
+        return JdkMlKem.get() != null ? mlKemImplementation(null) : "BC " + safeBcVersion();
+    }
+
     // --- record protection -------------------------------------------------------------------
 
     @Override

@@ -13,6 +13,8 @@ public final class NativeStatus {
     public static final int ERR_NOMEM = -3;
     public static final int ERR_CRYPTO = -4;
     public static final int ERR_AUTH = -5;
+    /** The peer's key share is invalid (illegal_parameter). */
+    public static final int ERR_PEER = -6;
 
     /** Fused data plane: failures of arguments or sealing, kept apart from -errno. */
     public static final int DP_ERR_BASE = -4096;
@@ -53,6 +55,7 @@ public final class NativeStatus {
             case ERR_NOMEM -> "out of memory";
             case ERR_CRYPTO -> "libcrypto error";
             case ERR_AUTH -> "authentication failed";
+            case ERR_PEER -> "the peer's value was rejected";
             default -> "status " + status;
         };
     }
