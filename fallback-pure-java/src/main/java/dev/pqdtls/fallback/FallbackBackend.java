@@ -11,7 +11,6 @@ import dev.pqdtls.spi.MlKemKnownAnswer;
 import dev.pqdtls.spi.RecordProtection;
 import dev.pqdtls.spi.TranscriptHash;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
@@ -165,7 +164,7 @@ public final class FallbackBackend implements CryptoBackend {
     @Override
     public byte[] digest(HashAlgorithm hash, byte[] data) {
         try {
-            return MessageDigest.getInstance(hash.jcaName()).digest(data);
+            return JcaServices.digest(hash.jcaName()).digest(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(hash.jcaName() + " is missing from this JDK", e);
         }
@@ -212,15 +211,15 @@ public final class FallbackBackend implements CryptoBackend {
         return okm;
     }
 
+    /** This thread's HMAC for {@code hash} keyed with {@code key}; see {@link JcaServices#hmac}. */
     private static Mac newMac(HashAlgorithm hash, byte[] key) {
-        String algorithm = hash == HashAlgorithm.SHA256 ? "HmacSHA256" : "HmacSHA384";
-        WipeableKey macKey = new WipeableKey(algorithm, key);
+        WipeableKey macKey = new WipeableKey(hash == HashAlgorithm.SHA256 ? "HmacSHA256" : "HmacSHA384", key);
         try {
-            Mac mac = Mac.getInstance(algorithm);
+            Mac mac = JcaServices.hmac(hash);
             mac.init(macKey);
             return mac;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(algorithm + " is unavailable in this JDK: " + e.getMessage(), e);
+            throw new IllegalStateException(macKey.getAlgorithm() + " is unavailable in this JDK: " + e.getMessage(), e);
         } finally {
             macKey.destroy();
         }

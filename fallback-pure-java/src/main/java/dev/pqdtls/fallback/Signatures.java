@@ -5,7 +5,6 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.Key;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -101,17 +100,17 @@ final class Signatures {
     private static Signature newSignature(SignatureScheme scheme) throws GeneralSecurityException {
         switch (scheme) {
             case ECDSA_SECP256R1_SHA256:
-                return Signature.getInstance("SHA256withECDSA");
+                return JcaServices.signature("SHA256withECDSA");
             case ED25519:
-                return Signature.getInstance("Ed25519");
+                return JcaServices.signature("Ed25519");
             case RSA_PSS_RSAE_SHA256:
                 return pss("SHA-256", MGF1ParameterSpec.SHA256, 32);
             case RSA_PSS_RSAE_SHA384:
                 return pss("SHA-384", MGF1ParameterSpec.SHA384, 48);
             case RSA_PKCS1_SHA256:
-                return Signature.getInstance("SHA256withRSA");
+                return JcaServices.signature("SHA256withRSA");
             case RSA_PKCS1_SHA384:
-                return Signature.getInstance("SHA384withRSA");
+                return JcaServices.signature("SHA384withRSA");
             default:
                 throw new IllegalArgumentException("unsupported signature scheme " + scheme);
         }
@@ -119,7 +118,7 @@ final class Signatures {
 
     /** RFC 8446 §4.2.3: salt length equal to the digest length, MGF1 with the same hash. */
     private static Signature pss(String digest, MGF1ParameterSpec mgf, int saltLength) throws GeneralSecurityException {
-        Signature signature = Signature.getInstance("RSASSA-PSS");
+        Signature signature = JcaServices.signature("RSASSA-PSS");
         signature.setParameter(new PSSParameterSpec(digest, "MGF1", mgf, saltLength, PSSParameterSpec.TRAILER_FIELD_BC));
         return signature;
     }
@@ -182,7 +181,7 @@ final class Signatures {
         }
         byte[] hash;
         try {
-            hash = MessageDigest.getInstance("SHA-256").digest(message);
+            hash = JcaServices.digest("SHA-256").digest(message);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
