@@ -13,14 +13,16 @@ import javax.crypto.Mac;
 
 /**
  * The JCA engines of a handshake, with everything that can be resolved once resolved once per
- * process. {@code getInstance} without a provider walks the installed providers and parses the
- * algorithm name on every call; here each algorithm's provider is found the first time and named
- * afterwards, digests are cloned from a prototype, and each thread keeps one HMAC per hash that is
- * re-keyed for every use.
+ * process. {@code getInstance} walks the installed providers, parses the algorithm name and
+ * instantiates the implementation reflectively on every call; here each cipher's provider is found
+ * the first time and named afterwards (a record protection keeps its own ciphers), digests are
+ * cloned from a prototype, and each thread keeps one signature engine per algorithm and one HMAC
+ * per hash, initialised afresh for every use.
  */
 final class JcaServices {
     private static final Map<String, Provider> PROVIDERS = new ConcurrentHashMap<>();
     private static final Map<String, MessageDigest> DIGESTS = new ConcurrentHashMap<>();
+    private static final ThreadLocal<Map<String, Signature>> SIGNATURES = ThreadLocal.withInitial(java.util.HashMap::new);
     private static final ThreadLocal<Mac[]> MACS = ThreadLocal.withInitial(() -> new Mac[HashAlgorithm.values().length]);
 
     private JcaServices() {
@@ -37,14 +39,21 @@ final class JcaServices {
         return c;
     }
 
-    /** A new signature engine, from the provider that served the algorithm first. */
-    static Signature signature(String algorithm) throws GeneralSecurityException {
-        Provider p = PROVIDERS.get("Signature." + algorithm);
-        if (p != null) {
-            return Signature.getInstance(algorithm, p);
+    /**
+     * This thread's signature engine for {@code algorithm}, or a new one if {@code fresh}. The caller
+     * initialises it (which resets it) and finishes with it before anything else on the thread asks
+     * for the same algorithm.
+     */
+    static Signature signature(String algorithm, boolean fresh) throws GeneralSecurityException {
+        if (fresh) {
+            return Signature.getInstance(algorithm);
         }
-        Signature s = Signature.getInstance(algorithm);
-        PROVIDERS.putIfAbsent("Signature." + algorithm, s.getProvider());
+        Map<String, Signature> mine = SIGNATURES.get();
+        Signature s = mine.get(algorithm);
+        if (s == null) {
+            s = Signature.getInstance(algorithm);
+            mine.put(algorithm, s);
+        }
         return s;
     }
 

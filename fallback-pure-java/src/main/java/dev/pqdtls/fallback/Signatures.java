@@ -49,9 +49,9 @@ final class Signatures {
         }
         checkKey(scheme, key);
         try {
-            Signature signature = newSignature(scheme);
+            Signature signature;
             try {
-                signature.initSign(key, random);
+                signature = initialised(scheme, key, random);
             } catch (InvalidKeyException e) {
                 throw new IllegalArgumentException(scheme + " cannot sign with this " + key.getAlgorithm() + " key: "
                         + e.getMessage(), e);
@@ -71,15 +71,12 @@ final class Signatures {
         }
         Signature signature;
         try {
-            signature = newSignature(scheme);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(scheme + " is unavailable in this JDK: " + e.getMessage(), e);
-        }
-        try {
-            signature.initVerify(key);
+            signature = initialised(scheme, key, null);
         } catch (InvalidKeyException e) {
             throw new IllegalArgumentException(scheme + " cannot verify with this " + key.getAlgorithm() + " key: "
                     + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(scheme + " is unavailable in this JDK: " + e.getMessage(), e);
         }
         if (signatureBytes == null || message == null) {
             return false;
@@ -97,28 +94,51 @@ final class Signatures {
         }
     }
 
-    private static Signature newSignature(SignatureScheme scheme) throws GeneralSecurityException {
+    /**
+     * This thread's engine for the scheme, initialised to sign (with {@code random}) or to verify (random
+     * null) with {@code key}; a fresh engine when that one settled on a provider that refuses the key
+     * (a key held by a token's provider, say), since the JCA picks the provider at the first init.
+     */
+    private static Signature initialised(SignatureScheme scheme, Key key, SecureRandom random) throws GeneralSecurityException {
+        try {
+            return init(newSignature(scheme, false), key, random);
+        } catch (InvalidKeyException e) {
+            return init(newSignature(scheme, true), key, random);
+        }
+    }
+
+    private static Signature init(Signature signature, Key key, SecureRandom random) throws InvalidKeyException {
+        if (random != null) {
+            signature.initSign((PrivateKey) key, random);
+        } else {
+            signature.initVerify((PublicKey) key);
+        }
+        return signature;
+    }
+
+    private static Signature newSignature(SignatureScheme scheme, boolean fresh) throws GeneralSecurityException {
         switch (scheme) {
             case ECDSA_SECP256R1_SHA256:
-                return JcaServices.signature("SHA256withECDSA");
+                return JcaServices.signature("SHA256withECDSA", fresh);
             case ED25519:
-                return JcaServices.signature("Ed25519");
+                return JcaServices.signature("Ed25519", fresh);
             case RSA_PSS_RSAE_SHA256:
-                return pss("SHA-256", MGF1ParameterSpec.SHA256, 32);
+                return pss("SHA-256", MGF1ParameterSpec.SHA256, 32, fresh);
             case RSA_PSS_RSAE_SHA384:
-                return pss("SHA-384", MGF1ParameterSpec.SHA384, 48);
+                return pss("SHA-384", MGF1ParameterSpec.SHA384, 48, fresh);
             case RSA_PKCS1_SHA256:
-                return JcaServices.signature("SHA256withRSA");
+                return JcaServices.signature("SHA256withRSA", fresh);
             case RSA_PKCS1_SHA384:
-                return JcaServices.signature("SHA384withRSA");
+                return JcaServices.signature("SHA384withRSA", fresh);
             default:
                 throw new IllegalArgumentException("unsupported signature scheme " + scheme);
         }
     }
 
     /** RFC 8446 §4.2.3: salt length equal to the digest length, MGF1 with the same hash. */
-    private static Signature pss(String digest, MGF1ParameterSpec mgf, int saltLength) throws GeneralSecurityException {
-        Signature signature = JcaServices.signature("RSASSA-PSS");
+    private static Signature pss(String digest, MGF1ParameterSpec mgf, int saltLength, boolean fresh)
+            throws GeneralSecurityException {
+        Signature signature = JcaServices.signature("RSASSA-PSS", fresh);
         signature.setParameter(new PSSParameterSpec(digest, "MGF1", mgf, saltLength, PSSParameterSpec.TRAILER_FIELD_BC));
         return signature;
     }

@@ -164,4 +164,104 @@ class SignaturesTest {
         assertFalse(Signatures.isStrictDerEcdsa(HexFormat.of().parseHex("3006020101020180")), "negative s");
         assertTrue(backend.verify(SignatureScheme.ECDSA_SECP256R1_SHA256, ec.getPublic(), MESSAGE, der));
     }
+    /**
+     * Each thread reuses one signature engine per algorithm, which settles on a provider at its
+     * first use. A key that provider refuses (here an opaque key only a test provider can use, as a
+     * token's key would be) must still be signed with, by a fresh engine that picks the right provider.
+     */
+    @Test
+    void aKeyOfAnotherProviderIsStillUsed() throws Exception {
+        backend.sign(SignatureScheme.ECDSA_SECP256R1_SHA256, ec.getPrivate(), MESSAGE); // settles on SunEC
+        java.security.Provider token = new java.security.Provider("PqdtlsTestToken", "1", "opaque ECDSA keys") {
+            {
+                put("Signature.SHA256withECDSA", OpaqueSigner.class.getName());
+            }
+        };
+        java.security.Security.addProvider(token);
+        try {
+            OpaqueKey key = new OpaqueKey((java.security.interfaces.ECKey) ec.getPrivate());
+            byte[] sig = backend.sign(SignatureScheme.ECDSA_SECP256R1_SHA256, key, MESSAGE);
+            assertTrue(Arrays.equals(OpaqueSigner.SIGNATURE, sig), "the token's provider signed");
+            assertTrue(backend.verify(SignatureScheme.ECDSA_SECP256R1_SHA256, ec.getPublic(), MESSAGE,
+                    backend.sign(SignatureScheme.ECDSA_SECP256R1_SHA256, ec.getPrivate(), MESSAGE)), "SunEC keys still work");
+        } finally {
+            java.security.Security.removeProvider(token.getName());
+        }
+    }
+
+    /** A P-256 private key that does not expose its scalar, as a hardware token's does not. */
+    static final class OpaqueKey implements java.security.PrivateKey, java.security.interfaces.ECKey {
+        private static final long serialVersionUID = 1L;
+        private final transient java.security.spec.ECParameterSpec params;
+
+        OpaqueKey(java.security.interfaces.ECKey like) {
+            this.params = like.getParams();
+        }
+
+        @Override
+        public java.security.spec.ECParameterSpec getParams() {
+            return params;
+        }
+
+        @Override
+        public String getAlgorithm() {
+            return "EC";
+        }
+
+        @Override
+        public String getFormat() {
+            return null;
+        }
+
+        @Override
+        public byte[] getEncoded() {
+            return null;
+        }
+    }
+
+    /** The test token's "signature": fixed bytes, for OpaqueKey only. */
+    public static final class OpaqueSigner extends java.security.SignatureSpi {
+        static final byte[] SIGNATURE = {0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01};
+
+        @Override
+        protected void engineInitSign(java.security.PrivateKey key) throws java.security.InvalidKeyException {
+            if (!(key instanceof OpaqueKey)) {
+                throw new java.security.InvalidKeyException("only OpaqueKey");
+            }
+        }
+
+        @Override
+        protected void engineInitVerify(java.security.PublicKey key) throws java.security.InvalidKeyException {
+            throw new java.security.InvalidKeyException("sign only");
+        }
+
+        @Override
+        protected void engineUpdate(byte b) {
+        }
+
+        @Override
+        protected void engineUpdate(byte[] b, int off, int len) {
+        }
+
+        @Override
+        protected byte[] engineSign() {
+            return SIGNATURE.clone();
+        }
+
+        @Override
+        protected boolean engineVerify(byte[] sigBytes) {
+            return false;
+        }
+
+        @Override
+        @Deprecated
+        protected void engineSetParameter(String param, Object value) {
+        }
+
+        @Override
+        @Deprecated
+        protected Object engineGetParameter(String param) {
+            return null;
+        }
+    }
 }
