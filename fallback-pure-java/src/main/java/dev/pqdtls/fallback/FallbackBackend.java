@@ -33,8 +33,9 @@ import javax.crypto.Mac;
  * <li>SHA-2, HMAC, HKDF on HMAC: JDK;
  * <li>X25519 and secp256r1 ECDH: BC (about 2× the JDK's XDH/ECDH);
  * <li>ML-KEM-768: the JDK on 24+ (about 2.5× BC), BC on 17..23;
- * <li>signatures: JDK, which takes {@code java.security} keys as they are; ECDSA verification on BC
- * (correct on JDK 17 where SunEC is not, and faster).
+ * <li>ECDSA P-256: BC (correct on JDK 17 where SunEC is not, and several times faster), except
+ * signing with a key that keeps its scalar to itself (a token's), which goes to the JDK;
+ * <li>Ed25519 and RSA signatures: JDK, which takes {@code java.security} keys as they are.
  * </ul>
  * Nothing is registered with {@link java.security.Security}; BC is used through its lightweight API.
  */
@@ -89,8 +90,8 @@ public final class FallbackBackend implements CryptoBackend {
             map.put("X25519", bc);
             map.put("secp256r1", bc);
             map.put("ML-KEM-768", mlKemImplementation(bc));
-            map.put("ECDSA P-256", jcaProvider(() -> Signature.getInstance("SHA256withECDSA").getProvider())
-                    + " sign, " + bc + " verify");
+            map.put("ECDSA P-256", bc + " (" + jcaProvider(() -> Signature.getInstance("SHA256withECDSA").getProvider())
+                    + " signs with keys that do not expose their scalar)");
             map.put("Ed25519", jcaProvider(() -> Signature.getInstance("Ed25519").getProvider()));
             map.put("RSA-PSS", jcaProvider(() -> Signature.getInstance("RSASSA-PSS").getProvider()));
             map = Collections.unmodifiableMap(map);

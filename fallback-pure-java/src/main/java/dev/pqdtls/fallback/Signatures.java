@@ -10,6 +10,7 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.interfaces.ECKey;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.EdECKey;
 import java.security.interfaces.RSAKey;
@@ -18,18 +19,22 @@ import java.security.spec.ECParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.params.ParametersWithRandom;
 import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.StandardDSAEncoding;
 
 /**
- * CertificateVerify signatures (RFC 8446 §4.2.3, §4.4.3). Signing and most verification run on the
- * JDK's providers, which have every scheme we need from JDK 17 on (SunEC for ECDSA and Ed25519,
- * SunRsaSign for RSA) and take the {@code java.security} keys callers already hold (including
- * keys that never leave a token).
+ * CertificateVerify signatures (RFC 8446 §4.2.3, §4.4.3). Ed25519 and RSA run on the JDK's
+ * providers, which have every scheme we need from JDK 17 on (SunEC, SunRsaSign) and take the
+ * {@code java.security} keys callers already hold (including keys that never leave a token).
  *
- * <p>ECDSA verification runs on Bouncy Castle: JDK 17's SunEC rejects valid signatures whose r
- * needed a reduction mod n (Wycheproof ecdsa_secp256r1_sha256 tcId 350, 479; fixed in later JDKs),
- * and BC's P-256 arithmetic is also the faster one there.
+ * <p>ECDSA P-256 runs on Bouncy Castle's P-256 arithmetic: verification always (JDK 17's SunEC
+ * rejects valid signatures whose r needed a reduction mod n, Wycheproof ecdsa_secp256r1_sha256 tcId
+ * 350, 479; fixed in later JDKs), signing whenever the key exposes its scalar, because SunEC signs
+ * several times slower (about 2× on JDK 25, far more on 17). A key without one (a token's) signs
+ * through the JDK.
  */
 final class Signatures {
     private static final BigInteger P256_P = new BigInteger(
@@ -48,6 +53,10 @@ final class Signatures {
                     + "RSASSA-PKCS1-v1_5 in CertificateVerify (RFC 8446 §4.2.3); use an rsa_pss_rsae scheme");
         }
         checkKey(scheme, key);
+        if (scheme == SignatureScheme.ECDSA_SECP256R1_SHA256 && key instanceof ECPrivateKey
+                && ((ECPrivateKey) key).getS() != null) {
+            return signEcdsa(((ECPrivateKey) key).getS(), message, random);
+        }
         try {
             Signature signature;
             try {
@@ -208,6 +217,28 @@ final class Signatures {
         ECDSASigner verifier = new ECDSASigner();
         verifier.init(false, publicKey);
         return verifier.verifySignature(hash, rs[0], rs[1]);
+    }
+
+    /** SHA-256 then ECDSA (SEC 1 §4.1.3) with a fresh random k, DER-encoded as TLS sends it. */
+    private static byte[] signEcdsa(BigInteger d, byte[] message, SecureRandom random) {
+        ECDomainParameters domain = P256KeyExchange.domain();
+        if (d.signum() <= 0 || d.compareTo(domain.getN()) >= 0) {
+            throw new IllegalArgumentException("ecdsa_secp256r1_sha256 private scalar is not in [1, n-1]");
+        }
+        byte[] hash;
+        try {
+            hash = JcaServices.digest("SHA-256").digest(message);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+        ECDSASigner signer = new ECDSASigner();
+        signer.init(true, new ParametersWithRandom(new ECPrivateKeyParameters(d, domain), random));
+        BigInteger[] rs = signer.generateSignature(hash);
+        try {
+            return StandardDSAEncoding.INSTANCE.encode(domain.getN(), rs[0], rs[1]);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot DER-encode an ECDSA signature", e);
+        }
     }
 
     static boolean isStrictDerEcdsa(byte[] sig) {

@@ -165,37 +165,49 @@ class SignaturesTest {
         assertTrue(backend.verify(SignatureScheme.ECDSA_SECP256R1_SHA256, ec.getPublic(), MESSAGE, der));
     }
     /**
-     * Each thread reuses one signature engine per algorithm, which settles on a provider at its
-     * first use. A key that provider refuses (here an opaque key only a test provider can use, as a
-     * token's key would be) must still be signed with, by a fresh engine that picks the right provider.
+     * ECDSA keys without an exposed scalar (a token's) sign through the JDK, with one engine per
+     * thread that settles on a provider at its first use. A key of another token, which that provider
+     * refuses, must still be signed with, by a fresh engine that picks the right provider.
      */
     @Test
-    void aKeyOfAnotherProviderIsStillUsed() throws Exception {
-        backend.sign(SignatureScheme.ECDSA_SECP256R1_SHA256, ec.getPrivate(), MESSAGE); // settles on SunEC
-        java.security.Provider token = new java.security.Provider("PqdtlsTestToken", "1", "opaque ECDSA keys") {
+    void keysOfTwoTokensAreBothUsed() throws Exception {
+        java.security.Provider a = token("A", TokenA.class);
+        java.security.Provider b = token("B", TokenB.class);
+        java.security.Security.addProvider(a);
+        java.security.Security.addProvider(b);
+        try {
+            java.security.interfaces.ECKey like = (java.security.interfaces.ECKey) ec.getPrivate();
+            for (int i = 0; i < 2; i++) {
+                assertTrue(Arrays.equals(TokenA.SIGNATURE,
+                        backend.sign(SignatureScheme.ECDSA_SECP256R1_SHA256, new OpaqueKey(like, "A"), MESSAGE)));
+                assertTrue(Arrays.equals(TokenB.SIGNATURE,
+                        backend.sign(SignatureScheme.ECDSA_SECP256R1_SHA256, new OpaqueKey(like, "B"), MESSAGE)));
+            }
+            assertTrue(backend.verify(SignatureScheme.ECDSA_SECP256R1_SHA256, ec.getPublic(), MESSAGE,
+                    backend.sign(SignatureScheme.ECDSA_SECP256R1_SHA256, ec.getPrivate(), MESSAGE)), "software keys still sign");
+        } finally {
+            java.security.Security.removeProvider(a.getName());
+            java.security.Security.removeProvider(b.getName());
+        }
+    }
+
+    private static java.security.Provider token(String name, Class<?> signer) {
+        return new java.security.Provider("PqdtlsTestToken" + name, "1", "ECDSA with token " + name + "'s keys") {
             {
-                put("Signature.SHA256withECDSA", OpaqueSigner.class.getName());
+                put("Signature.SHA256withECDSA", signer.getName());
             }
         };
-        java.security.Security.addProvider(token);
-        try {
-            OpaqueKey key = new OpaqueKey((java.security.interfaces.ECKey) ec.getPrivate());
-            byte[] sig = backend.sign(SignatureScheme.ECDSA_SECP256R1_SHA256, key, MESSAGE);
-            assertTrue(Arrays.equals(OpaqueSigner.SIGNATURE, sig), "the token's provider signed");
-            assertTrue(backend.verify(SignatureScheme.ECDSA_SECP256R1_SHA256, ec.getPublic(), MESSAGE,
-                    backend.sign(SignatureScheme.ECDSA_SECP256R1_SHA256, ec.getPrivate(), MESSAGE)), "SunEC keys still work");
-        } finally {
-            java.security.Security.removeProvider(token.getName());
-        }
     }
 
     /** A P-256 private key that does not expose its scalar, as a hardware token's does not. */
     static final class OpaqueKey implements java.security.PrivateKey, java.security.interfaces.ECKey {
         private static final long serialVersionUID = 1L;
         private final transient java.security.spec.ECParameterSpec params;
+        final String token;
 
-        OpaqueKey(java.security.interfaces.ECKey like) {
+        OpaqueKey(java.security.interfaces.ECKey like, String token) {
             this.params = like.getParams();
+            this.token = token;
         }
 
         @Override
@@ -219,14 +231,20 @@ class SignaturesTest {
         }
     }
 
-    /** The test token's "signature": fixed bytes, for OpaqueKey only. */
-    public static final class OpaqueSigner extends java.security.SignatureSpi {
-        static final byte[] SIGNATURE = {0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01};
+    /** A token's "signature": fixed bytes, for that token's keys only. */
+    abstract static class TokenSigner extends java.security.SignatureSpi {
+        private final String token;
+        private final byte[] signature;
+
+        TokenSigner(String token, byte[] signature) {
+            this.token = token;
+            this.signature = signature;
+        }
 
         @Override
         protected void engineInitSign(java.security.PrivateKey key) throws java.security.InvalidKeyException {
-            if (!(key instanceof OpaqueKey)) {
-                throw new java.security.InvalidKeyException("only OpaqueKey");
+            if (!(key instanceof OpaqueKey) || !((OpaqueKey) key).token.equals(token)) {
+                throw new java.security.InvalidKeyException("only token " + token + "'s keys");
             }
         }
 
@@ -245,7 +263,7 @@ class SignaturesTest {
 
         @Override
         protected byte[] engineSign() {
-            return SIGNATURE.clone();
+            return signature.clone();
         }
 
         @Override
@@ -262,6 +280,22 @@ class SignaturesTest {
         @Deprecated
         protected Object engineGetParameter(String param) {
             return null;
+        }
+    }
+
+    public static final class TokenA extends TokenSigner {
+        static final byte[] SIGNATURE = {0x30, 0x06, 0x02, 0x01, 0x0A, 0x02, 0x01, 0x0A};
+
+        public TokenA() {
+            super("A", SIGNATURE);
+        }
+    }
+
+    public static final class TokenB extends TokenSigner {
+        static final byte[] SIGNATURE = {0x30, 0x06, 0x02, 0x01, 0x0B, 0x02, 0x01, 0x0B};
+
+        public TokenB() {
+            super("B", SIGNATURE);
         }
     }
 }
