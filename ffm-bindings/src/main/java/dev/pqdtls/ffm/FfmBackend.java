@@ -138,7 +138,7 @@ public final class FfmBackend extends NativeBackend {
         } catch (Throwable e) {
             throw NativeRecordProtection.rethrow(e);
         }
-        NativeAbi.check(rc, "HMAC-" + hash.jcaName());
+        NativeAbi.check(rc, hash, "HMAC");
         return out;
     }
 

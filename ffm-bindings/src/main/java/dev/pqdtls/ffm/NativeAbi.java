@@ -129,4 +129,9 @@ final class NativeAbi {
     static void check(int status, String operation) {
         NativeStatus.check(status, operation);
     }
+
+    /** As {@link #check(int, String)} for "subject operation", spelled out only on failure. */
+    static void check(int status, Object subject, String operation) {
+        NativeStatus.check(status, subject, operation);
+    }
 }

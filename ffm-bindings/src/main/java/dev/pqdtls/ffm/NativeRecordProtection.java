@@ -53,7 +53,7 @@ final class NativeRecordProtection extends BatchedRecordProtection {
         } catch (Throwable e) {
             throw rethrow(e);
         }
-        NativeAbi.check(rc, "creating " + suite + " record protection");
+        NativeAbi.check(rc, suite, "record protection (creating)");
         NativeContexts.created(NativeContexts.Kind.RECORD_PROTECTION);
         return new NativeRecordProtection(suite, MemorySegment.ofAddress(out[0]));
     }

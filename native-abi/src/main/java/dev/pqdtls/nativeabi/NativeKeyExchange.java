@@ -54,9 +54,7 @@ public final class NativeKeyExchange implements KeyExchange {
         byte[] share = new byte[group.clientShareLength()];
         long[] handle = new long[1];
         int rc = calls.kexGenerate(group.codepoint(), handle, share);
-        if (rc < 0) {
-            NativeStatus.check(rc, group + " key generation");
-        }
+        NativeStatus.check(rc, group, "key generation");
         return new Share(handle[0], share);
     }
 
@@ -113,9 +111,7 @@ public final class NativeKeyExchange implements KeyExchange {
                     + (ecdh == null ? "" : ecdh + (kem ? ", or " : ""))
                     + (kem ? "libcrypto refused the ML-KEM-768 part" : ""));
         }
-        if (rc < 0) {
-            NativeStatus.check(rc, group + " key exchange");
-        }
+        NativeStatus.check(rc, group, "key exchange");
     }
 
     /** The client's pending key pair, freed (and cleansed) in C by close() or finish(). */

@@ -69,9 +69,7 @@ public final class NativeSignatures {
             }
             byte[] sig = new byte[MAX_SIGNATURE];
             int rc = calls.sign(cached.handle, scheme.codepoint(), message, sig);
-            if (rc < 0) {
-                NativeStatus.check(rc, scheme + " signing");
-            }
+            NativeStatus.check(rc, scheme, "signing");
             return Arrays.copyOf(sig, rc);
         } finally {
             Reference.reachabilityFence(cached);

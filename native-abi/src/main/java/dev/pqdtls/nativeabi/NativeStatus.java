@@ -40,6 +40,13 @@ public final class NativeStatus {
         }
     }
 
+    /** As {@link #check(int, String)} for "subject operation", spelled out only on failure. */
+    public static void check(int status, Object subject, String operation) {
+        if (status < 0) {
+            check(status, subject + " " + operation);
+        }
+    }
+
     /** True for a data-plane status that is a sealing or argument failure rather than -errno. */
     public static boolean isDataPlaneError(int status) {
         return status <= DP_ERR_BASE + 64;
