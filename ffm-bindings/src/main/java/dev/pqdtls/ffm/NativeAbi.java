@@ -116,6 +116,9 @@ final class NativeAbi {
     /** Not critical: the first call may wait for the kernel to seed the generator. */
     static final MethodHandle RANDOM_BYTES = NativeLibrary.downcall("pqdtls_random_bytes",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    /** Critical, into a Java array: for once a call has returned, when the generator no longer waits. */
+    static final MethodHandle RANDOM_BYTES_SEEDED = NativeLibrary.downcall("pqdtls_random_bytes",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), HEAP);
 
     private NativeAbi() {
     }
