@@ -104,6 +104,18 @@ PQDTLS_API void pqdtls_rp_trim(pqdtls_rp *rp);
 PQDTLS_API int32_t pqdtls_rp_idle_size(void);
 
 /*
+ * Seals one record in place, as one record of pqdtls_rp_seal_batch: plaintext_len bytes at record, the
+ * tag written after them. For the engine's single records (handshake, ACK, alert), which need no
+ * descriptor arrays.
+ */
+PQDTLS_API int32_t pqdtls_rp_seal(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad_len, uint8_t *record,
+                                  uint32_t plaintext_len);
+
+/* Opens one record in place (ciphertext and tag, record_len bytes): PQDTLS_OK or PQDTLS_ERR_AUTH (then wiped). */
+PQDTLS_API int32_t pqdtls_rp_open(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad_len, uint8_t *record,
+                                  uint32_t record_len);
+
+/*
  * Seals `count` records in place. Record i holds plaintext_lens[i] bytes at records[i] and must
  * have room for PQDTLS_TAG_LENGTH more, where the tag is written. The nonce is the IV XOR the
  * sequence number left-padded to 12 bytes. aads[i] may be NULL when aad_lens[i] is 0.

@@ -43,6 +43,10 @@ final class NativeAbi {
     static final MethodHandle RP_OPEN_BATCH = NativeLibrary.downcall("pqdtls_rp_open_batch",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
                     ADDRESS));
+    static final MethodHandle RP_SEAL = NativeLibrary.downcall("pqdtls_rp_seal",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), HEAP);
+    static final MethodHandle RP_OPEN = NativeLibrary.downcall("pqdtls_rp_open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), HEAP);
     static final MethodHandle RP_MASK = NativeLibrary.downcall("pqdtls_rp_mask",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), HEAP);
 
