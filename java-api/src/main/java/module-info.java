@@ -10,7 +10,7 @@ module dev.pqdtls {
     exports dev.pqdtls.spi;
     exports dev.pqdtls.metrics;
     // Internals are shared with the sibling modules only (backends reuse them; their tests drive them).
-    exports dev.pqdtls.internal.auth to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.cli, dev.pqdtls.bench;
+    exports dev.pqdtls.internal.auth to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.nativeabi, dev.pqdtls.cli, dev.pqdtls.bench;
     exports dev.pqdtls.internal.backend to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.jna, dev.pqdtls.hw, dev.pqdtls.cli, dev.pqdtls.bench;
     exports dev.pqdtls.internal.engine to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.jna, dev.pqdtls.bench;
     exports dev.pqdtls.internal.handshake to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.bench;

@@ -22,7 +22,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a function signature, struct or constant below changes meaning. */
-#define PQDTLS_ABI_VERSION 3
+#define PQDTLS_ABI_VERSION 4
 
 /* Status codes: 0 is success, failures are negative. */
 #define PQDTLS_OK 0
@@ -31,6 +31,7 @@ extern "C" {
 #define PQDTLS_ERR_NOMEM (-3)        /* allocation failed */
 #define PQDTLS_ERR_CRYPTO (-4)       /* libcrypto refused an operation that should not fail */
 #define PQDTLS_ERR_AUTH (-5)         /* record did not authenticate (bad_record_mac) */
+#define PQDTLS_ERR_PEER (-6)         /* the peer's key share is invalid (illegal_parameter) */
 
 /* Cipher suites by their IANA codepoint (RFC 8446 §B.4). */
 #define PQDTLS_SUITE_AES_128_GCM_SHA256 0x1301
@@ -106,6 +107,18 @@ PQDTLS_API void pqdtls_rp_trim(pqdtls_rp *rp);
 PQDTLS_API int32_t pqdtls_rp_idle_size(void);
 
 /*
+ * Seals one record in place, as one record of pqdtls_rp_seal_batch: plaintext_len bytes at record, the
+ * tag written after them. For the engine's single records (handshake, ACK, alert), which need no
+ * descriptor arrays.
+ */
+PQDTLS_API int32_t pqdtls_rp_seal(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad_len, uint8_t *record,
+                                  uint32_t plaintext_len);
+
+/* Opens one record in place (ciphertext and tag, record_len bytes): PQDTLS_OK or PQDTLS_ERR_AUTH (then wiped). */
+PQDTLS_API int32_t pqdtls_rp_open(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad_len, uint8_t *record,
+                                  uint32_t record_len);
+
+/*
  * Seals `count` records in place. Record i holds plaintext_lens[i] bytes at records[i] and must
  * have room for the suite's tag (16 bytes, 8 for AES-CCM-8) more, where the tag is written. The nonce is the IV XOR the
  * sequence number left-padded to 12 bytes. aads[i] may be NULL when aad_lens[i] is 0.
@@ -162,6 +175,124 @@ PQDTLS_API int32_t pqdtls_hkdf_extract(int32_t hash, const uint8_t *salt, size_t
 PQDTLS_API int32_t pqdtls_hkdf_expand(int32_t hash, const uint8_t *prk, size_t prk_len,
                                       const uint8_t *info, size_t info_len, uint8_t *out,
                                       size_t out_len);
+
+/* One-shot hash of data; writes pqdtls_hash_length(hash) bytes to out. */
+PQDTLS_API int32_t pqdtls_digest(int32_t hash, const uint8_t *data, size_t len, uint8_t *out);
+
+/* ---- TLS 1.3 key schedule (RFC 8446 §7.1, §7.3, §4.4.4; RFC 9147 §4.2.3, §5.9) -------------
+ *
+ * Each function is one step of a handshake's key derivation in one call. `prefix` is the label
+ * prefix: "tls13 " for TLS 1.3, "dtls13" for DTLS 1.3. HMACs run on a per-thread context keyed afresh
+ * each time, so no step allocates or fetches anything from libcrypto.
+ */
+
+/*
+ * One stage of the schedule and the secrets derived from it:
+ *   stage     = HKDF-Extract(Derive-Secret(previous, "derived", ""), ikm)
+ *   secret[i] = Derive-Secret(stage, label[i], transcript_hash)
+ *   key[i] || iv[i] || sn_key[i] of secret[i] for i < keyed (key_len, 12 and key_len bytes)
+ * previous_len 0 means the early secret without a PSK, HKDF-Extract(0, 0); ikm_len 0 means hash-length
+ * zeros (the master secret). labels holds each label (without the prefix) as a length byte and its
+ * bytes. out_len must be hash_length * (1 + labels) + keyed * (2 * key_len + 12); out receives stage,
+ * the secrets, then the keys. Everything is wiped on failure.
+ */
+PQDTLS_API int32_t pqdtls_tls13_schedule_step(int32_t hash, const uint8_t *prefix, uint32_t prefix_len,
+                                              const uint8_t *previous, uint32_t previous_len,
+                                              const uint8_t *ikm, uint32_t ikm_len,
+                                              const uint8_t *transcript_hash, uint32_t transcript_len,
+                                              const uint8_t *labels, uint32_t labels_len, uint32_t keyed,
+                                              uint32_t key_len, uint8_t *out, uint32_t out_len);
+
+/* key || iv || sn_key of one traffic secret (hash length); out_len = 2 * key_len + 12. */
+PQDTLS_API int32_t pqdtls_tls13_traffic_keys(int32_t hash, const uint8_t *prefix, uint32_t prefix_len,
+                                             const uint8_t *secret, uint32_t secret_len, uint32_t key_len,
+                                             uint8_t *out, uint32_t out_len);
+
+/* Finished verify_data = HMAC(HKDF-Expand-Label(base_key, "finished", "", h), transcript_hash); h bytes. */
+PQDTLS_API int32_t pqdtls_tls13_finished(int32_t hash, const uint8_t *prefix, uint32_t prefix_len,
+                                         const uint8_t *base_key, uint32_t base_key_len,
+                                         const uint8_t *transcript_hash, uint32_t transcript_len, uint8_t *out);
+
+/* ---- key exchange (pk.c; RFC 8446 §4.2.8, RFC 7748, draft-ietf-tls-ecdhe-mlkem) -------------
+ *
+ * Groups by their IANA codepoint. Shares and secrets have the fixed lengths of the group; a hybrid's
+ * are its components' concatenated (ML-KEM-768 first in X25519MLKEM768, secp256r1 first in
+ * SecP256r1MLKEM768). P-256 points are uncompressed. ML-KEM needs libcrypto 3.5 or newer. Callers
+ * check lengths and the ML-KEM encapsulation key (FIPS 203 §7.2) before calling; PQDTLS_ERR_PEER means
+ * libcrypto refused the peer's value (not a point on the curve, an all-zero X25519 secret, an
+ * encapsulation key it would not import).
+ */
+#define PQDTLS_GROUP_SECP256R1 0x0017
+#define PQDTLS_GROUP_X25519 0x001D
+#define PQDTLS_GROUP_MLKEM768 0x0201
+#define PQDTLS_GROUP_SECP256R1_MLKEM768 0x11EB
+#define PQDTLS_GROUP_X25519_MLKEM768 0x11EC
+
+typedef struct pqdtls_kex pqdtls_kex;
+
+/* 1 if this library and libcrypto can do the group, else 0. */
+PQDTLS_API int32_t pqdtls_kex_supported(int32_t group);
+
+/* Server side in one call: our share for the client's share and the shared secret. */
+PQDTLS_API int32_t pqdtls_kex_respond(int32_t group, const uint8_t *client_share, uint32_t client_share_len,
+                                      uint8_t *share, uint32_t share_len, uint8_t *secret, uint32_t secret_len);
+
+/* Client side: a fresh ephemeral key (*out) and its share for the ClientHello. */
+PQDTLS_API int32_t pqdtls_kex_generate(int32_t group, pqdtls_kex **out, uint8_t *share, uint32_t share_len);
+
+/* Client side: the shared secret from the server's share. The key stays until pqdtls_kex_free. */
+PQDTLS_API int32_t pqdtls_kex_finish(pqdtls_kex *k, const uint8_t *server_share, uint32_t server_share_len,
+                                     uint8_t *secret, uint32_t secret_len);
+
+/* Frees (and cleanses) the ephemeral keys. NULL is ignored. */
+PQDTLS_API void pqdtls_kex_free(pqdtls_kex *k);
+
+/*
+ * Static ECDH for known-answer tests: a 32-byte private key (big-endian scalar in [1, n-1] for
+ * secp256r1, RFC 7748 bytes for X25519) with the peer's public value; 32 bytes of secret.
+ */
+PQDTLS_API int32_t pqdtls_ecdh(int32_t group, const uint8_t *private_key, uint32_t private_len, const uint8_t *peer,
+                               uint32_t peer_len, uint8_t *secret, uint32_t secret_len);
+
+/* ---- signatures (pk.c; RFC 8446 §4.2.3) ---------------------------------------------------- */
+
+/* Signature schemes by their TLS codepoint. */
+#define PQDTLS_SCHEME_RSA_PKCS1_SHA256 0x0401
+#define PQDTLS_SCHEME_ECDSA_SECP256R1_SHA256 0x0403
+#define PQDTLS_SCHEME_RSA_PKCS1_SHA384 0x0501
+#define PQDTLS_SCHEME_RSA_PSS_RSAE_SHA256 0x0804
+#define PQDTLS_SCHEME_RSA_PSS_RSAE_SHA384 0x0805
+#define PQDTLS_SCHEME_ED25519 0x0807
+
+/* Public key types of pqdtls_verify_raw. */
+#define PQDTLS_KEY_EC_P256 1 /* a: the uncompressed point (65 bytes) */
+#define PQDTLS_KEY_ED25519 2 /* a: the 32-byte public key */
+#define PQDTLS_KEY_RSA 3     /* a: the modulus, b: the public exponent, both big-endian */
+
+/* A decoded key (libcrypto's EVP_PKEY), shareable across threads for signing and verifying. */
+typedef struct pqdtls_key pqdtls_key;
+
+/* Decodes a PKCS#8 PrivateKeyInfo (any type libcrypto knows). Decode once per key: it is slow. */
+PQDTLS_API int32_t pqdtls_key_private_der(const uint8_t *der, uint32_t len, pqdtls_key **out);
+
+/* Decodes an X.509 SubjectPublicKeyInfo. */
+PQDTLS_API int32_t pqdtls_key_public_der(const uint8_t *der, uint32_t len, pqdtls_key **out);
+
+/* Frees (and cleanses) a key. NULL is ignored. */
+PQDTLS_API void pqdtls_key_free(pqdtls_key *key);
+
+/* Signs msg (not a digest) with a scheme; returns the signature length (at most sig_cap). */
+PQDTLS_API int32_t pqdtls_sign(pqdtls_key *key, int32_t scheme, const uint8_t *msg, uint32_t msg_len, uint8_t *sig,
+                               uint32_t sig_cap);
+
+/* 1 if sig is a valid signature of msg, 0 if it is not (malformed included), < 0 if the key is unusable. */
+PQDTLS_API int32_t pqdtls_verify(pqdtls_key *key, int32_t scheme, const uint8_t *msg, uint32_t msg_len,
+                                 const uint8_t *sig, uint32_t sig_len);
+
+/* As pqdtls_verify with a public key given by its parts (PQDTLS_KEY_*), imported without DER decoding. */
+PQDTLS_API int32_t pqdtls_verify_raw(int32_t key_type, const uint8_t *a, uint32_t a_len, const uint8_t *b,
+                                     uint32_t b_len, int32_t scheme, const uint8_t *msg, uint32_t msg_len,
+                                     const uint8_t *sig, uint32_t sig_len);
 
 /* ---- randomness --------------------------------------------------------------------------- */
 

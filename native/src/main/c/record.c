@@ -251,6 +251,29 @@ int rp_open_record(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad
     return 1;
 }
 
+PQDTLS_API int32_t pqdtls_rp_seal(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad_len, uint8_t *record,
+                                  uint32_t plaintext_len) {
+    if (rp == NULL || record == NULL || (aad_len > 0 && aad == NULL) || aad_len > INT_MAX
+        || plaintext_len > INT_MAX - PQDTLS_TAG_LENGTH) {
+        return PQDTLS_ERR_ARGUMENT;
+    }
+    if (!rp_seal_record(rp, seq, aad, aad_len, record, plaintext_len)) {
+        ERR_clear_error();
+        return PQDTLS_ERR_CRYPTO;
+    }
+    return PQDTLS_OK;
+}
+
+PQDTLS_API int32_t pqdtls_rp_open(pqdtls_rp *rp, uint64_t seq, const uint8_t *aad, uint32_t aad_len, uint8_t *record,
+                                  uint32_t record_len) {
+    if (rp == NULL || record == NULL || (aad_len > 0 && aad == NULL) || aad_len > INT_MAX || record_len > INT_MAX) {
+        return PQDTLS_ERR_ARGUMENT;
+    }
+    int ok = rp_open_record(rp, seq, aad, aad_len, record, record_len);
+    ERR_clear_error();
+    return ok ? PQDTLS_OK : PQDTLS_ERR_AUTH;
+}
+
 static int batch_args_ok(const pqdtls_rp *rp, uint32_t count, const uint64_t *seqs,
                          const uint8_t *const *aads, const uint32_t *aad_lens,
                          uint8_t *const *records, const uint32_t *lens) {

@@ -11,7 +11,6 @@ import dev.pqdtls.spi.MlKemKnownAnswer;
 import dev.pqdtls.spi.RecordProtection;
 import dev.pqdtls.spi.TranscriptHash;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
@@ -35,8 +34,9 @@ import javax.crypto.Mac;
  * <li>SHA-2, HMAC, HKDF on HMAC: JDK;
  * <li>X25519 and secp256r1 ECDH: BC (about 2× the JDK's XDH/ECDH);
  * <li>ML-KEM-768: the JDK on 24+ (about 2.5× BC), BC on 17..23;
- * <li>signatures: JDK, which takes {@code java.security} keys as they are; ECDSA verification on BC
- * (correct on JDK 17 where SunEC is not, and faster).
+ * <li>ECDSA P-256: BC (correct on JDK 17 where SunEC is not, and several times faster), except
+ * signing with a key that keeps its scalar to itself (a token's), which goes to the JDK;
+ * <li>Ed25519 and RSA signatures: JDK, which takes {@code java.security} keys as they are.
  * </ul>
  * Nothing is registered with {@link java.security.Security}; BC is used through its lightweight API.
  */
@@ -92,8 +92,8 @@ public final class FallbackBackend implements CryptoBackend {
             map.put("X25519", bc);
             map.put("secp256r1", bc);
             map.put("ML-KEM-768", mlKemImplementation(bc));
-            map.put("ECDSA P-256", jcaProvider(() -> Signature.getInstance("SHA256withECDSA").getProvider())
-                    + " sign, " + bc + " verify");
+            map.put("ECDSA P-256", bc + " (" + jcaProvider(() -> Signature.getInstance("SHA256withECDSA").getProvider())
+                    + " signs with keys that do not expose their scalar)");
             map.put("Ed25519", jcaProvider(() -> Signature.getInstance("Ed25519").getProvider()));
             map.put("RSA-PSS", jcaProvider(() -> Signature.getInstance("RSASSA-PSS").getProvider()));
             map = Collections.unmodifiableMap(map);
@@ -141,6 +141,15 @@ public final class FallbackBackend implements CryptoBackend {
         return jdk != null ? jdk.provider() + " " + Runtime.version().feature() : bc;
     }
 
+    /**
+     * Which implementation serves ML-KEM-768 here, e.g. {@code SunJCE 25}: the ffm backend's pure-Java
+     * choice. Unlike {@link #implementations()} it looks up Bouncy Castle's version only when BC
+     * serves ML-KEM (in a shaded jar that constructs BC's JCA provider, which builds every named curve).
+     */
+    public String mlKemImplementation() {
+        return JdkMlKem.get() != null ? mlKemImplementation(null) : "BC " + safeBcVersion();
+    }
+
     // --- record protection -------------------------------------------------------------------
 
     @Override
@@ -158,7 +167,7 @@ public final class FallbackBackend implements CryptoBackend {
     @Override
     public byte[] digest(HashAlgorithm hash, byte[] data) {
         try {
-            return MessageDigest.getInstance(hash.jcaName()).digest(data);
+            return JcaServices.digest(hash.jcaName()).digest(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(hash.jcaName() + " is missing from this JDK", e);
         }
@@ -205,15 +214,15 @@ public final class FallbackBackend implements CryptoBackend {
         return okm;
     }
 
+    /** This thread's HMAC for {@code hash} keyed with {@code key}; see {@link JcaServices#hmac}. */
     private static Mac newMac(HashAlgorithm hash, byte[] key) {
-        String algorithm = hash == HashAlgorithm.SHA256 ? "HmacSHA256" : "HmacSHA384";
-        WipeableKey macKey = new WipeableKey(algorithm, key);
+        WipeableKey macKey = new WipeableKey(hash == HashAlgorithm.SHA256 ? "HmacSHA256" : "HmacSHA384", key);
         try {
-            Mac mac = Mac.getInstance(algorithm);
+            Mac mac = JcaServices.hmac(hash);
             mac.init(macKey);
             return mac;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(algorithm + " is unavailable in this JDK: " + e.getMessage(), e);
+            throw new IllegalStateException(macKey.getAlgorithm() + " is unavailable in this JDK: " + e.getMessage(), e);
         } finally {
             macKey.destroy();
         }

@@ -75,16 +75,16 @@ final class JcaRecordProtection implements RecordProtection {
         try {
             if (suite.isCcm()) {
                 ccm = new BcCcm(ccmKey, suite.tagLength());
-                mask = Cipher.getInstance("AES/ECB/NoPadding");
+                mask = JcaServices.cipher("AES/ECB/NoPadding");
                 mask.init(Cipher.ENCRYPT_MODE, this.recordNumberKey);
             } else if (suite.isAes()) {
-                aead = Cipher.getInstance("AES/GCM/NoPadding");
+                aead = JcaServices.cipher("AES/GCM/NoPadding");
                 // RFC 9147 §4.2.3: Mask = AES-ECB(sn_key, Ciphertext[0..15]); one key for the epoch.
-                mask = Cipher.getInstance("AES/ECB/NoPadding");
+                mask = JcaServices.cipher("AES/ECB/NoPadding");
                 mask.init(Cipher.ENCRYPT_MODE, this.recordNumberKey);
             } else {
-                aead = Cipher.getInstance("ChaCha20-Poly1305");
-                mask = Cipher.getInstance("ChaCha20");
+                aead = JcaServices.cipher("ChaCha20-Poly1305");
+                mask = JcaServices.cipher("ChaCha20");
             }
         } catch (GeneralSecurityException e) {
             close();

@@ -22,7 +22,7 @@ final class JdkTranscriptHash implements TranscriptHash {
 
     static JdkTranscriptHash create(HashAlgorithm algorithm) {
         try {
-            return new JdkTranscriptHash(algorithm, MessageDigest.getInstance(algorithm.jcaName()));
+            return new JdkTranscriptHash(algorithm, JcaServices.digest(algorithm.jcaName()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(algorithm.jcaName() + " is missing from this JDK", e);
         }

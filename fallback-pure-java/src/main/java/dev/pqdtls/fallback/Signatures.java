@@ -5,12 +5,12 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.Key;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.interfaces.ECKey;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.EdECKey;
 import java.security.interfaces.RSAKey;
@@ -19,18 +19,22 @@ import java.security.spec.ECParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.params.ParametersWithRandom;
 import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.StandardDSAEncoding;
 
 /**
- * CertificateVerify signatures (RFC 8446 §4.2.3, §4.4.3). Signing and most verification run on the
- * JDK's providers, which have every scheme we need from JDK 17 on (SunEC for ECDSA and Ed25519,
- * SunRsaSign for RSA) and take the {@code java.security} keys callers already hold (including
- * keys that never leave a token).
+ * CertificateVerify signatures (RFC 8446 §4.2.3, §4.4.3). Ed25519 and RSA run on the JDK's
+ * providers, which have every scheme we need from JDK 17 on (SunEC, SunRsaSign) and take the
+ * {@code java.security} keys callers already hold (including keys that never leave a token).
  *
- * <p>ECDSA verification runs on Bouncy Castle: JDK 17's SunEC rejects valid signatures whose r
- * needed a reduction mod n (Wycheproof ecdsa_secp256r1_sha256 tcId 350, 479; fixed in later JDKs),
- * and BC's P-256 arithmetic is also the faster one there.
+ * <p>ECDSA P-256 runs on Bouncy Castle's P-256 arithmetic: verification always (JDK 17's SunEC
+ * rejects valid signatures whose r needed a reduction mod n, Wycheproof ecdsa_secp256r1_sha256 tcId
+ * 350, 479; fixed in later JDKs), signing whenever the key exposes its scalar, because SunEC signs
+ * several times slower (about 2× on JDK 25, far more on 17). A key without one (a token's) signs
+ * through the JDK.
  */
 final class Signatures {
     private static final BigInteger P256_P = new BigInteger(
@@ -49,10 +53,14 @@ final class Signatures {
                     + "RSASSA-PKCS1-v1_5 in CertificateVerify (RFC 8446 §4.2.3); use an rsa_pss_rsae scheme");
         }
         checkKey(scheme, key);
+        if (scheme == SignatureScheme.ECDSA_SECP256R1_SHA256 && key instanceof ECPrivateKey
+                && ((ECPrivateKey) key).getS() != null) {
+            return signEcdsa(((ECPrivateKey) key).getS(), message, random);
+        }
         try {
-            Signature signature = newSignature(scheme);
+            Signature signature;
             try {
-                signature.initSign(key, random);
+                signature = initialised(scheme, key, random);
             } catch (InvalidKeyException e) {
                 throw new IllegalArgumentException(scheme + " cannot sign with this " + key.getAlgorithm() + " key: "
                         + e.getMessage(), e);
@@ -72,15 +80,12 @@ final class Signatures {
         }
         Signature signature;
         try {
-            signature = newSignature(scheme);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(scheme + " is unavailable in this JDK: " + e.getMessage(), e);
-        }
-        try {
-            signature.initVerify(key);
+            signature = initialised(scheme, key, null);
         } catch (InvalidKeyException e) {
             throw new IllegalArgumentException(scheme + " cannot verify with this " + key.getAlgorithm() + " key: "
                     + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(scheme + " is unavailable in this JDK: " + e.getMessage(), e);
         }
         if (signatureBytes == null || message == null) {
             return false;
@@ -98,28 +103,51 @@ final class Signatures {
         }
     }
 
-    private static Signature newSignature(SignatureScheme scheme) throws GeneralSecurityException {
+    /**
+     * This thread's engine for the scheme, initialised to sign (with {@code random}) or to verify (random
+     * null) with {@code key}; a fresh engine when that one settled on a provider that refuses the key
+     * (a key held by a token's provider, say), since the JCA picks the provider at the first init.
+     */
+    private static Signature initialised(SignatureScheme scheme, Key key, SecureRandom random) throws GeneralSecurityException {
+        try {
+            return init(newSignature(scheme, false), key, random);
+        } catch (InvalidKeyException e) {
+            return init(newSignature(scheme, true), key, random);
+        }
+    }
+
+    private static Signature init(Signature signature, Key key, SecureRandom random) throws InvalidKeyException {
+        if (random != null) {
+            signature.initSign((PrivateKey) key, random);
+        } else {
+            signature.initVerify((PublicKey) key);
+        }
+        return signature;
+    }
+
+    private static Signature newSignature(SignatureScheme scheme, boolean fresh) throws GeneralSecurityException {
         switch (scheme) {
             case ECDSA_SECP256R1_SHA256:
-                return Signature.getInstance("SHA256withECDSA");
+                return JcaServices.signature("SHA256withECDSA", fresh);
             case ED25519:
-                return Signature.getInstance("Ed25519");
+                return JcaServices.signature("Ed25519", fresh);
             case RSA_PSS_RSAE_SHA256:
-                return pss("SHA-256", MGF1ParameterSpec.SHA256, 32);
+                return pss("SHA-256", MGF1ParameterSpec.SHA256, 32, fresh);
             case RSA_PSS_RSAE_SHA384:
-                return pss("SHA-384", MGF1ParameterSpec.SHA384, 48);
+                return pss("SHA-384", MGF1ParameterSpec.SHA384, 48, fresh);
             case RSA_PKCS1_SHA256:
-                return Signature.getInstance("SHA256withRSA");
+                return JcaServices.signature("SHA256withRSA", fresh);
             case RSA_PKCS1_SHA384:
-                return Signature.getInstance("SHA384withRSA");
+                return JcaServices.signature("SHA384withRSA", fresh);
             default:
                 throw new IllegalArgumentException("unsupported signature scheme " + scheme);
         }
     }
 
     /** RFC 8446 §4.2.3: salt length equal to the digest length, MGF1 with the same hash. */
-    private static Signature pss(String digest, MGF1ParameterSpec mgf, int saltLength) throws GeneralSecurityException {
-        Signature signature = Signature.getInstance("RSASSA-PSS");
+    private static Signature pss(String digest, MGF1ParameterSpec mgf, int saltLength, boolean fresh)
+            throws GeneralSecurityException {
+        Signature signature = JcaServices.signature("RSASSA-PSS", fresh);
         signature.setParameter(new PSSParameterSpec(digest, "MGF1", mgf, saltLength, PSSParameterSpec.TRAILER_FIELD_BC));
         return signature;
     }
@@ -182,13 +210,35 @@ final class Signatures {
         }
         byte[] hash;
         try {
-            hash = MessageDigest.getInstance("SHA-256").digest(message);
+            hash = JcaServices.digest("SHA-256").digest(message);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
         ECDSASigner verifier = new ECDSASigner();
         verifier.init(false, publicKey);
         return verifier.verifySignature(hash, rs[0], rs[1]);
+    }
+
+    /** SHA-256 then ECDSA (SEC 1 §4.1.3) with a fresh random k, DER-encoded as TLS sends it. */
+    private static byte[] signEcdsa(BigInteger d, byte[] message, SecureRandom random) {
+        ECDomainParameters domain = P256KeyExchange.domain();
+        if (d.signum() <= 0 || d.compareTo(domain.getN()) >= 0) {
+            throw new IllegalArgumentException("ecdsa_secp256r1_sha256 private scalar is not in [1, n-1]");
+        }
+        byte[] hash;
+        try {
+            hash = JcaServices.digest("SHA-256").digest(message);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+        ECDSASigner signer = new ECDSASigner();
+        signer.init(true, new ParametersWithRandom(new ECPrivateKeyParameters(d, domain), random));
+        BigInteger[] rs = signer.generateSignature(hash);
+        try {
+            return StandardDSAEncoding.INSTANCE.encode(domain.getN(), rs[0], rs[1]);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot DER-encode an ECDSA signature", e);
+        }
     }
 
     static boolean isStrictDerEcdsa(byte[] sig) {

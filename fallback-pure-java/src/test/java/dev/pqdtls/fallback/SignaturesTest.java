@@ -164,4 +164,138 @@ class SignaturesTest {
         assertFalse(Signatures.isStrictDerEcdsa(HexFormat.of().parseHex("3006020101020180")), "negative s");
         assertTrue(backend.verify(SignatureScheme.ECDSA_SECP256R1_SHA256, ec.getPublic(), MESSAGE, der));
     }
+    /**
+     * ECDSA keys without an exposed scalar (a token's) sign through the JDK, with one engine per
+     * thread that settles on a provider at its first use. A key of another token, which that provider
+     * refuses, must still be signed with, by a fresh engine that picks the right provider.
+     */
+    @Test
+    void keysOfTwoTokensAreBothUsed() throws Exception {
+        java.security.Provider a = token("A", TokenA.class);
+        java.security.Provider b = token("B", TokenB.class);
+        java.security.Security.addProvider(a);
+        java.security.Security.addProvider(b);
+        try {
+            java.security.interfaces.ECKey like = (java.security.interfaces.ECKey) ec.getPrivate();
+            for (int i = 0; i < 2; i++) {
+                assertTrue(Arrays.equals(TokenA.SIGNATURE,
+                        backend.sign(SignatureScheme.ECDSA_SECP256R1_SHA256, new OpaqueKey(like, "A"), MESSAGE)));
+                assertTrue(Arrays.equals(TokenB.SIGNATURE,
+                        backend.sign(SignatureScheme.ECDSA_SECP256R1_SHA256, new OpaqueKey(like, "B"), MESSAGE)));
+            }
+            assertTrue(backend.verify(SignatureScheme.ECDSA_SECP256R1_SHA256, ec.getPublic(), MESSAGE,
+                    backend.sign(SignatureScheme.ECDSA_SECP256R1_SHA256, ec.getPrivate(), MESSAGE)), "software keys still sign");
+        } finally {
+            java.security.Security.removeProvider(a.getName());
+            java.security.Security.removeProvider(b.getName());
+        }
+    }
+
+    private static java.security.Provider token(String name, Class<?> signer) {
+        return new java.security.Provider("PqdtlsTestToken" + name, "1", "ECDSA with token " + name + "'s keys") {
+            {
+                put("Signature.SHA256withECDSA", signer.getName());
+            }
+        };
+    }
+
+    /** A P-256 private key that does not expose its scalar, as a hardware token's does not. */
+    static final class OpaqueKey implements java.security.PrivateKey, java.security.interfaces.ECKey {
+        private static final long serialVersionUID = 1L;
+        private final transient java.security.spec.ECParameterSpec params;
+        final String token;
+
+        OpaqueKey(java.security.interfaces.ECKey like, String token) {
+            this.params = like.getParams();
+            this.token = token;
+        }
+
+        @Override
+        public java.security.spec.ECParameterSpec getParams() {
+            return params;
+        }
+
+        @Override
+        public String getAlgorithm() {
+            return "EC";
+        }
+
+        @Override
+        public String getFormat() {
+            return null;
+        }
+
+        @Override
+        public byte[] getEncoded() {
+            return null;
+        }
+    }
+
+    /** A token's "signature": fixed bytes, for that token's keys only. */
+    abstract static class TokenSigner extends java.security.SignatureSpi {
+        private final String token;
+        private final byte[] signature;
+
+        TokenSigner(String token, byte[] signature) {
+            this.token = token;
+            this.signature = signature;
+        }
+
+        @Override
+        protected void engineInitSign(java.security.PrivateKey key) throws java.security.InvalidKeyException {
+            if (!(key instanceof OpaqueKey) || !((OpaqueKey) key).token.equals(token)) {
+                throw new java.security.InvalidKeyException("only token " + token + "'s keys");
+            }
+        }
+
+        @Override
+        protected void engineInitVerify(java.security.PublicKey key) throws java.security.InvalidKeyException {
+            throw new java.security.InvalidKeyException("sign only");
+        }
+
+        @Override
+        protected void engineUpdate(byte b) {
+        }
+
+        @Override
+        protected void engineUpdate(byte[] b, int off, int len) {
+        }
+
+        @Override
+        protected byte[] engineSign() {
+            return signature.clone();
+        }
+
+        @Override
+        protected boolean engineVerify(byte[] sigBytes) {
+            return false;
+        }
+
+        @Override
+        @Deprecated
+        protected void engineSetParameter(String param, Object value) {
+        }
+
+        @Override
+        @Deprecated
+        protected Object engineGetParameter(String param) {
+            return null;
+        }
+    }
+
+    public static final class TokenA extends TokenSigner {
+        static final byte[] SIGNATURE = {0x30, 0x06, 0x02, 0x01, 0x0A, 0x02, 0x01, 0x0A};
+
+        public TokenA() {
+            super("A", SIGNATURE);
+        }
+    }
+
+    public static final class TokenB extends TokenSigner {
+        static final byte[] SIGNATURE = {0x30, 0x06, 0x02, 0x01, 0x0B, 0x02, 0x01, 0x0B};
+
+        public TokenB() {
+            super("B", SIGNATURE);
+        }
+    }
 }

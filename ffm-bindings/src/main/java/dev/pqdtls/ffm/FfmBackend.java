@@ -24,6 +24,11 @@ public final class FfmBackend extends NativeBackend {
     public static final int PRIORITY = 100;
 
     private final PublicKeyOperations publicKey = new PublicKeyOperations();
+    /**
+     * Whether RAND_bytes has returned once in this process: only the first call can wait (for the
+     * kernel to seed the generator), so later ones may be critical downcalls straight into the array.
+     */
+    private static volatile boolean randomSeeded;
 
     /** Cheap and never throws: nothing is loaded until a method needs it. */
     public FfmBackend() {
@@ -138,7 +143,7 @@ public final class FfmBackend extends NativeBackend {
         } catch (Throwable e) {
             throw NativeRecordProtection.rethrow(e);
         }
-        NativeAbi.check(rc, "HMAC-" + hash.jcaName());
+        NativeAbi.check(rc, hash, "HMAC");
         return out;
     }
 
@@ -178,6 +183,15 @@ public final class FfmBackend extends NativeBackend {
             return;
         }
         int rc;
+        if (randomSeeded) {
+            try {
+                rc = (int) NativeAbi.RANDOM_BYTES_SEEDED.invokeExact(MemorySegment.ofArray(out), (long) out.length);
+            } catch (Throwable e) {
+                throw NativeRecordProtection.rethrow(e);
+            }
+            NativeAbi.check(rc, "RAND_bytes");
+            return;
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(out.length);
             try {
@@ -190,6 +204,7 @@ public final class FfmBackend extends NativeBackend {
             throw NativeRecordProtection.rethrow(e);
         }
         NativeAbi.check(rc, "RAND_bytes");
+        randomSeeded = true;
     }
 
     /**

@@ -9,22 +9,20 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.pqdtls.NamedGroup;
 import dev.pqdtls.nativeabi.MlKemSizes;
 import dev.pqdtls.spi.InvalidKeyShareException;
-import dev.pqdtls.spi.KeyExchange;
 import dev.pqdtls.spi.MlKemKnownAnswer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 
 /**
- * ML-KEM-768 from libcrypto ≥ 3.5's default provider, through EVP_PKEY keygen and
- * EVP_PKEY_encapsulate/decapsulate. The client's decapsulation key stays in its EVP_PKEY.
- * Deterministic operations for known-answer tests use the provider's "seed" keygen parameter
+ * The deterministic ML-KEM-768 operations of libcrypto ≥ 3.5's default provider, for known-answer
+ * tests, through EVP_PKEY keygen and EVP_PKEY_encapsulate/decapsulate; handshakes use
+ * {@link dev.pqdtls.nativeabi.NativeKeyExchange}. Deterministic operations use the provider's "seed" keygen parameter
  * (OSSL_PKEY_PARAM_ML_KEM_SEED, d||z) and the "ikme" encapsulation parameter (OSSL_KEM_PARAM_IKME, m).
  */
-final class LibcryptoMlKem implements KeyExchange, MlKemKnownAnswer {
+final class LibcryptoMlKem implements MlKemKnownAnswer {
     private static final String ALG = "ML-KEM-768";
 
     private final String implementation;
@@ -57,24 +55,6 @@ final class LibcryptoMlKem implements KeyExchange, MlKemKnownAnswer {
     @Override
     public String implementation() {
         return implementation;
-    }
-
-    @Override
-    public NamedGroup group() {
-        return NamedGroup.MLKEM768;
-    }
-
-    // --- KeyExchange ------------------------------------------------------------------------
-
-    @Override
-    public ClientKeyShare newClientShare() {
-        return shareAround(generate(null), pkey -> new Share(pkey, octetParam(pkey, "encoded-pub-key", ENCAPSULATION_KEY)));
-    }
-
-    @Override
-    public ServerKeyShare respond(byte[] clientShare) throws InvalidKeyShareException {
-        Encapsulation e = encapsulate(clientShare, null);
-        return new ServerKeyShare(e.ciphertext(), e.sharedSecret());
     }
 
     // --- MlKemKnownAnswer -------------------------------------------------------------------
@@ -212,19 +192,6 @@ final class LibcryptoMlKem implements KeyExchange, MlKemKnownAnswer {
             throw rethrow(t);
         } finally {
             freeCtx(ctx);
-        }
-    }
-
-    /** The client's decapsulation key, freed (and cleansed by libcrypto) by close() or finish(). */
-    private static final class Share extends EvpKeyShare {
-        Share(MemorySegment pkey, byte[] publicShare) {
-            super("ML-KEM-768", pkey, publicShare);
-        }
-
-        @Override
-        protected byte[] agree(MemorySegment pkey, byte[] serverShare) throws InvalidKeyShareException {
-            MlKemSizes.checkLength("ciphertext", serverShare, CIPHERTEXT);
-            return decapsulate(pkey, serverShare);
         }
     }
 }

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.pqdtls.CipherSuite;
 import dev.pqdtls.nativeabi.BatchedRecordProtection;
+import dev.pqdtls.nativeabi.NativeStatus;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.ref.Reference;
@@ -16,8 +17,10 @@ import java.util.List;
  * Record protection whose keys live in a native {@code pqdtls_rp} context (AEAD and record-number
  * mask under the keys of one direction and epoch). A batch of records is sealed or opened with one
  * downcall: Java fills preallocated descriptor arrays (sequence numbers, pointers, lengths) and C
- * walks them. Direct buffers go to C in place; heap buffers are staged through the scratch of a pooled
- * that is reused, so steady-state batches allocate no native memory. Whole received records are
+ * walks them. Direct buffers go to C in place; heap buffers are staged through the scratch of a pooled workspace
+ * that is reused, so steady-state batches allocate no native memory. A single record ({@link #seal},
+ * {@link #open}: handshake messages, ACKs, alerts) goes to C in place, heap or direct, with one critical
+ * downcall and no workspace. Whole received records are
  * opened by {@link #openRecords} (header, record number, replay window and AEAD in one downcall), and
  * {@link NativeDatagramEngine#sealAndSend} seals and sends with this context in one downcall.
  */
@@ -53,9 +56,47 @@ final class NativeRecordProtection extends BatchedRecordProtection {
         } catch (Throwable e) {
             throw rethrow(e);
         }
-        NativeAbi.check(rc, "creating " + suite + " record protection");
+        NativeAbi.check(rc, suite, "record protection (creating)");
         NativeContexts.created(NativeContexts.Kind.RECORD_PROTECTION);
         return new NativeRecordProtection(suite, MemorySegment.ofAddress(out[0]));
+    }
+
+    /** One record in place, heap or direct, with one critical downcall: no descriptors, no staging. */
+    @Override
+    protected void sealOneChecked(long sequenceNumber, ByteBuffer aad, ByteBuffer record) {
+        MemorySegment rp = handle();
+        int rc;
+        try {
+            rc = (int) NativeAbi.RP_SEAL.invokeExact(rp, sequenceNumber, MemorySegment.ofBuffer(aad), aad.remaining(),
+                    MemorySegment.ofBuffer(record.duplicate().limit(record.limit() + tag)), record.remaining());
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+        if (rc < 0) {
+            NativeAbi.check(rc, "sealing a record");
+        }
+        record.limit(record.limit() + tag);
+    }
+
+    /** One record in place, heap or direct, with one critical downcall. */
+    @Override
+    protected boolean openOneChecked(long sequenceNumber, ByteBuffer aad, ByteBuffer record) {
+        MemorySegment rp = handle();
+        int rc;
+        try {
+            rc = (int) NativeAbi.RP_OPEN.invokeExact(rp, sequenceNumber, MemorySegment.ofBuffer(aad), aad.remaining(),
+                    MemorySegment.ofBuffer(record), record.remaining());
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+        if (rc == NativeStatus.ERR_AUTH) {
+            return false;
+        }
+        if (rc < 0) {
+            NativeAbi.check(rc, "opening a record");
+        }
+        record.limit(record.limit() - tag);
+        return true;
     }
 
     @Override

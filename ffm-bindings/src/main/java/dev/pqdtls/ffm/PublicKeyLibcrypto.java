@@ -313,47 +313,4 @@ final class PublicKeyLibcrypto {
             throw rethrow(t);
         }
     }
-
-    /**
-     * A client key share whose private key is an EVP_PKEY: libcrypto's error queue is emptied after
-     * the exchange completes, and the key is freed (libcrypto cleanses it) on close or finish.
-     */
-    abstract static class EvpKeyShare extends dev.pqdtls.spi.SingleUseKeyShare<MemorySegment> {
-        EvpKeyShare(String group, MemorySegment pkey, byte[] publicShare) {
-            super(group, pkey, publicShare);
-            NativeContexts.created(NativeContexts.Kind.KEY_SHARE);
-        }
-
-        /** Checks the server's share and computes the secret with our key. */
-        protected abstract byte[] agree(MemorySegment pkey, byte[] serverShare)
-                throws dev.pqdtls.spi.InvalidKeyShareException;
-
-        @Override
-        protected final byte[] complete(MemorySegment pkey, byte[] serverShare)
-                throws dev.pqdtls.spi.InvalidKeyShareException {
-            try {
-                return agree(pkey, serverShare);
-            } finally {
-                clearErrors();
-            }
-        }
-
-        @Override
-        protected final void release(MemorySegment pkey) {
-            freeKey(pkey);
-            NativeContexts.freed(NativeContexts.Kind.KEY_SHARE);
-        }
-    }
-
-    /** Builds a share around a freshly generated key, freeing the key if building fails. */
-    static <S> S shareAround(MemorySegment pkey, java.util.function.Function<MemorySegment, S> build) {
-        try {
-            return build.apply(pkey);
-        } catch (RuntimeException e) {
-            freeKey(pkey);
-            throw e;
-        } finally {
-            clearErrors();
-        }
-    }
 }

@@ -1,19 +1,14 @@
 package dev.pqdtls.ffm;
 
-import dev.pqdtls.NamedGroup;
-import dev.pqdtls.SignatureScheme;
 import dev.pqdtls.nativeabi.MlKemSources;
 import dev.pqdtls.nativeabi.PublicKeyOperationsBase;
-import dev.pqdtls.spi.InvalidKeyShareException;
-import dev.pqdtls.spi.KeyExchange;
-import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.util.Optional;
 
 /**
- * The public-key half of the ffm backend: ECDH (X25519, secp256r1), ML-KEM-768 and signatures, all
- * through libcrypto's EVP API by FFM downcalls, with ML-KEM taken from the best source present
- * (DESIGN.md §3): libcrypto ≥ 3.5, then liboqs, then the fallback backend's pure-Java implementation.
+ * The public-key half of the ffm backend: ECDH (X25519, secp256r1), ML-KEM-768 and signatures, one
+ * FFM downcall into {@code libpqdtls_native} (pk.c) per step ({@link FfmHandshakeCalls}), with ML-KEM
+ * taken from the best source present (DESIGN.md §3): libcrypto ≥ 3.5, then liboqs, then the fallback
+ * backend's pure-Java implementation.
  * The checks and the probe's view are shared with the jna backend ({@link PublicKeyOperationsBase}).
  *
  * <p>Construction is cheap and never fails; libraries are touched on first use and the ML-KEM source
@@ -22,8 +17,7 @@ import java.util.Optional;
 public final class PublicKeyOperations extends PublicKeyOperationsBase {
     private static final MlKemSources.Once ML_KEM = new MlKemSources.Once(() -> MlKemSources.choose(() -> {
         LibcryptoMlKem.Probe p = LibcryptoMlKem.probe();
-        return p.kem().map(k -> MlKemSources.Candidate.of(k, k.implementation(), Optional.of(k)))
-                .orElseGet(() -> MlKemSources.Candidate.unavailable(p.reason()));
+        return MlKemSources.libcrypto(FfmHandshakeCalls.INSTANCE, p.kem(), p.reason());
     }, () -> {
         OqsMlKem.Probe p = OqsMlKem.probe();
         return p.kem().map(k -> MlKemSources.Candidate.of(k, k.implementation(), k.knownAnswer()))
@@ -53,13 +47,8 @@ public final class PublicKeyOperations extends PublicKeyOperationsBase {
     }
 
     @Override
-    protected KeyExchange ecdhExchange(NamedGroup group) {
-        return EcdhKeyExchange.of(group);
-    }
-
-    @Override
-    protected byte[] staticEcdh(NamedGroup group, byte[] privateKey, byte[] peerPublic) throws InvalidKeyShareException {
-        return EcdhKeyExchange.of(group).ecdh(privateKey, peerPublic);
+    protected FfmHandshakeCalls calls() {
+        return FfmHandshakeCalls.INSTANCE;
     }
 
     @Override
@@ -70,15 +59,5 @@ public final class PublicKeyOperations extends PublicKeyOperationsBase {
     @Override
     protected String liboqsDescription() {
         return OqsLibrary.get().describe();
-    }
-
-    @Override
-    protected byte[] signChecked(SignatureScheme scheme, PrivateKey key, byte[] message) {
-        return EvpSignature.sign(scheme, key, message);
-    }
-
-    @Override
-    protected boolean verifyChecked(SignatureScheme scheme, PublicKey key, byte[] message, byte[] signature) {
-        return EvpSignature.verify(scheme, key, message, signature);
     }
 }

@@ -48,7 +48,7 @@ class MlKemSourceTest {
         assertEquals(mlKem, details.get("ML-KEM-768 source"));
         if (Libcrypto.hasMlKem()) {
             assertEquals("libcrypto " + Libcrypto.version(), mlKem);
-            assertTrue(OPS.componentKeyExchange(NamedGroup.MLKEM768) instanceof LibcryptoMlKem);
+            assertTrue(OPS.componentKeyExchange(NamedGroup.MLKEM768) instanceof dev.pqdtls.nativeabi.NativeKeyExchange);
         } else if (OqsLibrary.get().unavailableReason().isEmpty()) {
             assertEquals("liboqs " + OqsLibrary.get().version(), mlKem);
             assertTrue(details.get("ML-KEM-768 via libcrypto").contains("< 3.5"));
@@ -79,7 +79,7 @@ class MlKemSourceTest {
     @Test
     void libcryptoKemInteroperatesWithPureJava() throws Exception {
         skipUnless(Libcrypto.hasMlKem(), libcryptoMlKemAbsence());
-        interoperate(LibcryptoMlKem.probe().kem().orElseThrow());
+        interoperate(OPS.nativeExchange(NamedGroup.MLKEM768).orElseThrow());
     }
 
     @Test

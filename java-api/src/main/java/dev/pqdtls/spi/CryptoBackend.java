@@ -6,6 +6,8 @@ import dev.pqdtls.SignatureScheme;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -120,6 +122,81 @@ public interface CryptoBackend {
         info[3 + fullLabel.length] = (byte) context.length;
         System.arraycopy(context, 0, info, 4 + fullLabel.length, context.length);
         return hkdfExpand(hash, secret, info, length);
+    }
+
+    // --- the TLS 1.3 key schedule, one call per step ----------------------------------------
+    // Defaults build on the primitives above; a backend whose primitives cost a native call each
+    // overrides them to derive a whole step in one.
+
+    /**
+     * One stage of the TLS 1.3 key schedule (RFC 8446 §7.1) and the secrets derived from it, with
+     * the traffic keys (RFC 8446 §7.3, RFC 9147 §4.2.3) of the first {@code keyed} of those secrets:
+     * <pre>
+     * stage     = HKDF-Extract(Derive-Secret(previous, "derived", ""), ikm)
+     * secret[i] = Derive-Secret(stage, labels[i], transcriptHash)
+     * key[i], iv[i], sn_key[i] = HKDF-Expand-Label(secret[i], "key" / "iv" / "sn", "", keyLength / 12 / keyLength)
+     * </pre>
+     *
+     * @param previous the previous stage secret, or empty for the early secret without a PSK
+     *     (HKDF-Extract(0, 0))
+     * @param ikm the input keying material, or empty for hash-length zeros (the master secret)
+     * @param labels Derive-Secret labels without the prefix, e.g. {@code "c hs traffic"}
+     * @return {@code stage || secret[0] || ... || key[0] || iv[0] || sn_key[0] || ...}: hash-length
+     *     secrets, then {@code 2 * keyLength + 12} bytes of keys per keyed secret
+     */
+    default byte[] keyScheduleStep(HashAlgorithm hash, String labelPrefix, byte[] previous, byte[] ikm,
+            byte[] transcriptHash, List<String> labels, int keyed, int keyLength) {
+        int h = hash.length();
+        if (keyed < 0 || keyed > labels.size()) {
+            throw new IllegalArgumentException("keyed " + keyed + " is outside 0.." + labels.size());
+        }
+        byte[] out = new byte[h * (1 + labels.size()) + keyed * (2 * keyLength + CipherSuite.IV_LENGTH)];
+        byte[] from = previous.length > 0 ? previous : hkdfExtract(hash, new byte[h], new byte[h]);
+        byte[] derived = hkdfExpandLabel(hash, from, labelPrefix, "derived", digest(hash, new byte[0]), h);
+        byte[] stage = hkdfExtract(hash, derived, ikm.length > 0 ? ikm : new byte[h]);
+        Arrays.fill(derived, (byte) 0);
+        if (from != previous) {
+            Arrays.fill(from, (byte) 0);
+        }
+        System.arraycopy(stage, 0, out, 0, h);
+        for (int i = 0; i < labels.size(); i++) {
+            byte[] secret = hkdfExpandLabel(hash, stage, labelPrefix, labels.get(i), transcriptHash, h);
+            System.arraycopy(secret, 0, out, h * (1 + i), h);
+            if (i < keyed) {
+                byte[] keys = trafficKeys(hash, labelPrefix, secret, keyLength);
+                System.arraycopy(keys, 0, out, h * (1 + labels.size()) + i * keys.length, keys.length);
+                Arrays.fill(keys, (byte) 0);
+            }
+            Arrays.fill(secret, (byte) 0);
+        }
+        Arrays.fill(stage, (byte) 0);
+        return out;
+    }
+
+    /** {@code key || iv || sn_key} of a traffic secret (RFC 8446 §7.3, RFC 9147 §4.2.3). */
+    default byte[] trafficKeys(HashAlgorithm hash, String labelPrefix, byte[] secret, int keyLength) {
+        byte[] out = new byte[2 * keyLength + CipherSuite.IV_LENGTH];
+        String[] labels = {"key", "iv", "sn"};
+        int[] lengths = {keyLength, CipherSuite.IV_LENGTH, keyLength};
+        for (int i = 0, at = 0; i < labels.length; at += lengths[i], i++) {
+            byte[] part = hkdfExpandLabel(hash, secret, labelPrefix, labels[i], new byte[0], lengths[i]);
+            System.arraycopy(part, 0, out, at, part.length);
+            Arrays.fill(part, (byte) 0);
+        }
+        return out;
+    }
+
+    /**
+     * Finished verify_data (RFC 8446 §4.4.4): HMAC(finished_key, transcriptHash) with finished_key =
+     * HKDF-Expand-Label(baseKey, "finished", "", Hash.length).
+     */
+    default byte[] finishedVerifyData(HashAlgorithm hash, String labelPrefix, byte[] baseKey, byte[] transcriptHash) {
+        byte[] key = hkdfExpandLabel(hash, baseKey, labelPrefix, "finished", new byte[0], hash.length());
+        try {
+            return hmac(hash, key, transcriptHash);
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
     }
 
     // --- key exchange ------------------------------------------------------------------------

@@ -297,6 +297,101 @@ public abstract class KdfConformanceTest extends BackendConformance {
         return steps.stream();
     }
 
+    /**
+     * The one-call steps of the key schedule (keyScheduleStep, trafficKeys, finishedVerifyData)
+     * reproduce RFC 8448 §3: the handshake step, the master step and both Finished messages.
+     */
+    @Test
+    void rfc8448KeyScheduleStepsInOneCall() {
+        HashAlgorithm h = HashAlgorithm.SHA256;
+        CryptoBackend b = cryptoBackend();
+        byte[] ch = CLIENT_HELLO.field("ClientHello");
+        byte[] sh = SERVER_HELLO.field("ServerHello");
+        byte[] ee = ENCRYPTED_EXTENSIONS.field("EncryptedExtensions");
+        byte[] cert = CERTIFICATE.field("Certificate");
+        byte[] cv = CERTIFICATE_VERIFY.field("CertificateVerify");
+        byte[] sfin = SERVER_FINISHED.field("Finished");
+        Step hs = HANDSHAKE_SECRET;
+        byte[] cHs = CLIENT_HS_TRAFFIC.field("expanded");
+        byte[] sHs = SERVER_HS_TRAFFIC.field("expanded");
+        Step sHsKeys = SERVER_HS_WRITE_KEYS;
+        Step cHsKeys = CLIENT_HS_WRITE_KEYS;
+
+        byte[] step = b.keyScheduleStep(h, "tls13 ", new byte[0], hs.field("IKM"), transcript(b, h, ch, sh),
+                List.of("c hs traffic", "s hs traffic"), 2, 16);
+        assertEquals(3 * 32 + 2 * 44, step.length, "stage, two secrets, two sets of keys");
+        assertArrayEquals(hs.field("secret"), Arrays.copyOfRange(step, 0, 32), "handshake secret");
+        assertArrayEquals(cHs, Arrays.copyOfRange(step, 32, 64), "c hs traffic");
+        assertArrayEquals(sHs, Arrays.copyOfRange(step, 64, 96), "s hs traffic");
+        assertArrayEquals(cHsKeys.field("key expanded"), Arrays.copyOfRange(step, 96, 112), "client handshake key");
+        assertArrayEquals(cHsKeys.field("iv expanded"), Arrays.copyOfRange(step, 112, 124), "client handshake iv");
+        assertArrayEquals(b.hkdfExpandLabel(h, cHs, "tls13 ", "sn", new byte[0], 16), Arrays.copyOfRange(step, 124, 140),
+                "client handshake sn_key");
+        assertArrayEquals(sHsKeys.field("key expanded"), Arrays.copyOfRange(step, 140, 156), "server handshake key");
+        assertArrayEquals(sHsKeys.field("iv expanded"), Arrays.copyOfRange(step, 156, 168), "server handshake iv");
+        assertArrayEquals(Arrays.copyOfRange(step, 140, 184), b.trafficKeys(h, "tls13 ", sHs, 16), "trafficKeys");
+
+        assertArrayEquals(SERVER_FINISHED_KEY.field("finished"),
+                b.finishedVerifyData(h, "tls13 ", sHs, transcript(b, h, ch, sh, ee, cert, cv)), "server Finished");
+        byte[] apTranscript = transcript(b, h, ch, sh, ee, cert, cv, sfin);
+        assertArrayEquals(CLIENT_FINISHED_KEY.field("finished"),
+                b.finishedVerifyData(h, "tls13 ", cHs, apTranscript), "client Finished");
+
+        byte[] master = b.keyScheduleStep(h, "tls13 ", hs.field("secret"), new byte[0], apTranscript,
+                List.of("c ap traffic", "s ap traffic", "exp master"), 2, 16);
+        assertEquals(4 * 32 + 2 * 44, master.length);
+        assertArrayEquals(MASTER_SECRET.field("secret"), Arrays.copyOfRange(master, 0, 32),
+                "master secret");
+        assertArrayEquals(CLIENT_AP_TRAFFIC.field("expanded"),
+                Arrays.copyOfRange(master, 32, 64), "c ap traffic");
+        assertArrayEquals(SERVER_AP_TRAFFIC.field("expanded"),
+                Arrays.copyOfRange(master, 64, 96), "s ap traffic");
+        assertArrayEquals(EXPORTER_MASTER.field("expanded"),
+                Arrays.copyOfRange(master, 96, 128), "exp master");
+        assertArrayEquals(CLIENT_AP_WRITE_KEYS.field("key expanded"),
+                Arrays.copyOfRange(master, 128, 144), "client application key");
+        assertArrayEquals(SERVER_AP_WRITE_KEYS.field("key expanded"),
+                Arrays.copyOfRange(master, 172, 188), "server application key");
+    }
+
+    /** Both hashes, the DTLS prefix and every shape of step agree with the step spelled out in primitives. */
+    @Test
+    void keyScheduleStepsMatchThePrimitives() {
+        CryptoBackend b = cryptoBackend();
+        for (HashAlgorithm h : HashAlgorithm.values()) {
+            int n = h.length();
+            byte[] shared = Bytes.pattern(64, 7);
+            byte[] th = Bytes.pattern(n, 8);
+            byte[] early = b.hkdfExtract(h, new byte[n], new byte[n]);
+            byte[] emptyHash = b.digest(h, new byte[0]);
+            byte[] stage = b.hkdfExtract(h, b.hkdfExpandLabel(h, early, "dtls13", "derived", emptyHash, n), shared);
+            for (int keyLength : new int[] {16, 32}) {
+                byte[] step = b.keyScheduleStep(h, "dtls13", new byte[0], shared, th, List.of("c hs traffic", "s hs traffic"),
+                        1, keyLength);
+                assertEquals(3 * n + 2 * keyLength + 12, step.length, h + ": one keyed secret");
+                assertArrayEquals(stage, Arrays.copyOf(step, n), h + ": stage");
+                byte[] s1 = b.hkdfExpandLabel(h, stage, "dtls13", "s hs traffic", th, n);
+                assertArrayEquals(s1, Arrays.copyOfRange(step, 2 * n, 3 * n), h + ": second secret");
+                byte[] c1 = Arrays.copyOfRange(step, n, 2 * n);
+                byte[] keys = Bytes.concat(Bytes.concat(b.hkdfExpandLabel(h, c1, "dtls13", "key", new byte[0], keyLength),
+                        b.hkdfExpandLabel(h, c1, "dtls13", "iv", new byte[0], 12)),
+                        b.hkdfExpandLabel(h, c1, "dtls13", "sn", new byte[0], keyLength));
+                assertArrayEquals(keys, Arrays.copyOfRange(step, 3 * n, step.length), h + ": keys of the first secret");
+                assertArrayEquals(keys, b.trafficKeys(h, "dtls13", c1, keyLength), h + ": trafficKeys");
+            }
+            // The early secret given explicitly is the same as none, and no labels gives the stage alone.
+            assertArrayEquals(stage, b.keyScheduleStep(h, "dtls13", early, shared, th, List.of(), 0, 16), h + ": explicit early");
+            byte[] master = b.hkdfExtract(h, b.hkdfExpandLabel(h, stage, "dtls13", "derived", emptyHash, n), new byte[n]);
+            assertArrayEquals(master, b.keyScheduleStep(h, "dtls13", stage, new byte[0], th, List.of(), 0, 16),
+                    h + ": empty ikm means zeros");
+            byte[] finishedKey = b.hkdfExpandLabel(h, stage, "dtls13", "finished", new byte[0], n);
+            assertArrayEquals(b.hmac(h, finishedKey, th), b.finishedVerifyData(h, "dtls13", stage, th), h + ": Finished");
+            assertThrows(IllegalArgumentException.class,
+                    () -> b.keyScheduleStep(h, "dtls13", new byte[0], shared, th, List.of("c hs traffic"), 2, 16),
+                    h + ": more keyed secrets than labels");
+        }
+    }
+
     /** Derive-Secret / HKDF-Expand-Label for one trace step; also checks the HkdfLabel bytes. */
     private static byte[] checkExpandLabel(CryptoBackend b, Step step, byte[] prk, String label, byte[] context) {
         HashAlgorithm h = HashAlgorithm.SHA256;

@@ -3,10 +3,7 @@ package dev.pqdtls.jna;
 import static dev.pqdtls.jna.LibcryptoNative.*;
 
 import dev.pqdtls.nativeabi.PublicKeyRules;
-import dev.pqdtls.spi.InvalidKeyShareException;
-import dev.pqdtls.spi.SingleUseKeyShare;
 import java.util.Optional;
-import java.util.function.LongFunction;
 
 /**
  * The few helpers every libcrypto caller of the jna backend needs: draining the thread's error queue,
@@ -125,42 +122,6 @@ final class Evp {
             NativeMemory out = scope.cell(0);
             check(EVP_PKEY_generate(ctx, out.address), what + " key generation");
             return out.buffer.getLong(0);
-        }
-    }
-
-    /** A client key share whose private key is an EVP_PKEY, freed (and so cleansed) on close or finish. */
-    abstract static class KeyShare extends SingleUseKeyShare<Long> {
-        KeyShare(String group, long pkey, byte[] publicShare) {
-            super(group, pkey, publicShare);
-        }
-
-        /** Checks the server's share and computes the secret with our key. */
-        protected abstract byte[] agree(long pkey, byte[] serverShare) throws InvalidKeyShareException;
-
-        @Override
-        protected final byte[] complete(Long pkey, byte[] serverShare) throws InvalidKeyShareException {
-            try {
-                return agree(pkey, serverShare);
-            } finally {
-                clearErrors();
-            }
-        }
-
-        @Override
-        protected final void release(Long pkey) {
-            freeKey(pkey);
-        }
-    }
-
-    /** Builds a share around a freshly generated key, freeing the key if building fails. */
-    static <S> S shareAround(long pkey, LongFunction<S> build) {
-        try {
-            return build.apply(pkey);
-        } catch (RuntimeException e) {
-            freeKey(pkey);
-            throw e;
-        } finally {
-            clearErrors();
         }
     }
 }

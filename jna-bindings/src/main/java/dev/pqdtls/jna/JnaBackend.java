@@ -155,7 +155,7 @@ public final class JnaBackend extends NativeBackend {
             long at = s.reserve(out.length);
             int rc = PqdtlsNative.pqdtls_hmac(NativeStatus.hashId(hash), s.copyIn(key), key.length, s.copyIn(data),
                     data.length, at);
-            NativeStatus.check(rc, "HMAC-" + hash.jcaName());
+            NativeStatus.check(rc, hash, "HMAC");
             s.copyOut(at, out);
         } finally {
             s.wipe();

@@ -31,7 +31,7 @@ final class JnaRecordProtection extends BatchedRecordProtection {
             long out = s.reserve(Long.BYTES);
             int rc = PqdtlsNative.pqdtls_rp_create(suite.codepoint(), s.copyIn(key), key.length, s.copyIn(iv), iv.length,
                     s.copyIn(recordNumberKey), recordNumberKey.length, out);
-            NativeStatus.check(rc, "creating " + suite + " record protection");
+            NativeStatus.check(rc, suite, "record protection (creating)");
             return new JnaRecordProtection(suite, s.longAt(out));
         } finally {
             s.wipe();
@@ -52,7 +52,9 @@ final class JnaRecordProtection extends BatchedRecordProtection {
             }
             int rc = PqdtlsNative.pqdtls_rp_seal_batch(rp, count, w.seqs, w.aadPtrs, w.aadLens, w.recordPtrs,
                     w.recordLens);
-            NativeStatus.check(rc, "sealing a batch of " + count + " records");
+            if (rc < 0) {
+                NativeStatus.check(rc, "sealing a batch of " + count + " records");
+            }
             for (int i = 0; i < count; i++) {
                 ByteBuffer record = records[i];
                 if (w.scratchOffset[i] >= 0) {
@@ -80,7 +82,9 @@ final class JnaRecordProtection extends BatchedRecordProtection {
             }
             int verified = PqdtlsNative.pqdtls_rp_open_batch(rp, count, w.seqs, w.aadPtrs, w.aadLens, w.recordPtrs,
                     w.recordLens, w.status);
-            NativeStatus.check(verified, "opening a batch of " + count + " records");
+            if (verified < 0) {
+                NativeStatus.check(verified, "opening a batch of " + count + " records");
+            }
             for (int i = 0; i < count; i++) {
                 authentic[i] = w.statusView.get(i) == NativeStatus.OK;
                 if (!authentic[i]) {
@@ -117,7 +121,9 @@ final class JnaRecordProtection extends BatchedRecordProtection {
             w.windowView.put(0, replayWindow, 0, 2);
             int rc = PqdtlsNative.pqdtls_dp_open_batch(rp, epochBits, cidLength, w.window, count, w.recordPtrs,
                     w.recordLens, w.status, w.seqs, w.contentOffsets, w.contentLengths);
-            NativeStatus.check(rc, "opening a batch of " + count + " records");
+            if (rc < 0) {
+                NativeStatus.check(rc, "opening a batch of " + count + " records");
+            }
             w.windowView.get(0, replayWindow, 0, 2);
             w.statusView.get(0, outcome, 0, count);
             w.seqsView.get(0, sequences, 0, count);

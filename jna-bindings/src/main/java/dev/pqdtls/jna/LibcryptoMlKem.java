@@ -12,21 +12,19 @@ import static dev.pqdtls.nativeabi.MlKemSizes.DECAPSULATION_KEY;
 import static dev.pqdtls.nativeabi.MlKemSizes.ENCAPSULATION_KEY;
 import static dev.pqdtls.nativeabi.MlKemSizes.SHARED_SECRET;
 
-import dev.pqdtls.NamedGroup;
 import dev.pqdtls.nativeabi.MlKemSizes;
 import dev.pqdtls.nativeabi.MlKemSources;
 import dev.pqdtls.spi.InvalidKeyShareException;
-import dev.pqdtls.spi.KeyExchange;
 import dev.pqdtls.spi.MlKemKnownAnswer;
 import java.util.Optional;
 
 /**
- * ML-KEM-768 from libcrypto ≥ 3.5's default provider (EVP_PKEY keygen, EVP_PKEY_encapsulate and
- * decapsulate), as in the ffm backend. The client's decapsulation key stays in its EVP_PKEY.
- * Deterministic operations use the provider's "seed" keygen parameter (d||z) and the "ikme"
- * encapsulation parameter (m).
+ * The deterministic ML-KEM-768 operations of libcrypto ≥ 3.5's default provider, for known-answer
+ * tests (EVP_PKEY keygen, EVP_PKEY_encapsulate and decapsulate), as in the ffm backend; handshakes use
+ * {@link dev.pqdtls.nativeabi.NativeKeyExchange}. Deterministic operations use the provider's "seed"
+ * keygen parameter (d||z) and the "ikme" encapsulation parameter (m).
  */
-final class LibcryptoMlKem implements KeyExchange, MlKemKnownAnswer {
+final class LibcryptoMlKem implements MlKemKnownAnswer {
     private static final String ALG = "ML-KEM-768";
 
     private final String implementation;
@@ -40,36 +38,20 @@ final class LibcryptoMlKem implements KeyExchange, MlKemKnownAnswer {
         if (!JnaLibcrypto.hasMlKem()) {
             return MlKemSources.Candidate.unavailable("libcrypto " + JnaLibcrypto.version() + " < 3.5");
         }
+        String reason;
         try {
             LibcryptoMlKem kem = new LibcryptoMlKem("libcrypto " + JnaLibcrypto.version());
             freeKey(kem.generate(null));
-            return MlKemSources.Candidate.of(kem, kem.implementation, Optional.of(kem));
+            return MlKemSources.libcrypto(JnaHandshakeCalls.INSTANCE, Optional.of(kem), null);
         } catch (RuntimeException e) {
-            return MlKemSources.Candidate.unavailable("libcrypto " + JnaLibcrypto.version() + " cannot generate "
-                    + ALG + ": " + e.getMessage());
+            reason = "libcrypto " + JnaLibcrypto.version() + " cannot generate " + ALG + ": " + e.getMessage();
         }
+        return MlKemSources.Candidate.unavailable(reason);
     }
 
     @Override
     public String implementation() {
         return implementation;
-    }
-
-    @Override
-    public NamedGroup group() {
-        return NamedGroup.MLKEM768;
-    }
-
-    @Override
-    public ClientKeyShare newClientShare() {
-        return Evp.shareAround(generate(null),
-                pkey -> new Share(pkey, Evp.octetParam(pkey, "encoded-pub-key", ENCAPSULATION_KEY)));
-    }
-
-    @Override
-    public ServerKeyShare respond(byte[] clientShare) throws InvalidKeyShareException {
-        Encapsulation e = encapsulate(clientShare, null);
-        return new ServerKeyShare(e.ciphertext(), e.sharedSecret());
     }
 
     @Override
@@ -171,16 +153,4 @@ final class LibcryptoMlKem implements KeyExchange, MlKemKnownAnswer {
         }
     }
 
-    /** The client's decapsulation key, freed (and cleansed by libcrypto) by close() or finish(). */
-    private static final class Share extends Evp.KeyShare {
-        Share(long pkey, byte[] publicShare) {
-            super("ML-KEM-768", pkey, publicShare);
-        }
-
-        @Override
-        protected byte[] agree(long pkey, byte[] serverShare) throws InvalidKeyShareException {
-            MlKemSizes.checkLength("ciphertext", serverShare, CIPHERTEXT);
-            return decapsulate(pkey, serverShare);
-        }
-    }
 }

@@ -55,6 +55,48 @@ final class PqdtlsNative {
     static native int pqdtls_hkdf_expand(int hash, long prk, long prkLength, long info, long infoLength, long out,
             long outLength);
 
+    static native int pqdtls_digest(int hash, long data, long length, long out);
+
+    // ---- the TLS 1.3 key schedule, one call per step (kdf.c)
+    static native int pqdtls_tls13_schedule_step(int hash, long prefix, int prefixLength, long previous,
+            int previousLength, long ikm, int ikmLength, long transcriptHash, int transcriptLength, long labels,
+            int labelsLength, int keyed, int keyLength, long out, int outLength);
+
+    static native int pqdtls_tls13_traffic_keys(int hash, long prefix, int prefixLength, long secret, int secretLength,
+            int keyLength, long out, int outLength);
+
+    static native int pqdtls_tls13_finished(int hash, long prefix, int prefixLength, long baseKey, int baseKeyLength,
+            long transcriptHash, int transcriptLength, long out);
+
+    // ---- key exchange and signatures (pk.c)
+    static native int pqdtls_kex_supported(int group);
+
+    static native int pqdtls_kex_respond(int group, long clientShare, int clientShareLength, long share,
+            int shareLength, long secret, int secretLength);
+
+    static native int pqdtls_kex_generate(int group, long out, long share, int shareLength);
+
+    static native int pqdtls_kex_finish(long kex, long serverShare, int serverShareLength, long secret,
+            int secretLength);
+
+    static native void pqdtls_kex_free(long kex);
+
+    static native int pqdtls_ecdh(int group, long privateKey, int privateLength, long peer, int peerLength,
+            long secret, int secretLength);
+
+    static native int pqdtls_key_private_der(long der, int length, long out);
+
+    static native int pqdtls_key_public_der(long der, int length, long out);
+
+    static native void pqdtls_key_free(long key);
+
+    static native int pqdtls_sign(long key, int scheme, long message, int messageLength, long sig, int sigCapacity);
+
+    static native int pqdtls_verify(long key, int scheme, long message, int messageLength, long sig, int sigLength);
+
+    static native int pqdtls_verify_raw(int keyType, long a, int aLength, long b, int bLength, int scheme,
+            long message, int messageLength, long sig, int sigLength);
+
     // ---- randomness
     static native int pqdtls_random_bytes(long out, long length);
 

@@ -1,16 +1,14 @@
 package dev.pqdtls.jna;
 
-import dev.pqdtls.NamedGroup;
-import dev.pqdtls.SignatureScheme;
 import dev.pqdtls.nativeabi.MlKemSources;
 import dev.pqdtls.nativeabi.PublicKeyOperationsBase;
-import dev.pqdtls.spi.InvalidKeyShareException;
-import dev.pqdtls.spi.KeyExchange;
-import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.util.Optional;
 
-/** The jna backend's public-key operations: libcrypto's EVP API through JNA direct mapping. */
+/**
+ * The jna backend's public-key operations: key exchange and signatures in {@code libpqdtls_native}
+ * (pk.c) through JNA direct mapping ({@link JnaHandshakeCalls}), ML-KEM's known-answer operations
+ * through libcrypto's EVP API.
+ */
 final class PublicKeyOperations extends PublicKeyOperationsBase {
     private static final MlKemSources.Once ML_KEM = new MlKemSources.Once(
             () -> MlKemSources.choose(LibcryptoMlKem::probe, OqsMlKem::probe));
@@ -40,13 +38,8 @@ final class PublicKeyOperations extends PublicKeyOperationsBase {
     }
 
     @Override
-    protected KeyExchange ecdhExchange(NamedGroup group) {
-        return EcdhKeyExchange.of(group);
-    }
-
-    @Override
-    protected byte[] staticEcdh(NamedGroup group, byte[] privateKey, byte[] peerPublic) throws InvalidKeyShareException {
-        return EcdhKeyExchange.of(group).ecdh(privateKey, peerPublic);
+    protected JnaHandshakeCalls calls() {
+        return JnaHandshakeCalls.INSTANCE;
     }
 
     @Override
@@ -59,13 +52,4 @@ final class PublicKeyOperations extends PublicKeyOperationsBase {
         return OqsMlKem.describe();
     }
 
-    @Override
-    protected byte[] signChecked(SignatureScheme scheme, PrivateKey key, byte[] message) {
-        return EvpSignature.sign(scheme, key, message);
-    }
-
-    @Override
-    protected boolean verifyChecked(SignatureScheme scheme, PublicKey key, byte[] message, byte[] signature) {
-        return EvpSignature.verify(scheme, key, message, signature);
-    }
 }

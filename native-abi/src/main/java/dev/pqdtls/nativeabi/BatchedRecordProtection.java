@@ -52,11 +52,25 @@ public abstract class BatchedRecordProtection implements RecordProtection, Recor
 
     @Override
     public final void seal(long sequenceNumber, ByteBuffer aad, ByteBuffer record) {
+        if (record.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        if (record.capacity() - record.limit() < tag) {
+            throw new BufferOverflowException();
+        }
+        sealOneChecked(sequenceNumber, aad, record);
+    }
+
+    /**
+     * Seals one checked record (the engine's handshake messages, ACKs and alerts); its limit grows by
+     * the tag. As a batch of one unless the backend has a cheaper single call.
+     */
+    protected void sealOneChecked(long sequenceNumber, ByteBuffer aad, ByteBuffer record) {
         oneSequence[0] = sequenceNumber;
         oneAad[0] = aad;
         oneRecord[0] = record;
         try {
-            sealBatch(oneSequence, oneAad, oneRecord, 1);
+            sealChecked(oneSequence, oneAad, oneRecord, 1, stagedBytes(aad, 0) + stagedBytes(record, tag));
         } finally {
             oneAad[0] = null;
             oneRecord[0] = null;
@@ -65,13 +79,25 @@ public abstract class BatchedRecordProtection implements RecordProtection, Recor
 
     @Override
     public final void open(long sequenceNumber, ByteBuffer aad, ByteBuffer record) throws BadRecordMacException {
+        if (record.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        if (!openOneChecked(sequenceNumber, aad, record)) {
+            throw new BadRecordMacException("record " + sequenceNumber + " did not authenticate");
+        }
+    }
+
+    /**
+     * Opens one checked record; true (and the record shrunk to its plaintext) if it authenticated. As a
+     * batch of one unless the backend has a cheaper single call.
+     */
+    protected boolean openOneChecked(long sequenceNumber, ByteBuffer aad, ByteBuffer record) {
         oneSequence[0] = sequenceNumber;
         oneAad[0] = aad;
         oneRecord[0] = record;
         try {
-            if (openBatch(oneSequence, oneAad, oneRecord, 1, oneAuthentic) != 1) {
-                throw new BadRecordMacException("record " + sequenceNumber + " did not authenticate");
-            }
+            return openChecked(oneSequence, oneAad, oneRecord, 1, oneAuthentic,
+                    stagedBytes(aad, 0) + stagedBytes(record, 0)) == 1;
         } finally {
             oneAad[0] = null;
             oneRecord[0] = null;

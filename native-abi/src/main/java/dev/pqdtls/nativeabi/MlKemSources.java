@@ -1,7 +1,6 @@
 package dev.pqdtls.nativeabi;
 
 import dev.pqdtls.NamedGroup;
-import dev.pqdtls.spi.CryptoBackend;
 import dev.pqdtls.spi.KeyExchange;
 import dev.pqdtls.spi.MlKemKnownAnswer;
 import java.util.Collections;
@@ -48,6 +47,23 @@ public final class MlKemSources {
     private MlKemSources() {
     }
 
+    /**
+     * libcrypto's ML-KEM-768 as a candidate: the exchange in pk.c ({@link NativeKeyExchange}) with the
+     * known-answer operations of the backend's EVP binding, or why libcrypto has none.
+     */
+    public static Candidate libcrypto(HandshakeCalls calls, Optional<? extends MlKemKnownAnswer> knownAnswer,
+            String reason) {
+        if (knownAnswer.isEmpty()) {
+            return Candidate.unavailable(reason);
+        }
+        Optional<NativeKeyExchange> exchange = NativeKeyExchange.of(calls, NamedGroup.MLKEM768);
+        if (exchange.isEmpty()) {
+            return Candidate.unavailable("libpqdtls_native cannot do ML-KEM-768 with this libcrypto");
+        }
+        MlKemKnownAnswer kat = knownAnswer.get();
+        return Candidate.of(exchange.get(), kat.implementation(), Optional.of(kat));
+    }
+
     /** libcrypto, else liboqs (only probed when libcrypto has none), else pure Java. */
     public static Choice choose(Supplier<Candidate> libcrypto, Supplier<Candidate> liboqs) {
         Map<String, String> skipped = new LinkedHashMap<>();
@@ -61,8 +77,8 @@ public final class MlKemSources {
             return choice(fromOqs, skipped);
         }
         skipped.put("liboqs", shortReason(fromOqs.reason())); // details() carries the full liboqs search
-        CryptoBackend fallback = new dev.pqdtls.fallback.FallbackBackend();
-        String pure = fallback.implementations().getOrDefault("ML-KEM-768", "pure Java");
+        dev.pqdtls.fallback.FallbackBackend fallback = new dev.pqdtls.fallback.FallbackBackend();
+        String pure = fallback.mlKemImplementation();
         String why = shortReason(fromLibcrypto.reason()) + " and " + shortReason(fromOqs.reason());
         return new Choice(fallback.componentKeyExchange(NamedGroup.MLKEM768), pure + " (pure Java: " + why + ")",
                 fallback.mlKemKnownAnswer(), Collections.unmodifiableMap(skipped));

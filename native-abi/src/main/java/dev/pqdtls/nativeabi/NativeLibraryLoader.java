@@ -29,7 +29,7 @@ public final class NativeLibraryLoader {
     /** System property with an explicit path to {@code libpqdtls_native.so}. */
     public static final String PATH_PROPERTY = "pqdtls.native.path";
     /** Must equal {@code PQDTLS_ABI_VERSION} in {@code pqdtls.h}. */
-    public static final int ABI_VERSION = 3;
+    public static final int ABI_VERSION = 4;
     public static final String LIBRARY_FILE = "libpqdtls_native.so";
 
     /**

@@ -13,6 +13,8 @@ public final class NativeStatus {
     public static final int ERR_NOMEM = -3;
     public static final int ERR_CRYPTO = -4;
     public static final int ERR_AUTH = -5;
+    /** The peer's key share is invalid (illegal_parameter). */
+    public static final int ERR_PEER = -6;
 
     /** Fused data plane: failures of arguments or sealing, kept apart from -errno. */
     public static final int DP_ERR_BASE = -4096;
@@ -38,6 +40,13 @@ public final class NativeStatus {
         }
     }
 
+    /** As {@link #check(int, String)} for "subject operation", spelled out only on failure. */
+    public static void check(int status, Object subject, String operation) {
+        if (status < 0) {
+            check(status, subject + " " + operation);
+        }
+    }
+
     /** True for a data-plane status that is a sealing or argument failure rather than -errno. */
     public static boolean isDataPlaneError(int status) {
         return status <= DP_ERR_BASE + 64;
@@ -53,6 +62,7 @@ public final class NativeStatus {
             case ERR_NOMEM -> "out of memory";
             case ERR_CRYPTO -> "libcrypto error";
             case ERR_AUTH -> "authentication failed";
+            case ERR_PEER -> "the peer's value was rejected";
             default -> "status " + status;
         };
     }

@@ -16,9 +16,11 @@ import java.util.Optional;
 
 /**
  * The public-key half of a native backend (handshake only, never per record): ECDH (X25519,
- * secp256r1), ML-KEM-768 and signatures through libcrypto's EVP API, with ML-KEM from the best source
- * present ({@link MlKemSources}). The argument checks, the availability rule and what the probe shows
- * are here; the libcrypto calls are the subclass's (FFM or JNA). Construction is cheap and never fails.
+ * secp256r1), ML-KEM-768 and signatures in {@code libpqdtls_native} (pk.c, one C call per step:
+ * {@link NativeKeyExchange}, {@link NativeSignatures}), with ML-KEM from the best source present
+ * ({@link MlKemSources}). The argument checks, the availability rule and what the probe shows are
+ * here; the bindings of those C calls are the subclass's (FFM or JNA). Construction is cheap and
+ * never fails.
  */
 public abstract class PublicKeyOperationsBase {
 
@@ -31,12 +33,8 @@ public abstract class PublicKeyOperationsBase {
     /** The backend's name, for errors. */
     protected abstract String backendName();
 
-    /** Ephemeral ECDH for X25519 or secp256r1. */
-    protected abstract KeyExchange ecdhExchange(NamedGroup group);
-
-    /** Static ECDH (arguments checked non-null, group X25519 or secp256r1). */
-    protected abstract byte[] staticEcdh(NamedGroup group, byte[] privateKey, byte[] peerPublic)
-            throws InvalidKeyShareException;
+    /** The backend's bindings of the handshake's C calls (touched only once the library is usable). */
+    protected abstract HandshakeCalls calls();
 
     /** The ML-KEM-768 source of this process (chosen once). */
     protected abstract MlKemSources.Choice mlKem();
@@ -44,9 +42,32 @@ public abstract class PublicKeyOperationsBase {
     /** "0.14.0 at /path" or "not found: ...". */
     protected abstract String liboqsDescription();
 
-    protected abstract byte[] signChecked(SignatureScheme scheme, PrivateKey key, byte[] message);
+    private volatile Map<NamedGroup, Optional<NativeKeyExchange>> exchanges;
+    private volatile NativeSignatures signatures;
 
-    protected abstract boolean verifyChecked(SignatureScheme scheme, PublicKey key, byte[] message, byte[] signature);
+    /** The native exchange for {@code group} (hybrids included), if this libcrypto can do it (ML-KEM needs 3.5). */
+    public final Optional<NativeKeyExchange> nativeExchange(NamedGroup group) {
+        Map<NamedGroup, Optional<NativeKeyExchange>> e = exchanges;
+        if (e == null) {
+            e = NativeKeyExchange.probe(calls()); // racing threads compute the same table
+            exchanges = e;
+        }
+        return e.get(group);
+    }
+
+    private NativeSignatures signatures() {
+        NativeSignatures s = signatures;
+        if (s == null) {
+            synchronized (this) {
+                s = signatures;
+                if (s == null) {
+                    s = new NativeSignatures(calls());
+                    signatures = s;
+                }
+            }
+        }
+        return s;
+    }
 
     /** Which library serves each public-key primitive, in display order. */
     public final Map<String, String> implementations() {
@@ -82,7 +103,7 @@ public abstract class PublicKeyOperationsBase {
         Objects.requireNonNull(group, "group");
         requireAvailable();
         return switch (group) {
-            case X25519, SECP256R1 -> ecdhExchange(group);
+            case X25519, SECP256R1 -> nativeExchange(group).orElseThrow();
             case MLKEM768 -> mlKem().exchange();
             default -> throw new IllegalArgumentException(group + " is a hybrid; use CryptoBackend.keyExchange");
         };
@@ -96,7 +117,7 @@ public abstract class PublicKeyOperationsBase {
         if (group != NamedGroup.X25519 && group != NamedGroup.SECP256R1) {
             throw new IllegalArgumentException("static ECDH is defined for X25519 and secp256r1, not " + group);
         }
-        return staticEcdh(group, privateKey, peerPublic);
+        return nativeExchange(group).orElseThrow().ecdh(privateKey, peerPublic);
     }
 
     /** Deterministic ML-KEM-768 from the chosen source, where that source exposes it. */
@@ -110,7 +131,7 @@ public abstract class PublicKeyOperationsBase {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(message, "message");
         requireAvailable();
-        return signChecked(scheme, key, message);
+        return signatures().sign(scheme, key, message);
     }
 
     /** See {@link CryptoBackend#verify}. */
@@ -118,7 +139,7 @@ public abstract class PublicKeyOperationsBase {
         Objects.requireNonNull(scheme, "scheme");
         Objects.requireNonNull(key, "key");
         requireAvailable();
-        return verifyChecked(scheme, key, message, signature);
+        return signatures().verify(scheme, key, message, signature);
     }
 
     private void requireAvailable() {

@@ -203,13 +203,12 @@ public final class ClientConnection extends Connection {
         }
         transcript.add(type, body);
         schedule = new KeySchedule(crypto, suite, KeySchedule.DTLS13);
-        schedule.handshakeSecret(secret);
+        KeySchedule.Traffic.Pair handshake = schedule.handshakeStep(secret, transcript.current());
         Arrays.fill(secret, (byte) 0);
-        byte[] hash = transcript.current();
-        clientHandshakeSecret = schedule.clientHandshakeTrafficSecret(hash);
-        serverHandshakeSecret = schedule.serverHandshakeTrafficSecret(hash);
-        records.installRead(epochCipher(HANDSHAKE_EPOCH, serverHandshakeSecret));
-        records.installWrite(epochCipher(HANDSHAKE_EPOCH, clientHandshakeSecret));
+        clientHandshakeSecret = handshake.client().secret();
+        serverHandshakeSecret = handshake.server().secret();
+        records.installRead(epochCipher(HANDSHAKE_EPOCH, handshake.server().keys()));
+        records.installWrite(epochCipher(HANDSHAKE_EPOCH, handshake.client().keys()));
         step = Step.ENCRYPTED_EXTENSIONS;
     }
 
@@ -301,11 +300,8 @@ public final class ClientConnection extends Connection {
             throw fatal(DtlsAlert.DECRYPT_ERROR, "server Finished does not verify: the handshake was altered");
         }
         transcript.add(type, body);
-        schedule.masterSecret();
-        byte[] appHash = transcript.current();
-        byte[] clientApp = schedule.clientApplicationTrafficSecret(appHash);
-        byte[] serverApp = schedule.serverApplicationTrafficSecret(appHash);
-        exporterSecret = schedule.exporterMasterSecret(appHash);
+        KeySchedule.Traffic.Pair application = schedule.masterStep(transcript.current());
+        exporterSecret = application.exporterMasterSecret();
 
         HandshakeFlight f = new HandshakeFlight();
         if (certificateRequest != null) {
@@ -318,7 +314,7 @@ public final class ClientConnection extends Connection {
         sendFlight(f, nowMillis);
         Arrays.fill(clientHandshakeSecret, (byte) 0);
         step = Step.DONE;
-        established(clientApp, serverApp, nowMillis);
+        established(application, nowMillis);
     }
 
     /** Certificate (possibly empty) and CertificateVerify in answer to a CertificateRequest (RFC 8446 §4.4.2). */

@@ -469,14 +469,15 @@ public abstract class Connection {
         }
     }
 
-    protected final EpochCipher epochCipher(long epoch, byte[] trafficSecret) {
-        return new EpochCipher(epoch, schedule.recordProtection(trafficSecret));
+    /** The epoch's record protection with derived keys, which are wiped once handed over. */
+    protected final EpochCipher epochCipher(long epoch, KeySchedule.TrafficKeys trafficKeys) {
+        return new EpochCipher(epoch, schedule.recordProtection(trafficKeys));
     }
 
     /** Installs the first application traffic keys and marks the connection established. */
-    protected final void established(byte[] clientTrafficSecret, byte[] serverTrafficSecret, long nowMillis) {
-        keys.install(schedule, client ? clientTrafficSecret : serverTrafficSecret,
-                client ? serverTrafficSecret : clientTrafficSecret, nowMillis);
+    protected final void established(KeySchedule.Traffic.Pair application, long nowMillis) {
+        keys.install(schedule, client ? application.client() : application.server(),
+                client ? application.server() : application.client(), nowMillis);
         state = State.CONNECTED;
         handshakeCompleted = true;
         if (!client) {

@@ -40,8 +40,7 @@ public final class ServerConnection extends Connection {
     private Step step = Step.CLIENT_HELLO;
     private Negotiation retry;
     private byte[] clientHandshakeSecret;
-    private byte[] clientApplicationSecret;
-    private byte[] serverApplicationSecret;
+    private KeySchedule.Traffic.Pair application;
     private byte[] exporterSecret;
     /** {@link #clientHelloTag(byte[])} of the ClientHello that started this connection. */
     private long clientHelloTag;
@@ -213,13 +212,12 @@ public final class ServerConnection extends Connection {
         transcript.add(HandshakeType.SERVER_HELLO, sh);
 
         schedule = new KeySchedule(crypto, suite, KeySchedule.DTLS13);
-        schedule.handshakeSecret(ks.sharedSecret());
+        KeySchedule.Traffic.Pair handshake = schedule.handshakeStep(ks.sharedSecret(), transcript.current());
         Arrays.fill(ks.sharedSecret(), (byte) 0);
-        byte[] hsHash = transcript.current();
-        clientHandshakeSecret = schedule.clientHandshakeTrafficSecret(hsHash);
-        byte[] serverHandshakeSecret = schedule.serverHandshakeTrafficSecret(hsHash);
-        records.installRead(epochCipher(HANDSHAKE_EPOCH, clientHandshakeSecret));
-        records.installWrite(epochCipher(HANDSHAKE_EPOCH, serverHandshakeSecret));
+        clientHandshakeSecret = handshake.client().secret();
+        byte[] serverHandshakeSecret = handshake.server().secret();
+        records.installRead(epochCipher(HANDSHAKE_EPOCH, handshake.client().keys()));
+        records.installWrite(epochCipher(HANDSHAKE_EPOCH, handshake.server().keys()));
 
         HandshakeFlight f = new HandshakeFlight();
         f.add(newMessage(HandshakeType.SERVER_HELLO, sh, 0));
@@ -242,11 +240,8 @@ public final class ServerConnection extends Connection {
         add(f, HandshakeType.FINISHED, schedule.finishedVerifyData(serverHandshakeSecret, transcript.current()));
         Arrays.fill(serverHandshakeSecret, (byte) 0);
 
-        schedule.masterSecret();
-        byte[] appHash = transcript.current();
-        clientApplicationSecret = schedule.clientApplicationTrafficSecret(appHash);
-        serverApplicationSecret = schedule.serverApplicationTrafficSecret(appHash);
-        exporterSecret = schedule.exporterMasterSecret(appHash);
+        application = schedule.masterStep(transcript.current());
+        exporterSecret = application.exporterMasterSecret();
         sendFlight(f, nowMillis);
         step = config.clientAuth() == DtlsConfig.ClientAuth.NONE ? Step.FINISHED : Step.CERTIFICATE;
     }
@@ -288,9 +283,8 @@ public final class ServerConnection extends Connection {
         Arrays.fill(clientHandshakeSecret, (byte) 0);
         flightAnswered(nowMillis);
         step = Step.DONE;
-        established(clientApplicationSecret, serverApplicationSecret, nowMillis);
-        clientApplicationSecret = null; // TrafficKeys took them over (and ratchets them on KeyUpdate)
-        serverApplicationSecret = null;
+        established(application, nowMillis);
+        application = null; // TrafficKeys took the secrets over (and ratchets them on KeyUpdate)
         // RFC 9147 §5.8: the client's final flight has no reply, so acknowledge it explicitly. The
         // handshake read keys stay: if this ACK is lost the client resends Finished and we ACK again.
         acknowledgePeerFlight();

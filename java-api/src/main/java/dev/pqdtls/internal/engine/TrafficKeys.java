@@ -47,13 +47,16 @@ final class TrafficKeys {
         this.records = records;
     }
 
-    /** Installs the first application keys (epoch 3) in both directions; takes over the secrets. */
-    void install(KeySchedule schedule, byte[] writeSecret, byte[] readSecret, long nowMillis) {
+    /**
+     * Installs the first application keys (epoch 3) in both directions; takes over the secrets (for
+     * KeyUpdate) and wipes the keys once handed to the record layer.
+     */
+    void install(KeySchedule schedule, KeySchedule.Traffic write, KeySchedule.Traffic read, long nowMillis) {
         this.schedule = schedule;
-        this.writeSecret = writeSecret;
-        this.readSecret = readSecret;
-        records.installRead(cipher(FIRST_EPOCH, readSecret));
-        records.installWrite(cipher(FIRST_EPOCH, writeSecret));
+        this.writeSecret = write.secret();
+        this.readSecret = read.secret();
+        records.installRead(new EpochCipher(FIRST_EPOCH, schedule.recordProtection(read.keys())));
+        records.installWrite(new EpochCipher(FIRST_EPOCH, schedule.recordProtection(write.keys())));
         writeKeySinceMillis = nowMillis;
     }
 

@@ -34,7 +34,13 @@ public final class Extensions {
         List<Extension> out = new ArrayList<>();
         while (all.hasRemaining()) {
             int type = all.uint16("extension type");
-            byte[] data = all.vector16(0, 0xFFFF, "extension " + type);
+            byte[] data;
+            try {
+                data = all.vector16(0, 0xFFFF, "extension_data");
+            } catch (DecodeException e) {
+                // Named here rather than built into a label for every extension that parses.
+                throw new DecodeException(what + " extension " + type + ": " + e.getMessage());
+            }
             for (Extension e : out) {
                 if (e.type() == type) {
                     throw new DecodeException(what + " repeat extension " + type);

@@ -5,12 +5,18 @@ import dev.pqdtls.spi.CryptoBackend;
 import dev.pqdtls.spi.HashAlgorithm;
 import dev.pqdtls.spi.RecordProtection;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The TLS 1.3 key schedule (RFC 8446 §7.1) with the label prefix DTLS 1.3 substitutes for
  * {@code "tls13 "} (RFC 9147 §5.9: {@code "dtls13"}). It walks early → handshake → master secret
  * and derives traffic secrets from transcript hashes supplied by the caller. Intermediate secrets
  * are wiped as soon as the next stage replaces them.
+ *
+ * <p>A handshake uses {@link #handshakeStep} and {@link #masterStep}: each derives its stage, every
+ * secret of that stage and their traffic keys in one backend call
+ * ({@link CryptoBackend#keyScheduleStep}). The single-secret methods remain for tests and
+ * diagnostics.
  */
 public final class KeySchedule {
     /** The DTLS 1.3 label prefix. */
@@ -22,7 +28,9 @@ public final class KeySchedule {
     private final CipherSuite suite;
     private final HashAlgorithm hash;
     private final String prefix;
-    private final byte[] emptyHash;
+    private static final byte[] NONE = new byte[0];
+    private static final List<String> HANDSHAKE_LABELS = List.of("c hs traffic", "s hs traffic");
+    private static final List<String> APPLICATION_LABELS = List.of("c ap traffic", "s ap traffic", "exp master");
     private byte[] secret;
     private Stage stage = Stage.INITIAL;
 
@@ -33,7 +41,6 @@ public final class KeySchedule {
         this.suite = suite;
         this.hash = suite.hash();
         this.prefix = labelPrefix;
-        this.emptyHash = crypto.digest(hash, new byte[0]);
     }
 
     public CipherSuite suite() {
@@ -50,21 +57,80 @@ public final class KeySchedule {
 
     /** Handshake Secret = HKDF-Extract(Derive-Secret(early, "derived", ""), (EC)DHE/KEM secret). */
     public byte[] handshakeSecret(byte[] sharedSecret) {
-        if (stage == Stage.INITIAL) {
-            earlySecret();
-        }
-        requireStage(Stage.EARLY);
-        advance(sharedSecret);
-        stage = Stage.HANDSHAKE;
+        handshakeStage(sharedSecret, NONE, List.of());
         return secret.clone();
+    }
+
+    /**
+     * The handshake stage from the (EC)DHE/KEM secret and both handshake traffic secrets over the
+     * transcript through ServerHello, with their keys: one backend call.
+     */
+    public Traffic.Pair handshakeStep(byte[] sharedSecret, byte[] transcriptHash) {
+        byte[] out = handshakeStage(sharedSecret, transcriptHash, HANDSHAKE_LABELS);
+        try {
+            return new Traffic.Pair(traffic(out, 0, 2), traffic(out, 1, 2), null);
+        } finally {
+            Arrays.fill(out, (byte) 0);
+        }
+    }
+
+    private byte[] handshakeStage(byte[] sharedSecret, byte[] transcriptHash, List<String> labels) {
+        if (stage != Stage.INITIAL) {
+            requireStage(Stage.EARLY);
+        }
+        byte[] out = crypto.keyScheduleStep(hash, prefix, stage == Stage.EARLY ? secret : NONE, sharedSecret,
+                transcriptHash, labels, labels.size(), suite.keyLength());
+        replaceSecret(out);
+        stage = Stage.HANDSHAKE;
+        return out;
     }
 
     /** Master Secret = HKDF-Extract(Derive-Secret(handshake, "derived", ""), zeros). */
     public byte[] masterSecret() {
-        requireStage(Stage.HANDSHAKE);
-        advance(new byte[hash.length()]);
-        stage = Stage.MASTER;
+        masterStage(NONE, List.of());
         return secret.clone();
+    }
+
+    /**
+     * The master stage and, over the transcript through the server Finished, both application
+     * traffic secrets with their keys and the exporter master secret: one backend call.
+     */
+    public Traffic.Pair masterStep(byte[] transcriptHash) {
+        byte[] out = masterStage(transcriptHash, APPLICATION_LABELS);
+        try {
+            int h = hash.length();
+            return new Traffic.Pair(traffic(out, 0, 3), traffic(out, 1, 3), Arrays.copyOfRange(out, 3 * h, 4 * h));
+        } finally {
+            Arrays.fill(out, (byte) 0);
+        }
+    }
+
+    private byte[] masterStage(byte[] transcriptHash, List<String> labels) {
+        requireStage(Stage.HANDSHAKE);
+        byte[] out = crypto.keyScheduleStep(hash, prefix, secret, NONE, transcriptHash, labels, Math.min(2, labels.size()),
+                suite.keyLength());
+        replaceSecret(out);
+        stage = Stage.MASTER;
+        return out;
+    }
+
+    /** Takes the stage secret from the front of a step's output, wiping the one it replaces. */
+    private void replaceSecret(byte[] stepOutput) {
+        if (secret != null) {
+            Arrays.fill(secret, (byte) 0);
+        }
+        secret = Arrays.copyOf(stepOutput, hash.length());
+    }
+
+    /** Secret {@code i} of a step's output and its keys (the secrets come after the stage, then the keys). */
+    private Traffic traffic(byte[] out, int i, int secrets) {
+        int h = hash.length();
+        int k = suite.keyLength();
+        int keys = h * (1 + secrets) + i * (2 * k + CipherSuite.IV_LENGTH);
+        return new Traffic(Arrays.copyOfRange(out, h * (1 + i), h * (2 + i)),
+                new TrafficKeys(Arrays.copyOfRange(out, keys, keys + k),
+                        Arrays.copyOfRange(out, keys + k, keys + k + CipherSuite.IV_LENGTH),
+                        Arrays.copyOfRange(out, keys + k + CipherSuite.IV_LENGTH, keys + 2 * k + CipherSuite.IV_LENGTH)));
     }
 
     /** "c hs traffic" over the transcript through ServerHello. */
@@ -113,19 +179,14 @@ public final class KeySchedule {
         return expandLabel(baseKey, "finished", new byte[0], hash.length());
     }
 
-    /** verify_data = HMAC(finished_key, transcript hash). */
+    /** verify_data = HMAC(finished_key, transcript hash), in one backend call. */
     public byte[] finishedVerifyData(byte[] baseKey, byte[] transcriptHash) {
-        byte[] key = finishedKey(baseKey);
-        try {
-            return crypto.hmac(hash, key, transcriptHash);
-        } finally {
-            Arrays.fill(key, (byte) 0);
-        }
+        return crypto.finishedVerifyData(hash, prefix, baseKey, transcriptHash);
     }
 
     /** TLS-Exporter(label, context, length) from an exporter master secret (RFC 8446 §7.5). */
     public byte[] export(byte[] exporterMasterSecret, String label, byte[] context, int length) {
-        byte[] derived = expandLabel(exporterMasterSecret, label, emptyHash, hash.length());
+        byte[] derived = expandLabel(exporterMasterSecret, label, crypto.digest(hash, NONE), hash.length());
         try {
             return expandLabel(derived, "exporter", crypto.digest(hash, context), length);
         } finally {
@@ -135,14 +196,23 @@ public final class KeySchedule {
 
     /** The write key, IV and record-number key of a traffic secret (RFC 8446 §7.3, RFC 9147 §4.2.3). */
     public TrafficKeys trafficKeys(byte[] trafficSecret) {
-        return new TrafficKeys(expandLabel(trafficSecret, "key", new byte[0], suite.keyLength()),
-                expandLabel(trafficSecret, "iv", new byte[0], CipherSuite.IV_LENGTH),
-                expandLabel(trafficSecret, "sn", new byte[0], suite.keyLength()));
+        byte[] out = crypto.trafficKeys(hash, prefix, trafficSecret, suite.keyLength());
+        try {
+            int k = suite.keyLength();
+            return new TrafficKeys(Arrays.copyOf(out, k), Arrays.copyOfRange(out, k, k + CipherSuite.IV_LENGTH),
+                    Arrays.copyOfRange(out, k + CipherSuite.IV_LENGTH, out.length));
+        } finally {
+            Arrays.fill(out, (byte) 0);
+        }
     }
 
     /** Record protection for a traffic secret; the derived key material is wiped once handed over. */
     public RecordProtection recordProtection(byte[] trafficSecret) {
-        TrafficKeys k = trafficKeys(trafficSecret);
+        return recordProtection(trafficKeys(trafficSecret));
+    }
+
+    /** Record protection with derived keys, which are wiped once handed over. */
+    public RecordProtection recordProtection(TrafficKeys k) {
         try {
             return crypto.recordProtection(suite, k.key(), k.iv(), k.snKey());
         } finally {
@@ -160,14 +230,6 @@ public final class KeySchedule {
         return expandLabel(secret, label, transcriptHash, hash.length());
     }
 
-    private void advance(byte[] ikm) {
-        byte[] derived = deriveSecret("derived", emptyHash);
-        byte[] next = crypto.hkdfExtract(hash, derived, ikm);
-        Arrays.fill(derived, (byte) 0);
-        Arrays.fill(secret, (byte) 0);
-        secret = next;
-    }
-
     private void requireStage(Stage expected) {
         if (stage != expected) {
             throw new IllegalStateException("key schedule is at " + stage + ", expected " + expected);
@@ -178,6 +240,18 @@ public final class KeySchedule {
     public void destroy() {
         if (secret != null) {
             Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /** A traffic secret and its keys. */
+    public record Traffic(byte[] secret, TrafficKeys keys) {
+        /** Client and server traffic of one step, and the exporter master secret of the master step (else null). */
+        public record Pair(Traffic client, Traffic server, byte[] exporterMasterSecret) {
+        }
+
+        public void wipe() {
+            Arrays.fill(secret, (byte) 0);
+            keys.wipe();
         }
     }
 

@@ -83,32 +83,40 @@ public final class WireReader {
 
     /** A vector with a 1-byte length prefix and a length in [min, max]. */
     public byte[] vector8(int min, int max, String what) throws DecodeException {
-        return checked(uint8(what + " length"), min, max, what);
+        return checked(lengthPrefix(1, what), min, max, what);
     }
 
     /** A vector with a 2-byte length prefix and a length in [min, max]. */
     public byte[] vector16(int min, int max, String what) throws DecodeException {
-        return checked(uint16(what + " length"), min, max, what);
+        return checked(lengthPrefix(2, what), min, max, what);
     }
 
     /** A vector with a 3-byte length prefix and a length in [min, max]. */
     public byte[] vector24(int min, int max, String what) throws DecodeException {
-        return checked(uint24(what + " length"), min, max, what);
+        return checked(lengthPrefix(3, what), min, max, what);
     }
 
     /** A reader over the next vector with a 2-byte length, advancing past it. */
     public WireReader sub16(int min, int max, String what) throws DecodeException {
-        return sub(uint16(what + " length"), min, max, what);
+        return sub(lengthPrefix(2, what), min, max, what);
     }
 
     /** A reader over the next vector with a 1-byte length, advancing past it. */
     public WireReader sub8(int min, int max, String what) throws DecodeException {
-        return sub(uint8(what + " length"), min, max, what);
+        return sub(lengthPrefix(1, what), min, max, what);
     }
 
     /** A reader over the next vector with a 3-byte length, advancing past it. */
     public WireReader sub24(int min, int max, String what) throws DecodeException {
-        return sub(uint24(what + " length"), min, max, what);
+        return sub(lengthPrefix(3, what), min, max, what);
+    }
+
+    /** A vector's length prefix of {@code size} bytes; "<what> length" is spelled out only when it is missing. */
+    private int lengthPrefix(int size, String what) throws DecodeException {
+        if (size > end - pos) {
+            throw new DecodeException(what + " length needs " + size + " bytes but " + (end - pos) + " remain");
+        }
+        return size == 1 ? uint8(what) : size == 2 ? uint16(what) : uint24(what);
     }
 
     private WireReader sub(int n, int min, int max, String what) throws DecodeException {
