@@ -43,9 +43,15 @@ class RobustnessTest {
     }
 
     @Test
-    @Timeout(120)
+    @Timeout(180)
     void aSpoofedFloodLeavesLegitimateClientsAndMemoryAlone() throws Exception {
-        HelloFlood.Result r = new HelloFlood(new HelloFlood.Options(Duration.ofSeconds(5), 200, 4000, 10, "ffm")).run();
+        HelloFlood.Options options = new HelloFlood.Options(Duration.ofSeconds(5), 200, 4000, 10, "ffm");
+        // A whole unmeasured run first: on a fresh JVM the JIT compiles the legitimate clients' and the
+        // server's handshake paths during the measured flood, and its malloc'ed working memory (5-6 MB
+        // seen on a fresh CI machine) would be counted as the flood's. The bench's own report runs the
+        // flood after the loss part, which warms the same paths.
+        new HelloFlood(options).run();
+        HelloFlood.Result r = new HelloFlood(options).run();
         System.out.printf("[robustness] flood: %d sent, %d answered, amplification %.2f (max %.2f); legitimate %d/10; %s → %s%n",
                 r.flood().sent(), r.flood().received(), r.flood().amplification(), r.flood().maxAddressRatio(),
                 r.legitimateCompleted(), r.before().summary(), r.after().summary());
