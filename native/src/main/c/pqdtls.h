@@ -229,7 +229,8 @@ typedef struct pqdtls_udp_descriptor {
 /* Indexes of the counters that pqdtls_udp_send_batch() adds to. */
 #define PQDTLS_UDP_STAT_GSO_DATAGRAMS 0 /* datagrams sent inside UDP_SEGMENT sendmsg calls */
 #define PQDTLS_UDP_STAT_SYSCALLS 1      /* sendmsg/sendmmsg calls made */
-#define PQDTLS_UDP_STAT_COUNT 2
+#define PQDTLS_UDP_STAT_DATAGRAMS 2     /* datagrams the kernel accepted (handed to it by a send call) */
+#define PQDTLS_UDP_STAT_COUNT 3
 
 /*
  * Restricts the socket to one peer (connect(2)), so the kernel reports an ICMP port unreachable from

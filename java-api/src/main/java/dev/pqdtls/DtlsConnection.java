@@ -15,8 +15,11 @@ import java.util.Optional;
 public interface DtlsConnection extends AutoCloseable {
 
     /**
-     * Sends one datagram of at most {@link #maxDatagramSize()} bytes (position to limit).
+     * Sends one datagram of at most {@link #maxDatagramSize()} bytes (position to limit). When the
+     * local socket's send buffer is full the call waits for room (up to 1 s) rather than drop the
+     * datagram: a sender faster than the socket is slowed down, never silently truncated.
      *
+     * @throws SendBufferFullException if the send buffer stayed full for that long: not sent
      * @throws DtlsException if the connection has failed or is closed
      * @throws IllegalArgumentException if the datagram is too large
      */
@@ -32,6 +35,11 @@ public interface DtlsConnection extends AutoCloseable {
      * its limit. Either every datagram is accepted or none is (all are checked against
      * {@link #maxDatagramSize()} first). With the native backend the whole batch is sealed and
      * sent in one call into native code: one {@code sendmmsg}, or UDP GSO where the kernel has it.
+     * Like {@link #send}, it waits for room in a full socket send buffer.
+     *
+     * @throws SendBufferFullException if the send buffer stayed full for 1 s: the first
+     *     {@link SendBufferFullException#datagramsSent()} datagrams were sent (their positions moved),
+     *     the others not
      */
     default void sendBatch(List<ByteBuffer> datagrams) throws IOException {
         for (ByteBuffer d : datagrams) {

@@ -4,6 +4,7 @@ import dev.pqdtls.ConnectionStats;
 import dev.pqdtls.DtlsAlert;
 import dev.pqdtls.DtlsConnection;
 import dev.pqdtls.DtlsException;
+import dev.pqdtls.SendBufferFullException;
 import dev.pqdtls.SessionInfo;
 import dev.pqdtls.internal.engine.Connection;
 import java.io.IOException;
@@ -156,7 +157,11 @@ final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection 
             } catch (IllegalStateException e) {
                 throw ended(e);
             }
-            loop.afterApplicationCall(this, now);
+            try {
+                loop.send(this); // a datagram the socket would not take is reported, never dropped silently
+            } finally {
+                loop.afterApplicationCall(this, now);
+            }
         } finally {
             lock.unlock();
         }
@@ -173,19 +178,29 @@ final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection 
             requireOpen();
             long now = EventLoop.now();
             loop.flush(this); // anything queued (ACKs, retransmissions) goes first
+            int sent = 0; // how many buffers to mark consumed: none of a refused batch
             try {
                 if (connection.sendBatch(datagrams, now, loop.sealer)) {
                     countFusedBytes(datagrams);
+                } else {
+                    loop.send(this);
                 }
+                sent = datagrams.size();
             } catch (IllegalStateException e) {
                 throw ended(e);
+            } catch (SendBufferFullException e) {
+                sent = e.datagramsSent();
+                throw e;
             } catch (IOException e) {
+                sent = datagrams.size();
                 EventLoop.LOG.debug("send to {} failed", connection.peer(), e); // UDP: lost datagrams
+            } finally {
+                for (int i = 0; i < sent; i++) {
+                    ByteBuffer d = datagrams.get(i);
+                    d.position(d.limit());
+                }
+                loop.afterApplicationCall(this, now);
             }
-            for (ByteBuffer d : datagrams) {
-                d.position(d.limit());
-            }
-            loop.afterApplicationCall(this, now);
         } finally {
             lock.unlock();
         }

@@ -69,6 +69,9 @@ public abstract class FusedDataPlaneSuite extends NativeBackendSuite {
         /** Datagrams sent inside UDP_SEGMENT (GSO) calls so far. */
         long gsoDatagramsSent();
 
+        /** Datagrams the kernel accepted from this engine's send calls so far (the native counter). */
+        long datagramsSent();
+
         @Override
         void close() throws IOException;
     }
@@ -188,6 +191,44 @@ public abstract class FusedDataPlaneSuite extends NativeBackendSuite {
                 batch.get(i).get(result.contentOffsets[i], got);
                 assertArrayEquals(content(i, 1000), got);
             }
+        }
+    }
+
+    @Test
+    void aSenderOutrunningATinySendBufferHandsEveryAcceptedRecordToTheKernel() throws Exception {
+        Keys keys = Keys.of(CipherSuite.TLS_AES_128_GCM_SHA256, 7);
+        try (Engine rx = openEngine(new UdpEngineOptions().receiveBufferSize(4 << 20).gro(true));
+                Engine tx = openEngine(new UdpEngineOptions().sendBufferSize(4096).gso(true));
+                RecordProtection seal = nativeProtection(keys)) {
+            InetSocketAddress to = new InetSocketAddress(LOOPBACK, rx.localPort());
+            List<ByteBuffer> contents = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                contents.add(ByteBuffer.allocateDirect(1178));
+            }
+            // The receiver drains meanwhile; what the kernel drops there is UDP's business, not ours.
+            Thread drain = new Thread(() -> {
+                try {
+                    while (!Thread.currentThread().isInterrupted() && !rx.receive(Duration.ofMillis(200)).isEmpty()) {
+                        // keep reading
+                    }
+                } catch (IOException ignored) {
+                    // closed
+                }
+            });
+            drain.start();
+            long accepted = 0;
+            try {
+                for (int round = 0; round < 300; round++) {
+                    int sent = tx.sealAndSend(seal, EPOCH, new byte[0], ContentType.APPLICATION_DATA, accepted, contents, to);
+                    assertEquals(contents.size(), sent, "a full send buffer is waited out, not dropped");
+                    accepted += sent;
+                }
+            } finally {
+                drain.interrupt();
+                drain.join(5_000);
+            }
+            assertEquals(300L * 64, accepted);
+            assertEquals(accepted, tx.datagramsSent(), "accepted by send == handed to the kernel");
         }
     }
 
