@@ -16,6 +16,8 @@ import java.nio.ReadOnlyBufferException;
  */
 public abstract class BatchedRecordProtection implements RecordProtection, RecordBatchOpener {
     protected static final int TAG = CipherSuite.TAG_LENGTH;
+    /** Longs of pqdtls_dp_open_batch's window: highest, seen, records that did not open since. */
+    public static final int WINDOW_LONGS = 3;
     protected static final int MASK = 16;
 
     private final CipherSuite suite;

@@ -16,6 +16,14 @@ public final class EpochCipher implements AutoCloseable {
     /** RFC 9147 §4.2.3: the mask is computed from the first 16 bytes of ciphertext. */
     public static final int SAMPLE_LENGTH = 16;
     private static final int SEQUENCE_BITS = 16;
+    /**
+     * Later sequence-number cycles a record is tried at while the records before it did not open: a
+     * peer more than half a cycle (32,768 records) ahead, after a long burst was lost, is found again
+     * instead of every record failing from then on (RFC 9147 §4.2.2 reconstructs the nearest number).
+     * Outside such a run a record costs one open; inside, at most five (each a forgery attempt,
+     * counted once per record against limits of 2^36).
+     */
+    static final int RESYNC_CYCLES = 4;
 
     private final long epoch;
     private final RecordProtection protection;
@@ -23,6 +31,10 @@ public final class EpochCipher implements AutoCloseable {
     private final byte[] mask = new byte[16];
     private long nextSendSequence;
     private long authenticationFailures;
+    /** Records that did not open (stale or forged) since the last authentic one. */
+    private long failedRun;
+    /** {@link RecordBatchOpener}'s window, reused from batch to batch. */
+    private final long[] window = new long[3];
 
     public EpochCipher(long epoch, RecordProtection protection) {
         this.epoch = epoch;
@@ -116,8 +128,11 @@ public final class EpochCipher implements AutoCloseable {
         protection.recordNumberMask(datagram.duplicate().position(ciphertextOffset), mask);
         int bits = header.sequenceBits();
         int truncated = header.truncatedSequence() ^ (bits == 16 ? ((mask[0] & 0xFF) << 8 | (mask[1] & 0xFF)) : mask[0] & 0xFF);
-        long seq = UnifiedHeader.reconstructSequence(replay.highest() + 1, truncated, bits);
-        if (!replay.isFresh(seq)) {
+        long nearest = UnifiedHeader.reconstructSequence(replay.highest() + 1, truncated, bits);
+        boolean fresh = replay.isFresh(nearest);
+        int cycles = failedRun > 0 ? RESYNC_CYCLES : 0;
+        if (!fresh && cycles == 0) {
+            failedRun++;
             return Drop.REPLAYED;
         }
         // The AAD is the header as sent, before record-number encryption (RFC 9147 §4).
@@ -130,15 +145,40 @@ public final class EpochCipher implements AutoCloseable {
             aad[header.sequenceOffset()] = (byte) truncated;
         }
         ByteBuffer body = datagram.duplicate().position(ciphertextOffset).limit(ciphertextEnd);
-        try {
-            protection.open(seq, ByteBuffer.wrap(aad), body);
-        } catch (BadRecordMacException e) {
+        long first = fresh ? nearest : nearest + (1L << bits);
+        int tries = fresh ? cycles + 1 : cycles;
+        byte[] saved = tries > 1 ? new byte[body.remaining()] : null; // a failed open may wipe the record
+        if (saved != null) {
+            body.duplicate().get(saved);
+        }
+        long seq = -1;
+        ByteBuffer opened = null; // open() leaves its limit at the end of the plaintext
+        for (int t = 0; t < tries && seq < 0; t++) {
+            long candidate = first + ((long) t << bits);
+            if (t > 0) {
+                body.duplicate().put(saved);
+            }
+            ByteBuffer attempt = body.duplicate();
+            try {
+                protection.open(candidate, ByteBuffer.wrap(aad), attempt);
+                seq = candidate;
+                opened = attempt;
+            } catch (BadRecordMacException e) {
+                // the next cycle, if any
+            }
+        }
+        if (seq < 0) {
+            failedRun++;
+            if (!fresh) {
+                return Drop.REPLAYED;
+            }
             authenticationFailures++;
             return Drop.BAD_MAC;
         }
+        failedRun = 0;
         replay.markAuthentic(seq);
         // DTLSInnerPlaintext: content || type || zeros; the type is the last non-zero byte (RFC 8446 §5.4).
-        int i = body.limit() - 1;
+        int i = opened.limit() - 1;
         while (i >= ciphertextOffset && datagram.get(i) == 0) {
             i--;
         }
@@ -177,10 +217,13 @@ public final class EpochCipher implements AutoCloseable {
             return false;
         }
         out.ensure(datagrams.size());
-        long[] window = {replay.highest(), replay.seen()};
+        window[0] = replay.highest();
+        window[1] = replay.seen();
+        window[2] = failedRun;
         opener.openRecords((int) (epoch & 3), cidLength, window, datagrams, out.status, out.sequences,
                 out.contentOffsets, out.contentLengths);
         replay.restore(window[0], window[1]);
+        failedRun = window[2];
         for (int i = 0; i < datagrams.size(); i++) {
             if (out.status[i] == RecordBatchOpener.BAD_MAC) {
                 authenticationFailures++;

@@ -329,6 +329,68 @@ public abstract class FusedDataPlaneSuite extends NativeBackendSuite {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(CipherSuite.class)
+    void aLostBurstLongerThanHalfASequenceCycleIsFoundAgainInBatchesAndOneByOne(CipherSuite suite) {
+        Keys keys = Keys.of(suite, 4);
+        try (EpochCipher sender = keys.javaCipher(EPOCH);
+                EpochCipher batchOpen = new EpochCipher(EPOCH, nativeProtection(keys));
+                EpochCipher javaOpen = keys.javaCipher(EPOCH)) {
+            EpochCipher.BatchResult r = new EpochCipher.BatchResult();
+            long next = 0;
+            int failures = 3; // one forgery per round
+            // Gaps of 100,000 (the nearest 16-bit reconstruction is 65,536 behind), then 200,000.
+            for (long gap : new long[] {0, 100_000, 200_000}) {
+                sender.reserve((int) gap); // a burst the receiver never saw
+                next += gap;
+                List<byte[]> records = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    records.add(javaRecord(sender, content(i, 64)));
+                }
+                byte[] forged = records.get(4).clone();
+                forged[forged.length - 1] ^= 1;
+                List<byte[]> wire = List.of(records.get(0), records.get(1), records.get(2), records.get(2), forged,
+                        records.get(4), records.get(5));
+                List<ByteBuffer> batch = new ArrayList<>();
+                for (byte[] b : wire) {
+                    batch.add(direct(b));
+                }
+                assertTrue(batchOpen.unprotectBatch(batch, 0, r));
+                int data = ContentType.APPLICATION_DATA;
+                // After a long gap the first record is lost (stale, or a failed open, at its nearest
+                // number); the run of failures then makes the next one be tried at later cycles too,
+                // where it authenticates.
+                int first = gap > 32_768 ? r.status[0] : data;
+                assertTrue(first == data || first == RecordBatchOpener.REPLAYED || first == RecordBatchOpener.BAD_MAC);
+                failures += first == RecordBatchOpener.BAD_MAC ? 1 : 0;
+                int[] expected = {first, data, data, RecordBatchOpener.REPLAYED, RecordBatchOpener.BAD_MAC, data, data};
+                long[] sequences = {next, next + 1, next + 2, -1, -1, next + 4, next + 5};
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(expected[i], r.status[i], "batch: outcome of datagram " + i + " after a gap of " + gap);
+                    if (expected[i] > 0) {
+                        assertEquals(sequences[i], r.sequences[i], "batch: sequence number of datagram " + i);
+                    }
+                }
+                for (int i = 0; i < expected.length; i++) {
+                    byte[] copy = wire.get(i).clone();
+                    ByteBuffer d = ByteBuffer.wrap(copy);
+                    EpochCipher.Unprotected u = javaOpen.unprotect(d, 0,
+                            dev.pqdtls.internal.recordlayer.UnifiedHeader.parse(d, 0, d.limit(), 0));
+                    if (expected[i] > 0) {
+                        assertTrue(u instanceof EpochCipher.Opened o && o.sequenceNumber() == sequences[i],
+                                "one by one: datagram " + i + " after a gap of " + gap + ": " + u);
+                    } else {
+                        assertEquals(expected[i] == RecordBatchOpener.REPLAYED ? EpochCipher.Drop.REPLAYED
+                                : EpochCipher.Drop.BAD_MAC, u, "one by one: datagram " + i + " after a gap of " + gap);
+                    }
+                }
+                next += 6;
+            }
+            assertEquals(failures, batchOpen.authenticationFailures(), "forgeries and failed opens count against the key");
+            assertEquals(failures, javaOpen.authenticationFailures(), "the same on the Java path");
+        }
+    }
+
     // ---------------------------------------------------------------- KeyUpdate inside one batch
 
 
