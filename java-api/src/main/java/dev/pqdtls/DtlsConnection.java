@@ -55,6 +55,30 @@ public interface DtlsConnection extends AutoCloseable {
      */
     Optional<byte[]> receive(Duration timeout) throws IOException;
 
+    /**
+     * Waits for datagrams and moves as many as are waiting, up to {@code into.size()}, into the
+     * caller's buffers in order: buffer i is cleared, filled with the i-th datagram and flipped
+     * (position 0, limit its length). One call, one lock, no allocation per datagram: the batch form of
+     * {@link #receive(Duration)} for receivers that keep up with a fast sender. A datagram stops the
+     * batch when it does not fit its buffer's capacity (it waits for the next call; buffers of
+     * {@link #maxDatagramSize()} fit what a pqdtls peer with the same MTU sends).
+     *
+     * @return how many buffers were filled, 0 if {@code timeout} passed first
+     * @throws IllegalArgumentException if the next datagram does not fit the first buffer (nothing is taken)
+     * @throws DtlsException if the connection failed or the peer closed it and nothing is left to read
+     */
+    default int receive(List<ByteBuffer> into, Duration timeout) throws IOException {
+        if (into.isEmpty()) {
+            return 0;
+        }
+        Optional<byte[]> first = receive(timeout);
+        if (first.isEmpty()) {
+            return 0;
+        }
+        into.get(0).clear().put(first.get()).flip();
+        return 1;
+    }
+
     /** Waits as long as it takes for the next datagram. */
     default byte[] receive() throws IOException {
         return receive(Duration.ofDays(365 * 100L)).orElseThrow();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -238,6 +239,41 @@ final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection 
 
     @Override
     public Optional<byte[]> receive(Duration timeout) throws IOException {
+        byte[][] got = new byte[1][];
+        awaitReceived(timeout, () -> (got[0] = connection.pollApplicationData()) == null ? 0 : 1);
+        return Optional.ofNullable(got[0]);
+    }
+
+    @Override
+    public int receive(List<ByteBuffer> into, Duration timeout) throws IOException {
+        if (into.isEmpty()) {
+            return 0;
+        }
+        return awaitReceived(timeout, () -> {
+            int n = 0;
+            for (int len = connection.nextApplicationDataLength(); len >= 0 && n < into.size();
+                    len = connection.nextApplicationDataLength()) {
+                ByteBuffer b = into.get(n);
+                if (len > b.capacity()) {
+                    if (n == 0) {
+                        throw new IllegalArgumentException("the next datagram has " + len + " bytes; the first buffer "
+                                + "holds " + b.capacity() + " (buffers of maxDatagramSize() " + connection.maxApplicationData()
+                                + " bytes fit what a peer with the same MTU sends)");
+                    }
+                    break; // it waits for the next call
+                }
+                connection.pollApplicationData(b);
+                n++;
+            }
+            return n;
+        });
+    }
+
+    /**
+     * Runs {@code take} under the lock until it takes something (its count), the connection ends with
+     * nothing left (DtlsException) or {@code timeout} passes (0).
+     */
+    private int awaitReceived(Duration timeout, IntSupplier take) throws IOException {
         if (admitted != null && admitted.toListener()) {
             throw new IllegalStateException("this server hands received datagrams to its DtlsServerListener");
         }
@@ -245,17 +281,17 @@ final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection 
         lock.lock();
         try {
             while (true) {
-                byte[] d = connection.pollApplicationData();
-                if (d != null) {
+                int n = take.getAsInt();
+                if (n > 0) {
                     if (admitted != null) {
-                        admitted.delivered(1);
+                        admitted.delivered(n);
                     }
-                    return Optional.of(d);
+                    return n;
                 }
                 requireOpen();
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    return Optional.empty();
+                    return 0;
                 }
                 changed.awaitNanos(left);
             }
