@@ -55,7 +55,7 @@ public final class DtlsStream {
      * beyond it, as an application with flow control would, instead of sealing records that the
      * receiver's socket buffer would drop (UDP has no backpressure across the wire).
      */
-    public static final int WINDOW = 1024;
+    public static final int WINDOW = 4096;
 
     /**
      * What to measure.
