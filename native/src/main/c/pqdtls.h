@@ -363,7 +363,8 @@ typedef struct pqdtls_udp_descriptor {
 /* Indexes of the counters that pqdtls_udp_send_batch() adds to. */
 #define PQDTLS_UDP_STAT_GSO_DATAGRAMS 0 /* datagrams sent inside UDP_SEGMENT sendmsg calls */
 #define PQDTLS_UDP_STAT_SYSCALLS 1      /* sendmsg/sendmmsg calls made */
-#define PQDTLS_UDP_STAT_COUNT 2
+#define PQDTLS_UDP_STAT_DATAGRAMS 2     /* datagrams the kernel accepted (handed to it by a send call) */
+#define PQDTLS_UDP_STAT_COUNT 3
 
 /*
  * Restricts the socket to one peer (connect(2)), so the kernel reports an ICMP port unreachable from
@@ -480,8 +481,11 @@ PQDTLS_API int32_t pqdtls_dp_seal_send(pqdtls_rp *rp, int32_t fd, uint64_t epoch
  * bits equal epoch_bits (and whose CID, if any, is cid_len bytes; the binding demultiplexed by it).
  * For each: remove the record-number encryption, reconstruct the sequence number (RFC 9147 §4.2.2),
  * check the replay window, authenticate and decrypt, then mark it in the window (§4.5.1). window
- * is {highest authentic sequence number or -1, bitmap of the 64 below and including it} and is
- * updated. status[i] is the content type (> 0) of an authentic record, whose content is
+ * is {highest authentic sequence number or -1, bitmap of the 64 below and including it, records
+ * that did not open since the last authentic one} and is updated. The record after the first of such
+ * a run, and every eighth after it, is also tried at the next four cycles (+2^bits each) when it
+ * fails at the nearest sequence number: after a burst of more than half a cycle was lost, the
+ * connection resynchronises instead of failing every record from then on. status[i] is the content type (> 0) of an authentic record, whose content is
  * content_lens[i] bytes at datagrams[i] + content_offsets[i] and whose sequence number is seqs[i];
  * otherwise a PQDTLS_DP_* outcome. Returns how many opened, or PQDTLS_DP_ERR(PQDTLS_ERR_ARGUMENT).
  */

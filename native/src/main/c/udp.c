@@ -563,6 +563,9 @@ PQDTLS_API int32_t pqdtls_udp_send_batch(int32_t fd, uint32_t n, const uint8_t *
             return sent > 0 ? (int32_t)sent : r;
         }
         sent += (uint32_t)r;
+        if (stats) {
+            stats[PQDTLS_UDP_STAT_DATAGRAMS] += (uint64_t)r;
+        }
         if (!use_gso && (uint32_t)r < k) {
             /* sendmmsg stopped early: the next message would have failed; let it report itself. */
             continue;

@@ -15,8 +15,11 @@ import java.util.Optional;
 public interface DtlsConnection extends AutoCloseable {
 
     /**
-     * Sends one datagram of at most {@link #maxDatagramSize()} bytes (position to limit).
+     * Sends one datagram of at most {@link #maxDatagramSize()} bytes (position to limit). When the
+     * local socket's send buffer is full the call waits for room (up to 1 s) rather than drop the
+     * datagram: a sender faster than the socket is slowed down, never silently truncated.
      *
+     * @throws SendBufferFullException if the send buffer stayed full for that long: not sent
      * @throws DtlsException if the connection has failed or is closed
      * @throws IllegalArgumentException if the datagram is too large
      */
@@ -32,6 +35,11 @@ public interface DtlsConnection extends AutoCloseable {
      * its limit. Either every datagram is accepted or none is (all are checked against
      * {@link #maxDatagramSize()} first). With the native backend the whole batch is sealed and
      * sent in one call into native code: one {@code sendmmsg}, or UDP GSO where the kernel has it.
+     * Like {@link #send}, it waits for room in a full socket send buffer.
+     *
+     * @throws SendBufferFullException if the send buffer stayed full for 1 s: the first
+     *     {@link SendBufferFullException#datagramsSent()} datagrams were sent (their positions moved),
+     *     the others not
      */
     default void sendBatch(List<ByteBuffer> datagrams) throws IOException {
         for (ByteBuffer d : datagrams) {
@@ -46,6 +54,30 @@ public interface DtlsConnection extends AutoCloseable {
      * @throws DtlsException if the connection failed or the peer closed it and nothing is left to read
      */
     Optional<byte[]> receive(Duration timeout) throws IOException;
+
+    /**
+     * Waits for datagrams and moves as many as are waiting, up to {@code into.size()}, into the
+     * caller's buffers in order: buffer i is cleared, filled with the i-th datagram and flipped
+     * (position 0, limit its length). One call, one lock, no allocation per datagram: the batch form of
+     * {@link #receive(Duration)} for receivers that keep up with a fast sender. A datagram stops the
+     * batch when it does not fit its buffer's capacity (it waits for the next call; buffers of
+     * {@link #maxDatagramSize()} fit what a pqdtls peer with the same MTU sends).
+     *
+     * @return how many buffers were filled, 0 if {@code timeout} passed first
+     * @throws IllegalArgumentException if the next datagram does not fit the first buffer (nothing is taken)
+     * @throws DtlsException if the connection failed or the peer closed it and nothing is left to read
+     */
+    default int receive(List<ByteBuffer> into, Duration timeout) throws IOException {
+        if (into.isEmpty()) {
+            return 0;
+        }
+        Optional<byte[]> first = receive(timeout);
+        if (first.isEmpty()) {
+            return 0;
+        }
+        into.get(0).clear().put(first.get()).flip();
+        return 1;
+    }
 
     /** Waits as long as it takes for the next datagram. */
     default byte[] receive() throws IOException {

@@ -55,8 +55,19 @@ public final class EndToEnd {
     public static final int JNA_JDK17 = 7;
     /** pqdtls fallback in a JDK 17 child JVM: what JDK 17 users got before jna. */
     public static final int FALLBACK_JDK17 = 8;
+    /** Row 1 receiving one {@code byte[]} per datagram (rows 1-3, 7-8, 10-12 receive in batches into reused buffers). */
+    public static final int FFM_ARRAY_RECEIVE = 9;
+    /** One connection per processor, the server with as many event loops: aggregate goodput. */
+    public static final int FFM_CONNECTIONS = 10;
+    /** Row 1 with the other two suites, and one core's openssl speed for their AEADs. */
+    public static final int FFM_AES256 = 11;
+    public static final int FFM_CHACHA20 = 12;
+    public static final int OPENSSL_SPEED_AES256 = 13;
+    public static final int OPENSSL_SPEED_CHACHA20 = 14;
     static final List<Integer> ALL_ROWS = List.of(FFM, FFM_NO_OFFLOAD, FALLBACK, RAW_UDP, WOLFSSL, OPENSSL_SPEED,
-            JNA_JDK17, FALLBACK_JDK17);
+            JNA_JDK17, FALLBACK_JDK17, FFM_ARRAY_RECEIVE, FFM_CONNECTIONS, FFM_AES256, FFM_CHACHA20,
+            OPENSSL_SPEED_AES256, OPENSSL_SPEED_CHACHA20);
+    private static final int CONNECTIONS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     /**
      * What to run.
@@ -65,7 +76,7 @@ public final class EndToEnd {
      * @param warmup   sending before the window opens, in [0, 60] seconds (absorbs the handshake's JIT)
      * @param suite    the DTLS rows' and wolfSSL's cipher suite; also the AEAD of the openssl row
      * @param group    the key-exchange group of the DTLS rows and wolfSSL
-     * @param rows     row numbers to run, each 1..6 ({@link #ALL_ROWS}), run in ascending order
+     * @param rows     row numbers to run, each 1..14 ({@link #ALL_ROWS}), run in ascending order
      * @param markdown the Markdown report to write (the PNG chart goes next to it, same base name); null: none
      * @param wolfsslDir wolfSSL's install prefix from ci/build-wolfssl.sh (include/, lib/, build/certs/)
      */
@@ -206,14 +217,24 @@ public final class EndToEnd {
             String name = name(number);
             progress.started(++index, count, name);
             Row row = guard(name, () -> switch (number) {
-                case FFM -> dtls(name, "ffm", true);
-                case FFM_NO_OFFLOAD -> dtls(name, "ffm", false);
-                case FALLBACK -> dtls(name, "fallback", true);
+                case FFM -> dtls(name, settings("ffm", true));
+                case FFM_NO_OFFLOAD -> dtls(name, settings("ffm", false));
+                case FALLBACK -> dtls(name, settings("fallback", true));
                 case RAW_UDP -> rawUdp(name);
                 case WOLFSSL -> wolfSsl(name, options.wolfsslDir());
-                case OPENSSL_SPEED -> opensslSpeed(name);
+                case OPENSSL_SPEED -> opensslSpeed(name, suite);
                 case JNA_JDK17 -> dtlsOnJdk17(name, "jna");
                 case FALLBACK_JDK17 -> dtlsOnJdk17(name, "fallback");
+                case FFM_ARRAY_RECEIVE -> dtls(name, new DtlsStream.Settings("ffm", true, suite, group, seconds, warmup,
+                        false, 1));
+                case FFM_CONNECTIONS -> dtls(name, new DtlsStream.Settings("ffm", true, suite, group, seconds, warmup,
+                        true, CONNECTIONS));
+                case FFM_AES256 -> dtls(name, new DtlsStream.Settings("ffm", true, CipherSuite.TLS_AES_256_GCM_SHA384,
+                        group, seconds, warmup, true, 1));
+                case FFM_CHACHA20 -> dtls(name, new DtlsStream.Settings("ffm", true,
+                        CipherSuite.TLS_CHACHA20_POLY1305_SHA256, group, seconds, warmup, true, 1));
+                case OPENSSL_SPEED_AES256 -> opensslSpeed(name, CipherSuite.TLS_AES_256_GCM_SHA384);
+                case OPENSSL_SPEED_CHACHA20 -> opensslSpeed(name, CipherSuite.TLS_CHACHA20_POLY1305_SHA256);
                 default -> throw new IllegalArgumentException("no row " + number);
             });
             progress.finished(index, count, row);
@@ -229,9 +250,16 @@ public final class EndToEnd {
             case FALLBACK -> "pqdtls fallback (JDK socket)";
             case RAW_UDP -> "raw UDP, C udp_blast (GSO/GRO)";
             case WOLFSSL -> "wolfSSL " + CPrograms.wolfSslVersion(options.wolfsslDir()).orElse("5.9") + " DTLS 1.3 (C driver)";
-            case OPENSSL_SPEED -> "openssl speed -evp " + OpensslSpeed.cipher(suite) + ", " + PAYLOAD + " B, one core";
+            case OPENSSL_SPEED -> opensslSpeedName(suite);
             case JNA_JDK17 -> "pqdtls jna on JDK 17 (GSO/GRO)";
             case FALLBACK_JDK17 -> "pqdtls fallback on JDK 17";
+            case FFM_ARRAY_RECEIVE -> "pqdtls ffm (GSO/GRO), one byte[] per receive";
+            case FFM_CONNECTIONS -> "pqdtls ffm (GSO/GRO), " + CONNECTIONS + " connections on " + CONNECTIONS
+                    + " server loops, aggregate";
+            case FFM_AES256 -> "pqdtls ffm (GSO/GRO), " + CipherSuite.TLS_AES_256_GCM_SHA384;
+            case FFM_CHACHA20 -> "pqdtls ffm (GSO/GRO), " + CipherSuite.TLS_CHACHA20_POLY1305_SHA256;
+            case OPENSSL_SPEED_AES256 -> opensslSpeedName(CipherSuite.TLS_AES_256_GCM_SHA384);
+            case OPENSSL_SPEED_CHACHA20 -> opensslSpeedName(CipherSuite.TLS_CHACHA20_POLY1305_SHA256);
             default -> throw new IllegalArgumentException("no row " + number);
         };
     }
@@ -247,6 +275,12 @@ public final class EndToEnd {
             case OPENSSL_SPEED -> "openssl speed";
             case JNA_JDK17 -> "jna (JDK 17)";
             case FALLBACK_JDK17 -> "fallback (JDK 17)";
+            case FFM_ARRAY_RECEIVE -> "ffm byte[] receive";
+            case FFM_CONNECTIONS -> "ffm " + CONNECTIONS + " connections";
+            case FFM_AES256 -> "ffm AES-256-GCM";
+            case FFM_CHACHA20 -> "ffm ChaCha20";
+            case OPENSSL_SPEED_AES256 -> "openssl AES-256-GCM";
+            case OPENSSL_SPEED_CHACHA20 -> "openssl ChaCha20";
             default -> row.name();
         };
     }
@@ -266,15 +300,20 @@ public final class EndToEnd {
 
     // ---------------------------------------------------------------- pqdtls
 
-    Row dtls(String name, String backend, boolean offload) throws Exception {
-        if (backend.equals("ffm") && NativeDatagramEngine.unavailableReason().isPresent()) {
+    Row dtls(String name, DtlsStream.Settings settings) throws Exception {
+        if (settings.backend().equals("ffm") && NativeDatagramEngine.unavailableReason().isPresent()) {
             return Row.notMeasured(name, "native library unusable: " + NativeDatagramEngine.unavailableReason().get());
         }
-        return row(name, DtlsStream.run(settings(backend, offload)));
+        return row(name, DtlsStream.run(settings));
     }
 
+    /** One connection of {@code --suite}, batch receive. */
     private DtlsStream.Settings settings(String backend, boolean offload) {
-        return new DtlsStream.Settings(backend, offload, suite, group, seconds, warmup);
+        return new DtlsStream.Settings(backend, offload, suite, group, seconds, warmup, true, 1);
+    }
+
+    private static String opensslSpeedName(CipherSuite s) {
+        return "openssl speed -evp " + OpensslSpeed.cipher(s) + ", " + PAYLOAD + " B, one core";
     }
 
     private static Row row(String name, DtlsStream.Result r) {
@@ -389,7 +428,7 @@ public final class EndToEnd {
      * One core's {@code openssl speed -evp <cipher>} at 1200 B, in this run: the crypto ceiling for the DTLS rows
      * (a bare encrypt loop over one buffer, no per-record nonce/AAD/tag, no network). The openssl on the PATH.
      */
-    Row opensslSpeed(String name) throws Exception {
+    Row opensslSpeed(String name, CipherSuite suite) throws Exception {
         Optional<String> version = OpensslSpeed.version();
         if (version.isEmpty()) {
             return Row.notMeasured(name, "no working openssl on the PATH");

@@ -90,7 +90,7 @@ final class BatchWorkspace {
             MemorySegment newScratchSegment = next.allocate(newScratch, 16);
             contentOffsets = next.allocate(JAVA_INT, newCapacity);
             contentLengths = next.allocate(JAVA_INT, newCapacity);
-            window = next.allocate(JAVA_LONG, 2);
+            window = next.allocate(JAVA_LONG, dev.pqdtls.nativeabi.BatchedRecordProtection.WINDOW_LONGS);
             free();
             scratch = newScratchSegment;
         } catch (RuntimeException | Error e) {

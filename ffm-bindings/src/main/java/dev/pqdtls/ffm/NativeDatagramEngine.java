@@ -216,6 +216,11 @@ public final class NativeDatagramEngine implements NativeUdpTransport.Engine {
         return sendStats.getAtIndex(JAVA_LONG, UdpAbi.STAT_SYSCALLS);
     }
 
+    @Override
+    public long datagramsSent() {
+        return sendStats.getAtIndex(JAVA_LONG, UdpAbi.STAT_DATAGRAMS);
+    }
+
     /** The descriptor of the open socket. */
     int fd() {
         return fd;

@@ -200,8 +200,7 @@ final class NativeRecordProtection extends BatchedRecordProtection {
             }
             MemorySegment.copy(w.pointerStage, 0, w.recordPtrs, JAVA_LONG, 0, count);
             MemorySegment.copy(w.lengthStage, 0, w.recordLens, JAVA_INT, 0, count);
-            w.window.setAtIndex(JAVA_LONG, 0, replayWindow[0]);
-            w.window.setAtIndex(JAVA_LONG, 1, replayWindow[1]);
+            MemorySegment.copy(replayWindow, 0, w.window, JAVA_LONG, 0, WINDOW_LONGS);
             int rc;
             try {
                 rc = (int) NativeAbi.DP_OPEN_BATCH.invokeExact(rp, epochBits, cidLength, w.window, count, w.recordPtrs,
@@ -214,8 +213,7 @@ final class NativeRecordProtection extends BatchedRecordProtection {
             if (rc < 0) {
                 NativeAbi.check(rc, "opening a batch of " + count + " records");
             }
-            replayWindow[0] = w.window.getAtIndex(JAVA_LONG, 0);
-            replayWindow[1] = w.window.getAtIndex(JAVA_LONG, 1);
+            MemorySegment.copy(w.window, JAVA_LONG, 0, replayWindow, 0, WINDOW_LONGS);
             MemorySegment.copy(w.status, JAVA_INT, 0, outcome, 0, count);
             MemorySegment.copy(w.seqs, JAVA_LONG, 0, sequences, 0, count);
             MemorySegment.copy(w.contentOffsets, JAVA_INT, 0, offsets, 0, count);

@@ -58,6 +58,11 @@ class FusedDataPlaneTest extends FusedDataPlaneSuite {
             }
 
             @Override
+            public long datagramsSent() {
+                return engine.datagramsSent();
+            }
+
+            @Override
             public void close() throws IOException {
                 engine.close();
             }

@@ -65,13 +65,13 @@ final class BatchWorkspace {
     private void ensureCapacity(int count, long scratchBytes) {
         if (count > capacity) {
             int n = Math.max(count, Math.max(MIN_BATCH, 2 * capacity));
-            arrays = NativeMemory.allocate((long) n * (3 * Long.BYTES + 6 * Integer.BYTES) + 2 * Long.BYTES, 64);
+            arrays = NativeMemory.allocate((long) n * (3 * Long.BYTES + 6 * Integer.BYTES) + dev.pqdtls.nativeabi.BatchedRecordProtection.WINDOW_LONGS * Long.BYTES, 64);
             long at = arrays.address;
             seqs = at;
             aadPtrs = seqs + (long) n * Long.BYTES;
             recordPtrs = aadPtrs + (long) n * Long.BYTES;
             window = recordPtrs + (long) n * Long.BYTES;
-            aadLens = window + 2L * Long.BYTES;
+            aadLens = window + (long) dev.pqdtls.nativeabi.BatchedRecordProtection.WINDOW_LONGS * Long.BYTES;
             recordLens = aadLens + (long) n * Integer.BYTES;
             status = recordLens + (long) n * Integer.BYTES;
             contentOffsets = status + (long) n * Integer.BYTES;
@@ -79,7 +79,7 @@ final class BatchWorkspace {
             seqsView = longs(seqs, n);
             aadPtrsView = longs(aadPtrs, n);
             recordPtrsView = longs(recordPtrs, n);
-            windowView = longs(window, 2);
+            windowView = longs(window, dev.pqdtls.nativeabi.BatchedRecordProtection.WINDOW_LONGS);
             aadLensView = ints(aadLens, n);
             recordLensView = ints(recordLens, n);
             statusView = ints(status, n);

@@ -153,6 +153,11 @@ final class JnaDatagramEngine implements NativeUdpTransport.Engine {
         return sendStats.buffer.getLong(UdpAbi.STAT_SYSCALLS * Long.BYTES);
     }
 
+    @Override
+    public long datagramsSent() {
+        return sendStats.buffer.getLong(UdpAbi.STAT_DATAGRAMS * Long.BYTES);
+    }
+
     /**
      * Sends the remaining bytes of each buffer as one datagram to {@code peer}, advancing the
      * positions of those sent. Direct buffers go to the kernel in place; heap buffers are copied into

@@ -118,13 +118,13 @@ final class JnaRecordProtection extends BatchedRecordProtection {
                 w.recordPtrsView.put(i, usable ? NativeMemory.positionAddress(d) : 0); // 0: C skips it, Java opens it
                 w.recordLensView.put(i, usable ? d.remaining() : 0);
             }
-            w.windowView.put(0, replayWindow, 0, 2);
+            w.windowView.put(0, replayWindow, 0, WINDOW_LONGS);
             int rc = PqdtlsNative.pqdtls_dp_open_batch(rp, epochBits, cidLength, w.window, count, w.recordPtrs,
                     w.recordLens, w.status, w.seqs, w.contentOffsets, w.contentLengths);
             if (rc < 0) {
                 NativeStatus.check(rc, "opening a batch of " + count + " records");
             }
-            w.windowView.get(0, replayWindow, 0, 2);
+            w.windowView.get(0, replayWindow, 0, WINDOW_LONGS);
             w.statusView.get(0, outcome, 0, count);
             w.seqsView.get(0, sequences, 0, count);
             w.contentOffsetsView.get(0, offsets, 0, count);

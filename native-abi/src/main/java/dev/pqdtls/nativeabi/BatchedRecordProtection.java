@@ -17,6 +17,8 @@ import java.nio.ReadOnlyBufferException;
 public abstract class BatchedRecordProtection implements RecordProtection, RecordBatchOpener {
     /** The suite's tag length: 16 bytes, or 8 for AES-CCM-8. */
     protected final int tag;
+    /** Longs of pqdtls_dp_open_batch's window: highest, seen, records that did not open since. */
+    public static final int WINDOW_LONGS = 3;
     protected static final int MASK = 16;
 
     private final CipherSuite suite;

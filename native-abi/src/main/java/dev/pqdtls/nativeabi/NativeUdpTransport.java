@@ -1,5 +1,6 @@
 package dev.pqdtls.nativeabi;
 
+import dev.pqdtls.SendBufferFullException;
 import dev.pqdtls.internal.recordlayer.SealingSender;
 import dev.pqdtls.spi.DatagramTransport;
 import dev.pqdtls.spi.RecordProtection;
@@ -42,6 +43,9 @@ public final class NativeUdpTransport implements DatagramTransport, SealingSende
 
         boolean gsoAvailable();
 
+        /** Datagrams the kernel has accepted from this engine's send calls (counted in native code). */
+        long datagramsSent();
+
         boolean groEnabled();
 
         @Override
@@ -74,7 +78,7 @@ public final class NativeUdpTransport implements DatagramTransport, SealingSende
 
     @Override
     public void send(List<ByteBuffer> datagrams, InetSocketAddress peer) throws IOException {
-        engine.sendBatch(datagrams, peer);
+        requireAllSent(engine.sendBatch(datagrams, peer), datagrams.size(), peer);
     }
 
     @Override
@@ -90,7 +94,18 @@ public final class NativeUdpTransport implements DatagramTransport, SealingSende
     @Override
     public void sealAndSend(RecordProtection protection, long epoch, byte[] cid, int contentType, long firstSequence,
             List<ByteBuffer> contents, InetSocketAddress peer) throws IOException {
-        engine.sealAndSend(protection, epoch, cid, contentType, firstSequence, contents, peer);
+        requireAllSent(engine.sealAndSend(protection, epoch, cid, contentType, firstSequence, contents, peer),
+                contents.size(), peer);
+    }
+
+    /**
+     * The engine sends fewer than asked only when the socket's send buffer stayed full for its whole
+     * wait (1 s, pqdtls_udp_send_batch): the rest were not sent, and the caller must hear it.
+     */
+    private static void requireAllSent(int sent, int asked, InetSocketAddress peer) throws SendBufferFullException {
+        if (sent < asked) {
+            throw new SendBufferFullException(sent, asked, peer);
+        }
     }
 
     @Override

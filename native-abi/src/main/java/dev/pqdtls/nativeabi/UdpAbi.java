@@ -31,7 +31,8 @@ public final class UdpAbi {
     public static final int SEND_NOWAIT = 2;
     public static final int STAT_GSO_DATAGRAMS = 0;
     public static final int STAT_SYSCALLS = 1;
-    public static final int STAT_COUNT = 2;
+    public static final int STAT_DATAGRAMS = 2;
+    public static final int STAT_COUNT = 3;
     public static final int DESC_TRUNCATED = 1;
     public static final int DESC_COALESCED = 2;
     /** Bytes of an address in {@code pqdtls_udp_addr}. */

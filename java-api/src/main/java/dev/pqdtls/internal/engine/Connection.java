@@ -71,7 +71,7 @@ public abstract class Connection {
     private final boolean client;
     // Small to start: an idle connection holds both empty; they grow under traffic.
     private final ArrayDeque<ByteBuffer> outgoing = new ArrayDeque<>(2);
-    private final ArrayDeque<byte[]> inbound = new ArrayDeque<>(2);
+    private final InboundQueue inbound;
     private final FlightSender flights;
     private final PeerFlightAcks acks = new PeerFlightAcks();
     /** The handshake record being processed (its number may echo one of our ClientHello's, RFC 9147 §5.1). */
@@ -105,6 +105,7 @@ public abstract class Connection {
         this.transcript = new Transcript(crypto);
         this.keys = new TrafficKeys(config, records);
         this.flights = new FlightSender(config, records, outgoing::add);
+        this.inbound = new InboundQueue(config.receiveQueueCapacity());
         this.handshakeDeadline = nowMillis + config.handshakeTimeout().toMillis();
         this.lastReceiveMillis = nowMillis;
     }
@@ -192,6 +193,7 @@ public abstract class Connection {
         }
         if (state == State.CONNECTED && !trimmed && !flights.pending() && nowMillis >= trimDueMillis()) {
             records.trim();
+            inbound.trim();
             trimmed = true;
         }
     }
@@ -235,6 +237,19 @@ public abstract class Connection {
     /** The next received application datagram, or null. */
     public final byte[] pollApplicationData() {
         return inbound.poll();
+    }
+
+    /** The length of the next received application datagram, or -1 if none waits. */
+    public final int nextApplicationDataLength() {
+        return inbound.peekLength();
+    }
+
+    /**
+     * Moves the next received application datagram into {@code into} (cleared, filled, flipped), with
+     * no allocation; one must wait ({@link #nextApplicationDataLength}) and fit {@code into}'s capacity.
+     */
+    public final void pollApplicationData(ByteBuffer into) {
+        inbound.pollInto(into);
     }
 
     public final State state() {
@@ -705,14 +720,11 @@ public abstract class Connection {
             records.dropped++;
             return;
         }
-        if (inbound.size() >= config.receiveQueueCapacity()) {
-            datagramsDropped++;
+        if (!inbound.offer(r.content())) {
+            datagramsDropped++; // the application did not keep up: receiveQueueCapacity
             return;
         }
-        byte[] data = new byte[r.content().remaining()];
-        r.content().get(data);
-        applicationBytesReceived += data.length;
-        inbound.add(data);
+        applicationBytesReceived += r.content().remaining();
     }
 
     /** An ACK in our newest write epoch (RFC 9147 §7: at least that of every record it lists). */

@@ -17,6 +17,16 @@ public final class EpochCipher implements AutoCloseable {
     /** RFC 9147 §4.2.3: the mask is computed from the first 16 bytes of ciphertext. */
     public static final int SAMPLE_LENGTH = 16;
     private static final int SEQUENCE_BITS = 16;
+    /**
+     * Later sequence-number cycles a record is tried at while the records before it did not open: a
+     * peer more than half a cycle (32,768 records) ahead, after a long burst was lost, is found again
+     * instead of every record failing from then on (RFC 9147 §4.2.2 reconstructs the nearest number).
+     * The record after the first failure of a run tries them, then every {@link #RESYNC_EVERY}th: a
+     * forgery costs 1.5 opens on average (each a forgery attempt, counted once per record against the
+     * limits of RFC 9147 §4.5.3), a record outside a run one.
+     */
+    static final int RESYNC_CYCLES = 4;
+    static final int RESYNC_EVERY = 8;
 
     private final long epoch;
     private final RecordProtection protection;
@@ -24,6 +34,10 @@ public final class EpochCipher implements AutoCloseable {
     private final byte[] mask = new byte[16];
     private long nextSendSequence;
     private long authenticationFailures;
+    /** Records that did not open (stale or forged) since the last authentic one. */
+    private long failedRun;
+    /** {@link RecordBatchOpener}'s window, reused from batch to batch. */
+    private final long[] window = new long[3];
 
     public EpochCipher(long epoch, RecordProtection protection) {
         this.epoch = epoch;
@@ -138,8 +152,13 @@ public final class EpochCipher implements AutoCloseable {
         protection.recordNumberMask(datagram.duplicate().position(ciphertextOffset), mask);
         int bits = header.sequenceBits();
         int truncated = header.truncatedSequence() ^ (bits == 16 ? ((mask[0] & 0xFF) << 8 | (mask[1] & 0xFF)) : mask[0] & 0xFF);
-        long seq = UnifiedHeader.reconstructSequence(replay.highest() + 1, truncated, bits);
-        if (!replay.isFresh(seq)) {
+        long nearest = UnifiedHeader.reconstructSequence(replay.highest() + 1, truncated, bits);
+        boolean fresh = replay.isFresh(nearest);
+        // Not with an 8-byte tag (AES-CCM-8): every extra open is a forgery trial, and that suite
+        // allows only 2^7 per key (RFC 9147 §4.5.3).
+        int cycles = suite().tagLength() >= CipherSuite.TAG_LENGTH && failedRun % RESYNC_EVERY == 1 ? RESYNC_CYCLES : 0;
+        if (!fresh && cycles == 0) {
+            failedRun++;
             return Drop.REPLAYED;
         }
         // The AAD is the header as sent, before record-number encryption (RFC 9147 §4).
@@ -152,15 +171,40 @@ public final class EpochCipher implements AutoCloseable {
             aad[header.sequenceOffset()] = (byte) truncated;
         }
         ByteBuffer body = datagram.duplicate().position(ciphertextOffset).limit(ciphertextEnd);
-        try {
-            protection.open(seq, ByteBuffer.wrap(aad), body);
-        } catch (BadRecordMacException e) {
+        long first = fresh ? nearest : nearest + (1L << bits);
+        int tries = fresh ? cycles + 1 : cycles;
+        byte[] saved = tries > 1 ? new byte[body.remaining()] : null; // a failed open may wipe the record
+        if (saved != null) {
+            body.duplicate().get(saved);
+        }
+        long seq = -1;
+        ByteBuffer opened = null; // open() leaves its limit at the end of the plaintext
+        for (int t = 0; t < tries && seq < 0; t++) {
+            long candidate = first + ((long) t << bits);
+            if (t > 0) {
+                body.duplicate().put(saved);
+            }
+            ByteBuffer attempt = body.duplicate();
+            try {
+                protection.open(candidate, ByteBuffer.wrap(aad), attempt);
+                seq = candidate;
+                opened = attempt;
+            } catch (BadRecordMacException e) {
+                // the next cycle, if any
+            }
+        }
+        if (seq < 0) {
+            failedRun++;
+            if (!fresh) {
+                return Drop.REPLAYED;
+            }
             authenticationFailures++;
             return Drop.BAD_MAC;
         }
+        failedRun = 0;
         replay.markAuthentic(seq);
         // DTLSInnerPlaintext: content || type || zeros; the type is the last non-zero byte (RFC 8446 §5.4).
-        int i = body.limit() - 1;
+        int i = opened.limit() - 1;
         while (i >= ciphertextOffset && datagram.get(i) == 0) {
             i--;
         }
@@ -199,10 +243,13 @@ public final class EpochCipher implements AutoCloseable {
             return false;
         }
         out.ensure(datagrams.size());
-        long[] window = {replay.highest(), replay.seen()};
+        window[0] = replay.highest();
+        window[1] = replay.seen();
+        window[2] = failedRun;
         opener.openRecords((int) (epoch & 3), cidLength, window, datagrams, out.status, out.sequences,
                 out.contentOffsets, out.contentLengths);
         replay.restore(window[0], window[1]);
+        failedRun = window[2];
         for (int i = 0; i < datagrams.size(); i++) {
             if (out.status[i] == RecordBatchOpener.BAD_MAC) {
                 authenticationFailures++;

@@ -20,7 +20,8 @@ public interface RecordBatchOpener {
     /**
      * Opens, in place, every datagram that is exactly one record with these epoch bits (a CID, if
      * present, is {@code cidLength} bytes). {@code window} is {highest, seen} of the epoch's
-     * {@link ReplayWindow} and is advanced. For datagram i, {@code status[i]} is the content type
+     * {@link ReplayWindow} and the records that did not open since its last authentic one (the
+     * resynchronisation of {@link EpochCipher#unprotect}), and is advanced. For datagram i, {@code status[i]} is the content type
      * (&gt; 0) of an authentic record, whose content lies at {@code contentOffsets[i]} (from the
      * buffer's position) for {@code contentLengths[i]} bytes with sequence number {@code sequences[i]};
      * otherwise one of the negative outcomes above.

@@ -21,6 +21,8 @@ public interface SealingSender {
      * {@code contentType} in {@code epoch}, numbered from {@code firstSequence}, and sends each as one
      * datagram to {@code peer}.
      *
+     * @throws dev.pqdtls.SendBufferFullException if the socket's send buffer stayed full: the records
+     *     after {@code datagramsSent()} were sealed but not sent
      * @throws IOException if the socket failed; the records count as sent (and lost), as UDP allows
      */
     void sealAndSend(RecordProtection protection, long epoch, byte[] cid, int contentType, long firstSequence,

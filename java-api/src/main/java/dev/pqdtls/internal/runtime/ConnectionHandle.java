@@ -4,6 +4,7 @@ import dev.pqdtls.ConnectionStats;
 import dev.pqdtls.DtlsAlert;
 import dev.pqdtls.DtlsConnection;
 import dev.pqdtls.DtlsException;
+import dev.pqdtls.SendBufferFullException;
 import dev.pqdtls.SessionInfo;
 import dev.pqdtls.internal.engine.Connection;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -156,7 +158,11 @@ final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection 
             } catch (IllegalStateException e) {
                 throw ended(e);
             }
-            loop.afterApplicationCall(this, now);
+            try {
+                loop.send(this); // a datagram the socket would not take is reported, never dropped silently
+            } finally {
+                loop.afterApplicationCall(this, now);
+            }
         } finally {
             lock.unlock();
         }
@@ -173,19 +179,29 @@ final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection 
             requireOpen();
             long now = EventLoop.now();
             loop.flush(this); // anything queued (ACKs, retransmissions) goes first
+            int sent = 0; // how many buffers to mark consumed: none of a refused batch
             try {
                 if (connection.sendBatch(datagrams, now, loop.sealer)) {
                     countFusedBytes(datagrams);
+                } else {
+                    loop.send(this);
                 }
+                sent = datagrams.size();
             } catch (IllegalStateException e) {
                 throw ended(e);
+            } catch (SendBufferFullException e) {
+                sent = e.datagramsSent();
+                throw e;
             } catch (IOException e) {
+                sent = datagrams.size();
                 EventLoop.LOG.debug("send to {} failed", connection.peer(), e); // UDP: lost datagrams
+            } finally {
+                for (int i = 0; i < sent; i++) {
+                    ByteBuffer d = datagrams.get(i);
+                    d.position(d.limit());
+                }
+                loop.afterApplicationCall(this, now);
             }
-            for (ByteBuffer d : datagrams) {
-                d.position(d.limit());
-            }
-            loop.afterApplicationCall(this, now);
         } finally {
             lock.unlock();
         }
@@ -223,6 +239,41 @@ final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection 
 
     @Override
     public Optional<byte[]> receive(Duration timeout) throws IOException {
+        byte[][] got = new byte[1][];
+        awaitReceived(timeout, () -> (got[0] = connection.pollApplicationData()) == null ? 0 : 1);
+        return Optional.ofNullable(got[0]);
+    }
+
+    @Override
+    public int receive(List<ByteBuffer> into, Duration timeout) throws IOException {
+        if (into.isEmpty()) {
+            return 0;
+        }
+        return awaitReceived(timeout, () -> {
+            int n = 0;
+            for (int len = connection.nextApplicationDataLength(); len >= 0 && n < into.size();
+                    len = connection.nextApplicationDataLength()) {
+                ByteBuffer b = into.get(n);
+                if (len > b.capacity()) {
+                    if (n == 0) {
+                        throw new IllegalArgumentException("the next datagram has " + len + " bytes; the first buffer "
+                                + "holds " + b.capacity() + " (buffers of maxDatagramSize() " + connection.maxApplicationData()
+                                + " bytes fit what a peer with the same MTU sends)");
+                    }
+                    break; // it waits for the next call
+                }
+                connection.pollApplicationData(b);
+                n++;
+            }
+            return n;
+        });
+    }
+
+    /**
+     * Runs {@code take} under the lock until it takes something (its count), the connection ends with
+     * nothing left (DtlsException) or {@code timeout} passes (0).
+     */
+    private int awaitReceived(Duration timeout, IntSupplier take) throws IOException {
         if (admitted != null && admitted.toListener()) {
             throw new IllegalStateException("this server hands received datagrams to its DtlsServerListener");
         }
@@ -230,17 +281,17 @@ final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection 
         lock.lock();
         try {
             while (true) {
-                byte[] d = connection.pollApplicationData();
-                if (d != null) {
+                int n = take.getAsInt();
+                if (n > 0) {
                     if (admitted != null) {
-                        admitted.delivered(1);
+                        admitted.delivered(n);
                     }
-                    return Optional.of(d);
+                    return n;
                 }
                 requireOpen();
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    return Optional.empty();
+                    return 0;
                 }
                 changed.awaitNanos(left);
             }

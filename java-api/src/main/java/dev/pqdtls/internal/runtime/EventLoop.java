@@ -1,5 +1,6 @@
 package dev.pqdtls.internal.runtime;
 
+import dev.pqdtls.SendBufferFullException;
 import dev.pqdtls.internal.engine.Connection;
 import dev.pqdtls.internal.recordlayer.ContentType;
 import dev.pqdtls.internal.recordlayer.SealingSender;
@@ -541,19 +542,44 @@ final class EventLoop implements Runnable {
         }
     }
 
-    /** Sends everything the connection produced in one batch (one system call where the transport can). */
+    /** Sends everything the connection produced in one batch; a failed send is logged (UDP: lost, and retransmitted where it matters). */
     void flush(ConnectionHandle h) {
+        try {
+            send(h);
+        } catch (SendBufferFullException e) {
+            failedSend(e, h.connection.peer());
+        }
+    }
+
+    /**
+     * Sends everything the connection produced in one batch (one system call where the transport can).
+     * A full local send buffer is reported to the caller, who then knows which datagrams were not sent
+     * (an application's send must never lose one silently); other socket failures are lost datagrams,
+     * as UDP allows.
+     */
+    void send(ConnectionHandle h) throws SendBufferFullException {
         List<ByteBuffer> batch = Thread.currentThread() == thread ? sendList : new ArrayList<>(4);
         for (ByteBuffer d = h.connection.pollOutgoing(); d != null; d = h.connection.pollOutgoing()) {
             batch.add(d);
         }
         if (!batch.isEmpty()) {
-            sendQuietly(batch, h.connection.peer());
-            batch.clear();
+            try {
+                send(batch, h.connection.peer());
+            } finally {
+                batch.clear();
+            }
         }
     }
 
     void sendQuietly(List<ByteBuffer> datagrams, InetSocketAddress to) {
+        try {
+            send(datagrams, to);
+        } catch (SendBufferFullException e) {
+            failedSend(e, to);
+        }
+    }
+
+    private void send(List<ByteBuffer> datagrams, InetSocketAddress to) throws SendBufferFullException {
         long bytes = 0;
         for (ByteBuffer d : datagrams) {
             bytes += d.remaining();
@@ -561,9 +587,17 @@ final class EventLoop implements Runnable {
         bytesOut.add(bytes);
         try {
             transport.send(datagrams, to);
-        } catch (PortUnreachableException e) {
-            onUnreachable(); // a connected socket may report it on the next send instead of the receive
+        } catch (SendBufferFullException e) {
+            throw e;
         } catch (IOException e) {
+            failedSend(e, to);
+        }
+    }
+
+    private void failedSend(IOException e, InetSocketAddress to) {
+        if (e instanceof PortUnreachableException) {
+            onUnreachable(); // a connected socket may report it on the next send instead of the receive
+        } else {
             // UDP: a failed send is a lost datagram; retransmission covers the handshake.
             LOG.debug("send to {} failed", Display.address(to), e);
         }

@@ -190,14 +190,28 @@ final class ReconnectingConnection implements DtlsConnection {
 
     @Override
     public Optional<byte[]> receive(Duration timeout) throws IOException {
+        return acrossReconnects(timeout, (h, left) -> h.receive(left), Optional.empty());
+    }
+
+    @Override
+    public int receive(List<ByteBuffer> into, Duration timeout) throws IOException {
+        return acrossReconnects(timeout, (h, left) -> h.receive(into, left), 0);
+    }
+
+    /** One receive on whichever connection is live, waiting through a reconnect until {@code timeout}. */
+    private interface Receive<T> {
+        T on(ConnectionHandle h, Duration left) throws IOException;
+    }
+
+    private <T> T acrossReconnects(Duration timeout, Receive<T> receive, T none) throws IOException {
         long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
         while (true) {
             ConnectionHandle h = live(deadline);
             if (h == null) {
-                return Optional.empty();
+                return none;
             }
             try {
-                return h.receive(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                return receive.on(h, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             } catch (DtlsException e) {
                 lock.lock();
                 try {

@@ -175,6 +175,156 @@ public abstract class ApiLoopbackSuite extends NativeBackendSuite {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"native", "fallback"})
+    void aSenderFasterThanItsSocketLosesNothingToLocalBuffers(String backend) throws Exception {
+        // A tiny send buffer on the client, a receiver that drains as it goes and a socket buffer that
+        // could hold the whole run anyway: any datagram missing was lost by pqdtls, not by UDP.
+        int count = 1200;
+        try (DtlsServer server = server(backend, DtlsConfig.builder().socketReceiveBufferSize(4 << 20));
+                DtlsConnection c = DtlsClient.connect(server.localAddress(),
+                        client(backend).socketSendBufferSize(4096).build());
+                DtlsConnection s = server.accept(WAIT).orElseThrow()) {
+            CompletableFuture<List<Integer>> received = CompletableFuture.supplyAsync(() -> {
+                List<Integer> got = new ArrayList<>();
+                try {
+                    while (got.size() < count) {
+                        var d = s.receive(Duration.ofSeconds(3));
+                        if (d.isEmpty()) {
+                            break;
+                        }
+                        got.add(ByteBuffer.wrap(d.get()).getInt());
+                    }
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+                return got;
+            }, task -> new Thread(task, "drain").start());
+            int size = c.maxDatagramSize();
+            for (int i = 0; i < count; ) {
+                if (i % 100 == 0) {
+                    c.send(ByteBuffer.allocate(size).putInt(0, i++));
+                    continue;
+                }
+                List<ByteBuffer> batch = new ArrayList<>();
+                for (int k = 0; k < 33 && i < count && i % 100 != 0; k++) {
+                    batch.add(ByteBuffer.allocateDirect(size).putInt(0, i++));
+                }
+                c.sendBatch(batch);
+            }
+            List<Integer> got = received.get(60, TimeUnit.SECONDS);
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                expected.add(i);
+            }
+            assertEquals(expected, got, "every datagram accepted by send arrived, once and in order");
+            assertEquals(0, s.stats().datagramsDropped());
+        }
+    }
+
+    /**
+     * Forwards between one client and {@code server}; every large encrypted datagram from the client
+     * (an application record; the ClientHello is as large but in the clear) is preceded by a forged copy (last tag byte flipped) when its index is a
+     * multiple of 7 and followed by a replay of itself when a multiple of 5. Returns its address.
+     */
+    private static InetSocketAddress tamperingRelay(InetSocketAddress server, DatagramSocket relay,
+            java.util.concurrent.atomic.AtomicIntegerArray tampered) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[65535];
+            InetSocketAddress client = null;
+            int index = 0;
+            try {
+                while (!relay.isClosed()) {
+                    DatagramPacket p = new DatagramPacket(buf, buf.length);
+                    relay.receive(p);
+                    if (p.getSocketAddress().equals(server)) {
+                        if (client != null) {
+                            relay.send(new DatagramPacket(buf, p.getLength(), client));
+                        }
+                        continue;
+                    }
+                    client = (InetSocketAddress) p.getSocketAddress();
+                    boolean data = p.getLength() >= 1000 && (buf[0] & 0xE0) == 0x20; // a large DTLSCiphertext
+                    if (data && index % 7 == 0) {
+                        byte[] forged = java.util.Arrays.copyOf(buf, p.getLength());
+                        forged[forged.length - 1] ^= 1;
+                        relay.send(new DatagramPacket(forged, forged.length, server));
+                        tampered.incrementAndGet(0);
+                    }
+                    relay.send(new DatagramPacket(buf, p.getLength(), server));
+                    if (data && index % 5 == 0) {
+                        relay.send(new DatagramPacket(buf, p.getLength(), server));
+                        tampered.incrementAndGet(1);
+                    }
+                    index += data ? 1 : 0;
+                }
+            } catch (java.io.IOException closed) {
+                // the test is over
+            }
+        }, "tampering-relay");
+        t.setDaemon(true);
+        t.start();
+        return (InetSocketAddress) relay.getLocalSocketAddress();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"native", "fallback"})
+    void batchReceiveDeliversEveryDatagramOnceInOrderAndStillDropsReplaysAndForgeries(String backend) throws Exception {
+        int count = 300;
+        var tampered = new java.util.concurrent.atomic.AtomicIntegerArray(2);
+        try (DtlsServer server = server(backend, DtlsConfig.builder());
+                DatagramSocket relay = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+                DtlsConnection c = DtlsClient.connect(tamperingRelay(server.localAddress(), relay, tampered),
+                        client(backend).build());
+                DtlsConnection s = server.accept(WAIT).orElseThrow()) {
+            relay.setReceiveBufferSize(4 << 20); // the relay must not lose what it forwards
+            long droppedBefore = s.stats().recordsDropped(); // a resent handshake record may have counted
+            int size = c.maxDatagramSize();
+            List<ByteBuffer> into = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                into.add(ByteBuffer.allocateDirect(size));
+            }
+            List<Integer> got = new ArrayList<>();
+            int batches = 0;
+            for (int i = 0; i < count; i += 10) {
+                List<ByteBuffer> batch = new ArrayList<>();
+                for (int k = i; k < i + 10; k++) {
+                    ByteBuffer b = ByteBuffer.allocate(size);
+                    b.putInt(0, k).put(size - 1, (byte) k);
+                    batch.add(b);
+                }
+                c.sendBatch(batch);
+                if (i % 50 == 40) { // let several batches queue up, then drain them in large receives
+                    while (got.size() < i + 10) {
+                        int n = s.receive(into, WAIT);
+                        assertTrue(n > 0, "nothing after " + got.size() + " datagrams");
+                        batches++;
+                        for (int j = 0; j < n; j++) {
+                            ByteBuffer b = into.get(j);
+                            assertEquals(size, b.remaining(), "datagram length");
+                            assertEquals((byte) b.getInt(0), b.get(size - 1), "datagram content");
+                            got.add(b.getInt(0));
+                        }
+                    }
+                }
+            }
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                expected.add(i);
+            }
+            assertEquals(expected, got, "every datagram once, in order");
+            assertTrue(batches < count / 2, "datagrams came several per call (" + batches + " calls)");
+            assertTrue(tampered.get(0) > 0 && tampered.get(1) > 0);
+            assertEquals(tampered.get(0) + tampered.get(1), s.stats().recordsDropped() - droppedBefore,
+                    "every forgery and replay was dropped");
+
+            c.send(ByteBuffer.allocate(size));
+            List<ByteBuffer> tooSmall = List.of(ByteBuffer.allocate(size - 1));
+            assertThrows(IllegalArgumentException.class, () -> s.receive(tooSmall, WAIT));
+            assertEquals(1, s.receive(into, WAIT), "a datagram that did not fit is still there");
+        }
+    }
+
     @Test
     void connectionIdsAndManyClientsOnOneSocket() throws Exception {
         try (DtlsServer server = server("native", DtlsConfig.builder().connectionIdLength(8))) {

@@ -69,6 +69,9 @@ public abstract class FusedDataPlaneSuite extends NativeBackendSuite {
         /** Datagrams sent inside UDP_SEGMENT (GSO) calls so far. */
         long gsoDatagramsSent();
 
+        /** Datagrams the kernel accepted from this engine's send calls so far (the native counter). */
+        long datagramsSent();
+
         @Override
         void close() throws IOException;
     }
@@ -208,6 +211,44 @@ public abstract class FusedDataPlaneSuite extends NativeBackendSuite {
     }
 
     @Test
+    void aSenderOutrunningATinySendBufferHandsEveryAcceptedRecordToTheKernel() throws Exception {
+        Keys keys = Keys.of(CipherSuite.TLS_AES_128_GCM_SHA256, 7);
+        try (Engine rx = openEngine(new UdpEngineOptions().receiveBufferSize(4 << 20).gro(true));
+                Engine tx = openEngine(new UdpEngineOptions().sendBufferSize(4096).gso(true));
+                RecordProtection seal = nativeProtection(keys)) {
+            InetSocketAddress to = new InetSocketAddress(LOOPBACK, rx.localPort());
+            List<ByteBuffer> contents = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                contents.add(ByteBuffer.allocateDirect(1178));
+            }
+            // The receiver drains meanwhile; what the kernel drops there is UDP's business, not ours.
+            Thread drain = new Thread(() -> {
+                try {
+                    while (!Thread.currentThread().isInterrupted() && !rx.receive(Duration.ofMillis(200)).isEmpty()) {
+                        // keep reading
+                    }
+                } catch (IOException ignored) {
+                    // closed
+                }
+            });
+            drain.start();
+            long accepted = 0;
+            try {
+                for (int round = 0; round < 300; round++) {
+                    int sent = tx.sealAndSend(seal, EPOCH, new byte[0], ContentType.APPLICATION_DATA, accepted, contents, to);
+                    assertEquals(contents.size(), sent, "a full send buffer is waited out, not dropped");
+                    accepted += sent;
+                }
+            } finally {
+                drain.interrupt();
+                drain.join(5_000);
+            }
+            assertEquals(300L * 64, accepted);
+            assertEquals(accepted, tx.datagramsSent(), "accepted by send == handed to the kernel");
+        }
+    }
+
+    @Test
     void recordsCarryingAConnectionIdMatchTheJavaRecordLayerBothWays() throws IOException {
         Keys keys = Keys.of(CipherSuite.TLS_AES_128_GCM_SHA256, 4);
         byte[] cid = {9, 8, 7, 6, 5};
@@ -301,6 +342,95 @@ public abstract class FusedDataPlaneSuite extends NativeBackendSuite {
             ByteBuffer six = ByteBuffer.wrap(records.get(6).clone());
             assertTrue(open.unprotect(six, 0, dev.pqdtls.internal.recordlayer.UnifiedHeader.parse(six, 0, six.limit(), 0))
                     instanceof EpochCipher.Opened o && o.sequenceNumber() == 6);
+        }
+    }
+
+    /** AES-CCM-8 does not resynchronise: each extra open would be a forgery trial, of only 2^7 per key. */
+    @org.junit.jupiter.api.Test
+    void anAesCcm8ReceiverDoesNotSearchLaterCyclesAfterALostBurst() {
+        Keys keys = Keys.of(CipherSuite.TLS_AES_128_CCM_8_SHA256, 4);
+        try (EpochCipher sender = keys.javaCipher(EPOCH);
+                EpochCipher batchOpen = new EpochCipher(EPOCH, nativeProtection(keys));
+                EpochCipher javaOpen = keys.javaCipher(EPOCH)) {
+            sender.reserve(100_000); // the nearest 16-bit reconstruction is 65,536 behind
+            List<ByteBuffer> batch = new ArrayList<>();
+            List<byte[]> wire = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                byte[] record = javaRecord(sender, content(i, 64));
+                wire.add(record);
+                batch.add(direct(record.clone()));
+            }
+            EpochCipher.BatchResult r = new EpochCipher.BatchResult();
+            assertTrue(batchOpen.unprotectBatch(batch, 0, r));
+            for (int i = 0; i < wire.size(); i++) {
+                assertTrue(r.status[i] == RecordBatchOpener.BAD_MAC || r.status[i] == RecordBatchOpener.REPLAYED,
+                        "batch: datagram " + i + " opened at a later cycle: " + r.status[i]);
+                ByteBuffer d = ByteBuffer.wrap(wire.get(i).clone());
+                assertTrue(javaOpen.unprotect(d, 0, dev.pqdtls.internal.recordlayer.UnifiedHeader.parse(d, 0, d.limit(), 0))
+                        instanceof EpochCipher.Drop, "one by one: datagram " + i + " opened at a later cycle");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CipherSuite.class, mode = EnumSource.Mode.EXCLUDE, names = "TLS_AES_128_CCM_8_SHA256")
+    void aLostBurstLongerThanHalfASequenceCycleIsFoundAgainInBatchesAndOneByOne(CipherSuite suite) {
+        Keys keys = Keys.of(suite, 4);
+        try (EpochCipher sender = keys.javaCipher(EPOCH);
+                EpochCipher batchOpen = new EpochCipher(EPOCH, nativeProtection(keys));
+                EpochCipher javaOpen = keys.javaCipher(EPOCH)) {
+            EpochCipher.BatchResult r = new EpochCipher.BatchResult();
+            long next = 0;
+            int failures = 3; // one forgery per round
+            // Gaps of 100,000 (the nearest 16-bit reconstruction is 65,536 behind), then 200,000.
+            for (long gap : new long[] {0, 100_000, 200_000}) {
+                sender.reserve((int) gap); // a burst the receiver never saw
+                next += gap;
+                List<byte[]> records = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    records.add(javaRecord(sender, content(i, 64)));
+                }
+                byte[] forged = records.get(4).clone();
+                forged[forged.length - 1] ^= 1;
+                List<byte[]> wire = List.of(records.get(0), records.get(1), records.get(2), records.get(2), forged,
+                        records.get(4), records.get(5));
+                List<ByteBuffer> batch = new ArrayList<>();
+                for (byte[] b : wire) {
+                    batch.add(direct(b));
+                }
+                assertTrue(batchOpen.unprotectBatch(batch, 0, r));
+                int data = ContentType.APPLICATION_DATA;
+                // After a long gap the first record is lost (stale, or a failed open, at its nearest
+                // number); the run of failures then makes the next one be tried at later cycles too,
+                // where it authenticates.
+                int first = gap > 32_768 ? r.status[0] : data;
+                assertTrue(first == data || first == RecordBatchOpener.REPLAYED || first == RecordBatchOpener.BAD_MAC);
+                failures += first == RecordBatchOpener.BAD_MAC ? 1 : 0;
+                int[] expected = {first, data, data, RecordBatchOpener.REPLAYED, RecordBatchOpener.BAD_MAC, data, data};
+                long[] sequences = {next, next + 1, next + 2, -1, -1, next + 4, next + 5};
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(expected[i], r.status[i], "batch: outcome of datagram " + i + " after a gap of " + gap);
+                    if (expected[i] > 0) {
+                        assertEquals(sequences[i], r.sequences[i], "batch: sequence number of datagram " + i);
+                    }
+                }
+                for (int i = 0; i < expected.length; i++) {
+                    byte[] copy = wire.get(i).clone();
+                    ByteBuffer d = ByteBuffer.wrap(copy);
+                    EpochCipher.Unprotected u = javaOpen.unprotect(d, 0,
+                            dev.pqdtls.internal.recordlayer.UnifiedHeader.parse(d, 0, d.limit(), 0));
+                    if (expected[i] > 0) {
+                        assertTrue(u instanceof EpochCipher.Opened o && o.sequenceNumber() == sequences[i],
+                                "one by one: datagram " + i + " after a gap of " + gap + ": " + u);
+                    } else {
+                        assertEquals(expected[i] == RecordBatchOpener.REPLAYED ? EpochCipher.Drop.REPLAYED
+                                : EpochCipher.Drop.BAD_MAC, u, "one by one: datagram " + i + " after a gap of " + gap);
+                    }
+                }
+                next += 6;
+            }
+            assertEquals(failures, batchOpen.authenticationFailures(), "forgeries and failed opens count against the key");
+            assertEquals(failures, javaOpen.authenticationFailures(), "the same on the Java path");
         }
     }
 
