@@ -613,7 +613,11 @@ final class EventLoop implements Runnable {
         for (ConnectionHandle h : all) {
             h.lock.lock();
             try {
-                if (h.connection.state() == Connection.State.HANDSHAKING) {
+                // Only before the peer has answered: a server that did answer exists, and an ICMP
+                // error later in the handshake is a lost datagram that retransmission covers (seen in
+                // CI with wolfSSL's example server, whose port was briefly unbound after its
+                // stateless HelloRetryRequest).
+                if (h.connection.state() == Connection.State.HANDSHAKING && h.connection.recordsReceived() == 0) {
                     InetSocketAddress peer = h.connection.peer();
                     h.transportFailed(new PortUnreachableException("nothing is listening at "
                             + Display.address(peer) + " (the host answered ICMP port unreachable)"));
