@@ -350,25 +350,8 @@ public final class ImpairmentRelay implements AutoCloseable {
         }
     }
 
-    private interface IoLoop {
-        void run() throws IOException;
-    }
-
-    private void thread(String name, IoLoop body) {
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (SocketException closing) {
-                // closed: this part of the relay ends
-            } catch (IOException e) {
-                if (!closed) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        }, name);
-        t.setDaemon(true);
-        threads.add(t);
-        t.start();
+    private void thread(String name, RelayThreads.IoLoop body) {
+        threads.add(RelayThreads.start(name, body, () -> closed));
     }
 
     @Override

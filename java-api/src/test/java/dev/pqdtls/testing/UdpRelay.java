@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -94,24 +93,8 @@ public final class UdpRelay implements AutoCloseable {
         });
     }
 
-    private interface IoLoop {
-        void run() throws IOException;
-    }
-
-    private void thread(String name, IoLoop body) {
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (SocketException closing) {
-                // closed: the relay ends
-            } catch (IOException e) {
-                if (!closed) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        }, name);
-        t.setDaemon(true);
-        t.start();
+    private void thread(String name, RelayThreads.IoLoop body) {
+        RelayThreads.start(name, body, () -> closed);
     }
 
     @Override
