@@ -145,8 +145,7 @@ public final class BackendSelector {
                 best = candidates.get(i).usable() ? candidates.get(i) : null;
             }
             if (best == null) {
-                List<Candidate> all = candidates;
-                throw new IllegalStateException("no usable crypto backend; " + summary(all)
+                throw new IllegalStateException("no usable crypto backend; " + summary(candidates)
                         + ". Add pqdtls-fallback to the class path.");
             }
             List<String> skipped = new ArrayList<>();
