@@ -7,33 +7,18 @@ import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsConnection;
 import dev.pqdtls.DtlsServer;
 import dev.pqdtls.NamedGroup;
+import dev.pqdtls.SelfSignedCertificate;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * One end-to-end DTLS stream over loopback: a server and a client on one backend, the client sending
@@ -131,14 +116,15 @@ public final class DtlsStream {
 
     /** Runs one stream (or {@code connections} in parallel) in this JVM. */
     public static Result run(Settings s) throws Exception {
-        Cert cert = Cert.create();
+        // A throw-away certificate for localhost, the only one the client trusts.
+        SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
         int n = s.connections();
-        DtlsConfig serverConfig = DtlsConfig.builder().certificate(List.of(cert.certificate()), cert.key())
+        DtlsConfig serverConfig = DtlsConfig.builder().certificate(cert.chain(), cert.privateKey())
                 .cipherSuites(s.suite()).groups(s.group()).backend(s.backend()).udpOffload(s.offload())
                 .socketReceiveBufferSize(SOCKET_BUFFER).socketSendBufferSize(SOCKET_BUFFER).eventLoops(n)
                 .receiveQueueCapacity(16384).handshakeTimeout(Duration.ofSeconds(20)).build();
         // The client trusts exactly the fresh certificate (as the demo does): a real chain and name check.
-        DtlsConfig clientConfig = DtlsConfig.builder().trustedCertificates(List.of(cert.certificate()))
+        DtlsConfig clientConfig = DtlsConfig.builder().trustedCertificates(cert.chain())
                 .serverName("localhost").cipherSuites(s.suite()).groups(s.group()).backend(s.backend())
                 .udpOffload(s.offload()).socketReceiveBufferSize(SOCKET_BUFFER).socketSendBufferSize(SOCKET_BUFFER)
                 .handshakeTimeout(Duration.ofSeconds(20)).build();
@@ -359,23 +345,5 @@ public final class DtlsStream {
         t.setDaemon(true);
         t.start();
         return t;
-    }
-
-    /** A throw-away self-signed ECDSA P-256 certificate for localhost, the only one the client trusts. */
-    record Cert(X509Certificate certificate, PrivateKey key) {
-        static Cert create() throws Exception {
-            KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
-            kpg.initialize(new ECGenParameterSpec("secp256r1"));
-            KeyPair kp = kpg.generateKeyPair();
-            X500Name n = new X500Name("CN=pqdtls bench (localhost)");
-            Instant now = Instant.now();
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(n, new BigInteger(127, new SecureRandom()),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), n, kp.getPublic());
-            b.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")));
-            X509Certificate cert = new JcaX509CertificateConverter()
-                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
-            return new Cert(cert, kp.getPrivate());
-        }
     }
 }
