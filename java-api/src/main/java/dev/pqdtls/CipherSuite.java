@@ -65,6 +65,16 @@ public enum CipherSuite {
         return this != TLS_CHACHA20_POLY1305_SHA256;
     }
 
+    /** The suite with this codepoint, if pqdtls implements it. */
+    public static java.util.Optional<CipherSuite> byCodepoint(int codepoint) {
+        for (CipherSuite s : values()) {
+            if (s.codepoint == codepoint) {
+                return java.util.Optional.of(s);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The suite with this IANA name, or an exception listing the valid names. */
     public static CipherSuite byName(String name) {
         for (CipherSuite s : values()) {

@@ -11,6 +11,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,6 +37,14 @@ public final class DtlsConfig {
 
     /** Whether a server asks clients for a certificate. */
     public enum ClientAuth { NONE, REQUESTED, REQUIRED }
+
+    /** How a pre-shared key (external or a resumption ticket) is used (RFC 8446 §4.2.9). */
+    public enum PskMode {
+        /** The PSK and a fresh key exchange in the configured groups: forward secret (default). */
+        PSK_DHE_KE,
+        /** The PSK alone: no key exchange, so a leaked PSK reveals every session made with it. */
+        PSK_KE
+    }
 
     private final List<NamedGroup> groups;
     private final List<CipherSuite> cipherSuites;
@@ -69,6 +78,12 @@ public final class DtlsConfig {
     private final int socketSendBufferSize;
     private final boolean reusePort;
     private final boolean udpOffload;
+    private final List<PreSharedKey> preSharedKeys;
+    private final List<PskMode> pskModes;
+    private final boolean sessionTickets;
+    private final Duration ticketLifetime;
+    private final TicketKeys ticketKeys;
+    private final SessionCache sessionCache;
 
     /** The credentials come from build(): it reads and checks the files the builder names. */
     private DtlsConfig(Builder b, List<X509Certificate> chain, PrivateKey key, List<X509Certificate> trusted) {
@@ -104,6 +119,45 @@ public final class DtlsConfig {
         socketSendBufferSize = b.socketSendBufferSize;
         reusePort = b.reusePort;
         udpOffload = b.udpOffload;
+        preSharedKeys = List.copyOf(b.preSharedKeys);
+        pskModes = List.copyOf(b.pskModes);
+        sessionTickets = b.sessionTickets;
+        ticketLifetime = b.ticketLifetime;
+        ticketKeys = b.ticketKeys != null ? b.ticketKeys : TicketKeys.rotating(b.ticketLifetime);
+        sessionCache = b.sessionCache != null ? b.sessionCache : SessionCache.inMemory(DEFAULT_SESSION_CACHE_SERVERS);
+    }
+
+    /** Servers the default {@link SessionCache} keeps tickets for. */
+    public static final int DEFAULT_SESSION_CACHE_SERVERS = 1024;
+
+    /** External pre-shared keys: a client offers them, a server accepts them; empty if none. */
+    public List<PreSharedKey> preSharedKeys() {
+        return preSharedKeys;
+    }
+
+    /** How pre-shared keys and tickets may be used, in preference order. */
+    public List<PskMode> pskModes() {
+        return pskModes;
+    }
+
+    /** Whether a server issues session tickets and a client keeps and offers them. */
+    public boolean sessionTickets() {
+        return sessionTickets;
+    }
+
+    /** How long a ticket a server issues may be used to resume. */
+    public Duration ticketLifetime() {
+        return ticketLifetime;
+    }
+
+    /** The keys a server seals tickets with. */
+    public TicketKeys ticketKeys() {
+        return ticketKeys;
+    }
+
+    /** Where a client keeps tickets. */
+    public SessionCache sessionCache() {
+        return sessionCache;
     }
 
     /** A server socket's receive buffer when {@code socketReceiveBufferSize} is 0: 4 MiB. */
@@ -320,6 +374,12 @@ public final class DtlsConfig {
         private int socketSendBufferSize;
         private boolean reusePort;
         private boolean udpOffload = true;
+        private List<PreSharedKey> preSharedKeys = List.of();
+        private List<PskMode> pskModes = List.of(PskMode.PSK_DHE_KE);
+        private boolean sessionTickets = true;
+        private Duration ticketLifetime = Duration.ofHours(12);
+        private TicketKeys ticketKeys;
+        private SessionCache sessionCache;
 
         private Builder() {
         }
@@ -618,6 +678,66 @@ public final class DtlsConfig {
         }
 
         /**
+         * External pre-shared keys (RFC 8446 §2.2). A client offers every one (put the usual one
+         * first); a server accepts whichever a client names. With keys and no certificate a server
+         * serves PSK clients only, and a client without trusted certificates requires the server to
+         * take its key. Default: none.
+         */
+        public Builder preSharedKeys(List<PreSharedKey> keys) {
+            this.preSharedKeys = new ArrayList<>(keys);
+            return this;
+        }
+
+        public Builder preSharedKeys(PreSharedKey... keys) {
+            return preSharedKeys(List.of(keys));
+        }
+
+        /**
+         * How pre-shared keys and resumption tickets may be used, in preference order. Default
+         * {@code PSK_DHE_KE} only: a resumed or PSK session still runs the (hybrid post-quantum) key
+         * exchange and stays forward secret. Add {@code PSK_KE} only for peers that cannot afford it.
+         */
+        public Builder pskModes(PskMode... modes) {
+            this.pskModes = new ArrayList<>(Arrays.asList(modes));
+            return this;
+        }
+
+        /**
+         * Session resumption (RFC 8446 §2.2): a server sends a ticket after each handshake, a client
+         * keeps it in its {@link #sessionCache} and offers it on its next connection to that server,
+         * which then skips the certificates. Default on.
+         */
+        public Builder sessionTickets(boolean on) {
+            this.sessionTickets = on;
+            return this;
+        }
+
+        /** How long a server's tickets may resume a session; at most 7 days (RFC 8446 §4.6.1). Default 12 hours. */
+        public Builder ticketLifetime(Duration lifetime) {
+            this.ticketLifetime = lifetime;
+            return this;
+        }
+
+        /**
+         * The keys a server seals tickets with; share one source between servers that should resume
+         * each other's sessions. Default: {@link TicketKeys#rotating} every {@code ticketLifetime},
+         * in this server's memory.
+         */
+        public Builder ticketKeys(TicketKeys keys) {
+            this.ticketKeys = keys;
+            return this;
+        }
+
+        /**
+         * Where a client keeps tickets. Default: {@link SessionCache#inMemory} for
+         * {@value DtlsConfig#DEFAULT_SESSION_CACHE_SERVERS} servers, one per built configuration.
+         */
+        public Builder sessionCache(SessionCache cache) {
+            this.sessionCache = cache;
+            return this;
+        }
+
+        /**
          * Validates, reads the certificate files, checks the requested backend, and builds.
          *
          * @throws IllegalArgumentException naming the option and the accepted range or values, or
@@ -653,6 +773,21 @@ public final class DtlsConfig {
                     "socketReceiveBufferSize must be 0 or in [4096, 2^30], was " + socketReceiveBufferSize);
             require(socketSendBufferSize == 0 || (socketSendBufferSize >= 4096 && socketSendBufferSize <= 1 << 30),
                     "socketSendBufferSize must be 0 or in [4096, 2^30], was " + socketSendBufferSize);
+            require(!pskModes.isEmpty() && pskModes.stream().noneMatch(java.util.Objects::isNull) && new LinkedHashSet<>(pskModes).size() == pskModes.size(),
+                    "pskModes: give PSK_DHE_KE, PSK_KE or both, each once; was " + pskModes);
+            require(preSharedKeys.stream().noneMatch(java.util.Objects::isNull), "preSharedKeys: a key is null");
+            for (int i = 0; i < preSharedKeys.size(); i++) {
+                for (int j = 0; j < i; j++) {
+                    require(!Arrays.equals(preSharedKeys.get(i).identity(), preSharedKeys.get(j).identity()),
+                            "preSharedKeys: identity '" + preSharedKeys.get(i).displayIdentity() + "' is listed twice");
+                }
+            }
+            for (PreSharedKey k : preSharedKeys) {
+                require(cipherSuites.stream().anyMatch(s -> s.hash() == k.hash()), "preSharedKeys: the key for '"
+                        + k.displayIdentity() + "' is for " + k.hash().jcaName() + " but no suite in cipherSuites "
+                        + cipherSuites + " uses that hash");
+            }
+            range("ticketLifetime", ticketLifetime, Duration.ofSeconds(1), Duration.ofDays(7));
             if (backend != null) {
                 BackendSelector.requestProblem(backend).ifPresent(problem -> require(false, "backend: " + problem));
             }

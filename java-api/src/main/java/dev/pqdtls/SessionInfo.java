@@ -11,11 +11,30 @@ import java.util.List;
  * @param protocol always {@code DTLSv1.3}
  * @param helloRetryRequest whether the handshake took a HelloRetryRequest (cookie or group change)
  * @param connectionIds whether records carry connection IDs (RFC 9146)
+ * @param group the key-exchange group, or null for a PSK handshake without one ({@code PSK_KE})
  * @param backend the crypto backend that ran the handshake and protects records
+ * @param peerCertificates the peer's chain as verified; on a resumed session, as verified when the
+ *     ticket was issued (a server keeps only the client's end-entity certificate)
+ * @param authentication how the peer was authenticated
  */
 public record SessionInfo(String protocol, CipherSuite cipherSuite, NamedGroup group, String backend,
         InetSocketAddress peer, List<X509Certificate> peerCertificates, boolean helloRetryRequest,
-        boolean connectionIds) {
+        boolean connectionIds, Authentication authentication) {
+
+    /** How a handshake authenticated the peer. */
+    public enum Authentication {
+        /** Certificates and a signature over the handshake. */
+        CERTIFICATE,
+        /** A session ticket from an earlier certificate handshake (RFC 8446 §2.2). */
+        RESUMPTION,
+        /** An external pre-shared key ({@link DtlsConfig.Builder#preSharedKeys}). */
+        PRE_SHARED_KEY
+    }
+
+    /** Whether the session was resumed with a ticket instead of a full handshake. */
+    public boolean resumed() {
+        return authentication == Authentication.RESUMPTION;
+    }
 
     public SessionInfo {
         peerCertificates = List.copyOf(peerCertificates);
@@ -26,7 +45,8 @@ public record SessionInfo(String protocol, CipherSuite cipherSuite, NamedGroup g
      * suite=TLS_AES_128_GCM_SHA256 group=X25519MLKEM768 backend=ffm peer=[::1]:4433}.
      */
     public String summary() {
-        return "handshake: version=" + protocol + " suite=" + cipherSuite.name() + " group=" + group.displayName()
-                + " backend=" + backend + " peer=" + Display.address(peer);
+        return "handshake: version=" + protocol + " suite=" + cipherSuite.name() + " group=" + (group == null ? "none" : group.displayName())
+                + " backend=" + backend + " peer=" + Display.address(peer)
+                + (authentication == Authentication.CERTIFICATE ? "" : " auth=" + authentication.name().toLowerCase(java.util.Locale.ROOT));
     }
 }

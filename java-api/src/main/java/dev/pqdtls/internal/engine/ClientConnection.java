@@ -5,6 +5,8 @@ import dev.pqdtls.DtlsAlert;
 import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsException;
 import dev.pqdtls.NamedGroup;
+import dev.pqdtls.SessionInfo;
+import dev.pqdtls.SessionTicket;
 import dev.pqdtls.SignatureScheme;
 import dev.pqdtls.internal.auth.CertificateMessage;
 import dev.pqdtls.internal.auth.CertificateRejectedException;
@@ -20,6 +22,7 @@ import dev.pqdtls.internal.handshake.Extensions;
 import dev.pqdtls.internal.handshake.HandshakeType;
 import dev.pqdtls.internal.handshake.KeySchedule;
 import dev.pqdtls.internal.handshake.ServerHello;
+import dev.pqdtls.internal.psk.PskCodec;
 import dev.pqdtls.internal.wire.DecodeException;
 import dev.pqdtls.internal.wire.WireWriter;
 import dev.pqdtls.spi.CryptoBackend;
@@ -50,6 +53,13 @@ public final class ClientConnection extends Connection {
     private byte[] exporterSecret;
     private CertificateRequestMessage certificateRequest;
     private List<SignatureScheme> offeredSignatureSchemes = SignatureSchemes.DEFAULT_SIGNATURE_ALGORITHMS;
+    /** PSKs to offer: a cached ticket for this server, then the external keys. */
+    private final List<PskOffer> pskOffers = new ArrayList<>();
+    /** The offers in the last ClientHello sent, whose order the server's selected_identity indexes. */
+    private List<PskOffer> sentPskOffers = List.of();
+    private PskOffer chosenPsk;
+    /** resumption_master_secret, kept to derive the PSK of each NewSessionTicket (RFC 8446 §4.6.1). */
+    private byte[] resumptionMaster;
 
     public ClientConnection(DtlsConfig config, CryptoBackend crypto, InetSocketAddress server,
             PeerAuthenticator authenticator, LocalCredentials credentials, long nowMillis) {
@@ -68,18 +78,58 @@ public final class ClientConnection extends Connection {
      * HelloRetryRequest (which cookie-checking servers send anyway) name the group (RFC 8446 §4.2.8).
      */
     public void start(long nowMillis) {
+        collectPskOffers();
         NamedGroup preferred = config.groups().get(0);
-        int helloWithoutShare = 300 + 8 * config.groups().size();
+        int helloWithoutShare = 300 + 8 * config.groups().size() + pskExtensionsLength(pskOffers);
         if (helloWithoutShare + preferred.clientShareLength() + RecordLayer.PLAINTEXT_HEADER + 12 <= config.mtu()) {
             newShare(preferred);
         }
         sendClientHello(nowMillis);
     }
 
-    private void newShare(NamedGroup g) {
+    /** Where this connection's tickets are cached: the server's name (or address) and port. */
+    private String serverKey() {
+        return config.serverName().orElse(peer.getHostString()) + ":" + peer.getPort();
+    }
+
+    private void collectPskOffers() {
+        if (config.sessionTickets()) {
+            long now = System.currentTimeMillis(); // tickets carry wall-clock time
+            config.sessionCache().take(serverKey(), now).ifPresent(t -> {
+                if (config.cipherSuites().stream().anyMatch(s -> s.hash() == t.cipherSuite().hash())) {
+                    pskOffers.add(PskOffer.of(t, now));
+                }
+                t.destroy(); // taken out: a ticket is offered once (RFC 8446 §C.4)
+            });
+        }
+        config.preSharedKeys().forEach(k -> pskOffers.add(PskOffer.of(k)));
+    }
+
+    private static int pskExtensionsLength(List<PskOffer> offers) {
+        if (offers.isEmpty()) {
+            return 0;
+        }
+        int n = 8 + 4 + 3 + PskCodec.bindersLength(offers.stream().map(o -> o.hash().length()).toList());
+        for (PskOffer o : offers) {
+            n += 6 + o.identity().length;
+        }
+        return n;
+    }
+
+    /** A client with external keys and nothing to verify a certificate with must get a PSK handshake. */
+    private boolean pskOnly() {
+        return !config.preSharedKeys().isEmpty() && config.trustedCertificates().isEmpty() && !config.insecureTrustAll();
+    }
+
+    private void releaseShare() {
         if (share != null) {
             share.close();
+            share = null;
         }
+    }
+
+    private void newShare(NamedGroup g) {
+        releaseShare();
         shareGroup = g;
         share = crypto.keyExchange(g).newClientShare();
     }
@@ -105,21 +155,54 @@ public final class ClientConnection extends Connection {
         }
         ext.add(ExtensionType.KEY_SHARE, ExtensionCodec.clientKeyShares(share == null ? List.of() : List.of(
                 new ExtensionCodec.KeyShareEntry(shareGroup.codepoint(), share.publicShare()))));
+        // After a HelloRetryRequest only PSKs for its suite's hash can still be used (RFC 8446 §4.1.4).
+        sentPskOffers = pskOffers.stream().filter(o -> retrySuite == null || o.hash() == retrySuite.hash()).toList();
+        List<Integer> binderLengths = sentPskOffers.stream().map(o -> o.hash().length()).toList();
+        if (!sentPskOffers.isEmpty()) {
+            ext.add(ExtensionType.PSK_KEY_EXCHANGE_MODES, PskCodec.modes(config.pskModes()));
+            ext.add(ExtensionType.PRE_SHARED_KEY, PskCodec.clientPsks(sentPskOffers.stream()
+                    .map(o -> new PskCodec.Identity(o.identity(), o.obfuscatedTicketAge())).toList(), binderLengths));
+        }
         ClientHello hello = new ClientHello(ClientHello.DTLS12, random, new byte[0], new byte[0],
                 config.cipherSuites().stream().map(CipherSuite::codepoint).toList(), ext.build());
         byte[] body = hello.encode();
+        if (!sentPskOffers.isEmpty()) {
+            fillBinders(body, PskCodec.bindersLength(binderLengths));
+        }
         transcript.add(HandshakeType.CLIENT_HELLO, body);
         HandshakeFlight f = new HandshakeFlight();
         f.add(newMessage(HandshakeType.CLIENT_HELLO, body, 0));
         sendFlight(f, nowMillis);
     }
 
-    /** A handshake that failed or was closed before the ServerHello leaves our private key unused: free it now. */
+    /**
+     * Writes the binders over the zeros at the end of the ClientHello (pre_shared_key is its last
+     * extension): each over the transcript through the ClientHello without its binders (§4.2.11.2).
+     */
+    private void fillBinders(byte[] body, int bindersLength) {
+        int truncated = body.length - bindersLength;
+        int pos = truncated + 2;
+        for (PskOffer o : sentPskOffers) {
+            byte[] hash = transcript.withTruncated(o.hash(), HandshakeType.CLIENT_HELLO, body, truncated);
+            byte[] binder = KeySchedule.binder(crypto, o.hash(), KeySchedule.DTLS13, o.psk(), o.external(), hash);
+            body[pos] = (byte) binder.length;
+            System.arraycopy(binder, 0, body, pos + 1, binder.length);
+            pos += 1 + binder.length;
+        }
+    }
+
+    /**
+     * Frees what the handshake left: our private key if no ServerHello used it, the offered PSKs,
+     * and the resumption secret once the connection ends.
+     */
     @Override
     protected void releaseHandshakeState() {
-        if (share != null) {
-            share.close();
-            share = null;
+        releaseShare();
+        pskOffers.forEach(PskOffer::wipe);
+        pskOffers.clear();
+        if (resumptionMaster != null) {
+            Arrays.fill(resumptionMaster, (byte) 0);
+            resumptionMaster = null;
         }
     }
 
@@ -178,18 +261,8 @@ public final class ClientConnection extends Connection {
         if (retrySuite != null && selected != retrySuite) {
             throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "ServerHello suite differs from the HelloRetryRequest's");
         }
-        ExtensionCodec.KeyShareEntry serverShare = ExtensionCodec.parseServerKeyShare(sh.extensions().get(ExtensionType.KEY_SHARE)
-                .orElseThrow(() -> fatal(DtlsAlert.MISSING_EXTENSION, "ServerHello has no key_share (PSK-only is not supported)")));
-        if (share == null || serverShare.group() != shareGroup.codepoint()) {
-            throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "server answered group " + serverShare.group() + " but we offered " + shareGroup);
-        }
-        byte[] secret;
-        try {
-            secret = share.finish(serverShare.keyExchange());
-        } catch (InvalidKeyShareException e) {
-            throw new DtlsException(DtlsAlert.ILLEGAL_PARAMETER, false, "invalid server key share: " + e.getMessage(), e);
-        }
-        share = null;
+        chosenPsk = chosenPsk(sh, selected);
+        byte[] secret = sharedSecret(sh, selected);
         byte[] peerCid = sh.extensions().get(ExtensionType.CONNECTION_ID).isPresent()
                 ? ExtensionCodec.parseConnectionId(sh.extensions().get(ExtensionType.CONNECTION_ID).get()) : null;
         if (peerCid != null && ownCid.length > 0) {
@@ -197,12 +270,18 @@ public final class ClientConnection extends Connection {
             connectionIds = true;
         }
         suite = selected;
-        group = shareGroup;
         if (!transcript.started()) {
             transcript.start(suite.hash());
         }
         transcript.add(type, body);
         schedule = new KeySchedule(crypto, suite, KeySchedule.DTLS13);
+        if (chosenPsk != null) {
+            schedule.earlySecret(chosenPsk.psk());
+            authentication = chosenPsk.external() ? SessionInfo.Authentication.PRE_SHARED_KEY
+                    : SessionInfo.Authentication.RESUMPTION;
+            peerCertificates = chosenPsk.peerCertificates();
+        }
+        pskOffers.forEach(PskOffer::wipe);
         KeySchedule.Traffic.Pair handshake = schedule.handshakeStep(secret, transcript.current());
         Arrays.fill(secret, (byte) 0);
         clientHandshakeSecret = handshake.client().secret();
@@ -210,6 +289,57 @@ public final class ClientConnection extends Connection {
         records.installRead(epochCipher(HANDSHAKE_EPOCH, handshake.server().keys()));
         records.installWrite(epochCipher(HANDSHAKE_EPOCH, handshake.client().keys()));
         step = Step.ENCRYPTED_EXTENSIONS;
+    }
+
+    /** The PSK the server took (pre_shared_key, RFC 8446 §4.2.11), or null for a certificate handshake. */
+    private PskOffer chosenPsk(ServerHello sh, CipherSuite selected) throws DecodeException, DtlsException {
+        if (sh.extensions().get(ExtensionType.PRE_SHARED_KEY).isEmpty()) {
+            if (pskOnly()) {
+                throw fatal(DtlsAlert.HANDSHAKE_FAILURE, "the server did not accept our pre-shared key "
+                        + config.preSharedKeys().stream().map(k -> "'" + k.displayIdentity() + "'").toList()
+                        + " and we have no trusted certificates to verify it by (DtlsConfig.trustedCertificates)");
+            }
+            return null;
+        }
+        int index = PskCodec.parseServerPsk(sh.extensions().get(ExtensionType.PRE_SHARED_KEY).get());
+        if (index >= sentPskOffers.size()) {
+            throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "server selected PSK " + index + " of the " + sentPskOffers.size() + " we offered");
+        }
+        PskOffer chosen = sentPskOffers.get(index);
+        if (chosen.hash() != selected.hash()) {
+            throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "server selected a PSK for " + chosen.hash().jcaName() + " with " + selected);
+        }
+        return chosen;
+    }
+
+    /**
+     * The (EC)DHE/KEM secret from the server's key share; zeros when the server took our PSK in
+     * psk_ke mode, without one (RFC 8446 §7.1), which we must have allowed.
+     */
+    private byte[] sharedSecret(ServerHello sh, CipherSuite selected) throws DecodeException, DtlsException {
+        if (sh.extensions().get(ExtensionType.KEY_SHARE).isEmpty()) {
+            if (chosenPsk == null) {
+                throw fatal(DtlsAlert.MISSING_EXTENSION, "ServerHello has neither key_share nor pre_shared_key");
+            }
+            if (!config.pskModes().contains(DtlsConfig.PskMode.PSK_KE)) {
+                throw fatal(DtlsAlert.MISSING_EXTENSION, "server resumed without a key exchange (psk_ke), which we do not allow");
+            }
+            releaseShare();
+            group = null;
+            return new byte[selected.hash().length()];
+        }
+        ExtensionCodec.KeyShareEntry serverShare = ExtensionCodec.parseServerKeyShare(sh.extensions().get(ExtensionType.KEY_SHARE).get());
+        if (share == null || serverShare.group() != shareGroup.codepoint()) {
+            throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "server answered group " + serverShare.group() + " but we offered " + shareGroup);
+        }
+        try {
+            return share.finish(serverShare.keyExchange());
+        } catch (InvalidKeyShareException e) {
+            throw new DtlsException(DtlsAlert.ILLEGAL_PARAMETER, false, "invalid server key share: " + e.getMessage(), e);
+        } finally {
+            share = null;
+            group = shareGroup;
+        }
     }
 
     private void onHelloRetryRequest(ServerHello hrr, CipherSuite selected, long nowMillis) throws DecodeException, DtlsException {
@@ -276,7 +406,7 @@ public final class ClientConnection extends Connection {
         Extensions.parse(r, "EncryptedExtensions");
         r.finish("EncryptedExtensions");
         transcript.add(type, body);
-        step = Step.CERTIFICATE_REQUEST_OR_CERTIFICATE;
+        step = chosenPsk != null ? Step.FINISHED : Step.CERTIFICATE_REQUEST_OR_CERTIFICATE;
     }
 
     private void onCertificate(int type, byte[] body) throws DecodeException, CertificateRejectedException {
@@ -314,7 +444,29 @@ public final class ClientConnection extends Connection {
         sendFlight(f, nowMillis);
         Arrays.fill(clientHandshakeSecret, (byte) 0);
         step = Step.DONE;
+        if (config.sessionTickets()) {
+            resumptionMaster = schedule.resumptionMasterSecret(transcript.current());
+        }
         established(application, nowMillis);
+    }
+
+    /** Keeps the server's ticket in the session cache, with the PSK it resumes with (RFC 8446 §4.6.1). */
+    @Override
+    protected void onNewSessionTicket(byte[] body) throws DtlsException {
+        PskCodec.NewSessionTicket nst;
+        try {
+            nst = PskCodec.NewSessionTicket.parse(body);
+        } catch (DecodeException e) {
+            throw decodeError(e);
+        }
+        if (resumptionMaster == null || nst.lifetimeSeconds() == 0) {
+            return; // tickets are off here, or the server says this one is not to be used
+        }
+        long lifetime = Math.min(nst.lifetimeSeconds(), 604_800); // 7 days at most (§4.6.1)
+        byte[] psk = schedule.resumptionPsk(resumptionMaster, nst.nonce());
+        config.sessionCache().put(serverKey(), new SessionTicket(nst.ticket(), psk, suite, System.currentTimeMillis(),
+                lifetime, nst.ageAdd(), peerCertificates));
+        Arrays.fill(psk, (byte) 0);
     }
 
     /** Certificate (possibly empty) and CertificateVerify in answer to a CertificateRequest (RFC 8446 §4.4.2). */

@@ -67,6 +67,8 @@ public abstract class Connection {
     protected boolean helloRetried;
     protected boolean connectionIds;
     protected List<X509Certificate> peerCertificates = List.of();
+    /** How the peer was authenticated (set when a PSK is chosen). */
+    protected SessionInfo.Authentication authentication = SessionInfo.Authentication.CERTIFICATE;
 
     private final boolean client;
     // Small to start: an idle connection holds both empty; they grow under traffic.
@@ -388,10 +390,11 @@ public abstract class Connection {
 
     /** What was negotiated; null before the handshake completes. */
     public final SessionInfo session() {
-        if (suite == null || group == null || state == State.HANDSHAKING) {
+        if (suite == null || state == State.HANDSHAKING) {
             return null;
         }
-        return new SessionInfo("DTLSv1.3", suite, group, crypto.name(), peer, peerCertificates, helloRetried, connectionIds);
+        return new SessionInfo("DTLSv1.3", suite, group, crypto.name(), peer, peerCertificates, helloRetried, connectionIds,
+                authentication);
     }
 
     public final ConnectionStats stats() {
@@ -638,7 +641,8 @@ public abstract class Connection {
             throw fatal(DtlsAlert.UNEXPECTED_MESSAGE, "post-handshake message " + type + " before the handshake completed");
         }
         if (type == HandshakeType.NEW_SESSION_TICKET) {
-            return; // resumption is not supported yet; the ticket is acknowledged and ignored
+            onNewSessionTicket(body);
+            return;
         }
         if (body.length != 1 || (body[0] & 0xFF) > 1) {
             throw fatal(DtlsAlert.DECODE_ERROR, "KeyUpdate body must be one byte 0 or 1");
@@ -670,9 +674,10 @@ public abstract class Connection {
         if (done == null) {
             return;
         }
-        if (done.messages().get(0).type() == HandshakeType.KEY_UPDATE) {
+        int first = done.messages().get(0).type();
+        if (first == HandshakeType.KEY_UPDATE) {
             keys.updateAcknowledged(nowMillis);
-        } else if (done.expectsAck()) {
+        } else if (done.expectsAck() && first != HandshakeType.NEW_SESSION_TICKET) {
             onFinalFlightAcknowledged(); // an ACK of any other whole flight only ends its retransmission
         }
     }
@@ -765,6 +770,14 @@ public abstract class Connection {
             schedule.destroy();
         }
         releaseHandshakeState();
+    }
+
+    /**
+     * A NewSessionTicket (RFC 8446 §4.6.1) arrived after the handshake; it has been ACKed already
+     * (RFC 9147 §5.8.4). Only a client may receive one.
+     */
+    protected void onNewSessionTicket(byte[] body) throws DtlsException {
+        throw fatal(DtlsAlert.UNEXPECTED_MESSAGE, "a client sent a NewSessionTicket");
     }
 
     /** Frees what the role keeps for a handshake that ended unfinished (a native key, for one). */

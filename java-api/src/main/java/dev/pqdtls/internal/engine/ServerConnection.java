@@ -4,6 +4,7 @@ import dev.pqdtls.DtlsAlert;
 import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsException;
 import dev.pqdtls.NamedGroup;
+import dev.pqdtls.SessionInfo;
 import dev.pqdtls.SignatureScheme;
 import dev.pqdtls.internal.auth.CertificateMessage;
 import dev.pqdtls.internal.auth.CertificateRejectedException;
@@ -19,6 +20,8 @@ import dev.pqdtls.internal.handshake.Extensions;
 import dev.pqdtls.internal.handshake.HandshakeType;
 import dev.pqdtls.internal.handshake.KeySchedule;
 import dev.pqdtls.internal.handshake.ServerHello;
+import dev.pqdtls.internal.psk.PskCodec;
+import dev.pqdtls.internal.psk.TicketSealer;
 import dev.pqdtls.internal.reliability.MessageReassembler;
 import dev.pqdtls.internal.server.CookieIssuer;
 import dev.pqdtls.internal.wire.DecodeException;
@@ -185,21 +188,41 @@ public final class ServerConnection extends Connection {
         respond(ch, body, n, nowMillis);
     }
 
-    /** Key exchange and the whole server flight: ServerHello .. Finished (RFC 8446 §2). */
+    /**
+     * Key exchange and the whole server flight: ServerHello .. Finished (RFC 8446 §2); with a PSK
+     * the certificate messages are left out (§2.2).
+     */
     private void respond(ClientHello ch, byte[] chBody, Negotiation n, long nowMillis) throws DtlsException, DecodeException {
         flightAnswered(nowMillis);
-        transcript.add(HandshakeType.CLIENT_HELLO, chBody);
-        KeyExchange.ServerKeyShare ks;
-        try {
-            ks = crypto.keyExchange(n.group()).respond(n.keyShare().get());
-        } catch (InvalidKeyShareException e) {
-            throw new DtlsException(DtlsAlert.ILLEGAL_PARAMETER, false, "invalid client key share: " + e.getMessage(), e);
+        ServerPsk psk = ServerPsk.choose(config, crypto, ch, chBody, n.suite(), transcript).orElse(null);
+        if (psk == null && credentials == null) {
+            throw fatal(DtlsAlert.HANDSHAKE_FAILURE, "this server has no certificate and the client offered none of its "
+                    + "pre-shared keys (DtlsConfig.preSharedKeys) in a mode both allow (pskModes)");
         }
+        transcript.add(HandshakeType.CLIENT_HELLO, chBody);
         suite = n.suite();
-        group = n.group();
+        boolean keyExchange = psk == null || psk.mode() == DtlsConfig.PskMode.PSK_DHE_KE;
+        byte[] sharedSecret;
         Extensions.Builder shExt = new Extensions.Builder()
-                .add(ExtensionType.SUPPORTED_VERSIONS, ExtensionCodec.serverSupportedVersion())
-                .add(ExtensionType.KEY_SHARE, ExtensionCodec.serverKeyShare(new ExtensionCodec.KeyShareEntry(group.codepoint(), ks.publicShare())));
+                .add(ExtensionType.SUPPORTED_VERSIONS, ExtensionCodec.serverSupportedVersion());
+        if (keyExchange) {
+            KeyExchange.ServerKeyShare ks;
+            try {
+                ks = crypto.keyExchange(n.group()).respond(n.keyShare().get());
+            } catch (InvalidKeyShareException e) {
+                throw new DtlsException(DtlsAlert.ILLEGAL_PARAMETER, false, "invalid client key share: " + e.getMessage(), e);
+            }
+            group = n.group();
+            sharedSecret = ks.sharedSecret();
+            shExt.add(ExtensionType.KEY_SHARE, ExtensionCodec.serverKeyShare(new ExtensionCodec.KeyShareEntry(group.codepoint(), ks.publicShare())));
+        } else {
+            sharedSecret = new byte[suite.hash().length()]; // psk_ke: zeros in place of the (EC)DHE secret (§7.1)
+        }
+        if (psk != null) {
+            shExt.add(ExtensionType.PRE_SHARED_KEY, PskCodec.serverPsk(psk.index()));
+            authentication = psk.resumption() ? SessionInfo.Authentication.RESUMPTION : SessionInfo.Authentication.PRE_SHARED_KEY;
+            peerCertificates = psk.clientCertificates();
+        }
         if (ch.extensions().has(ExtensionType.CONNECTION_ID)) {
             byte[] peerCid = ExtensionCodec.parseConnectionId(ch.extensions().get(ExtensionType.CONNECTION_ID).get());
             shExt.add(ExtensionType.CONNECTION_ID, ExtensionCodec.connectionId(ownCid));
@@ -212,8 +235,12 @@ public final class ServerConnection extends Connection {
         transcript.add(HandshakeType.SERVER_HELLO, sh);
 
         schedule = new KeySchedule(crypto, suite, KeySchedule.DTLS13);
-        KeySchedule.Traffic.Pair handshake = schedule.handshakeStep(ks.sharedSecret(), transcript.current());
-        Arrays.fill(ks.sharedSecret(), (byte) 0);
+        if (psk != null) {
+            schedule.earlySecret(psk.psk());
+            Arrays.fill(psk.psk(), (byte) 0);
+        }
+        KeySchedule.Traffic.Pair handshake = schedule.handshakeStep(sharedSecret, transcript.current());
+        Arrays.fill(sharedSecret, (byte) 0);
         clientHandshakeSecret = handshake.client().secret();
         byte[] serverHandshakeSecret = handshake.server().secret();
         records.installRead(epochCipher(HANDSHAKE_EPOCH, handshake.client().keys()));
@@ -222,7 +249,22 @@ public final class ServerConnection extends Connection {
         HandshakeFlight f = new HandshakeFlight();
         f.add(newMessage(HandshakeType.SERVER_HELLO, sh, 0));
         add(f, HandshakeType.ENCRYPTED_EXTENSIONS, new byte[] {0, 0});
-        if (config.clientAuth() != DtlsConfig.ClientAuth.NONE) {
+        boolean askClient = psk == null && config.clientAuth() != DtlsConfig.ClientAuth.NONE;
+        if (psk == null) {
+            authenticate(f, ch, askClient);
+        }
+        add(f, HandshakeType.FINISHED, schedule.finishedVerifyData(serverHandshakeSecret, transcript.current()));
+        Arrays.fill(serverHandshakeSecret, (byte) 0);
+
+        application = schedule.masterStep(transcript.current());
+        exporterSecret = application.exporterMasterSecret();
+        sendFlight(f, nowMillis);
+        step = askClient ? Step.CERTIFICATE : Step.FINISHED;
+    }
+
+    /** CertificateRequest if asked, Certificate and CertificateVerify (RFC 8446 §4.3.2, §4.4.2-3). */
+    private void authenticate(HandshakeFlight f, ClientHello ch, boolean askClient) throws DtlsException, DecodeException {
+        if (askClient) {
             add(f, HandshakeType.CERTIFICATE_REQUEST, CertificateRequestMessage.create(new byte[0],
                     SignatureSchemes.DEFAULT_SIGNATURE_ALGORITHMS, SignatureSchemes.DEFAULT_SIGNATURE_ALGORITHMS_CERT, List.of()).encode());
         }
@@ -237,13 +279,6 @@ public final class ServerConnection extends Connection {
         add(f, HandshakeType.CERTIFICATE, sel.credentials().certificateMessage(new byte[0]).encode());
         add(f, HandshakeType.CERTIFICATE_VERIFY, CertificateVerifyMessage.sign(crypto, true, sel.scheme(),
                 sel.credentials().privateKey(), transcript.current()).encode());
-        add(f, HandshakeType.FINISHED, schedule.finishedVerifyData(serverHandshakeSecret, transcript.current()));
-        Arrays.fill(serverHandshakeSecret, (byte) 0);
-
-        application = schedule.masterStep(transcript.current());
-        exporterSecret = application.exporterMasterSecret();
-        sendFlight(f, nowMillis);
-        step = config.clientAuth() == DtlsConfig.ClientAuth.NONE ? Step.FINISHED : Step.CERTIFICATE;
     }
 
     private void add(HandshakeFlight f, int type, byte[] body) {
@@ -283,11 +318,55 @@ public final class ServerConnection extends Connection {
         Arrays.fill(clientHandshakeSecret, (byte) 0);
         flightAnswered(nowMillis);
         step = Step.DONE;
+        byte[] ticketPsk = config.sessionTickets() ? ticketPsk() : null;
         established(application, nowMillis);
         application = null; // TrafficKeys took the secrets over (and ratchets them on KeyUpdate)
         // RFC 9147 §5.8: the client's final flight has no reply, so acknowledge it explicitly. The
         // handshake read keys stay: if this ACK is lost the client resends Finished and we ACK again.
         acknowledgePeerFlight();
+        if (ticketPsk != null) {
+            sendTicket(ticketPsk, nowMillis);
+        }
+    }
+
+    /** The PSK of the one ticket we issue: its nonce need be unique per connection only (RFC 8446 §4.6.1). */
+    private byte[] ticketPsk() {
+        byte[] resumptionMaster = schedule.resumptionMasterSecret(transcript.current());
+        try {
+            return schedule.resumptionPsk(resumptionMaster, TICKET_NONCE);
+        } finally {
+            Arrays.fill(resumptionMaster, (byte) 0);
+        }
+    }
+
+    private static final byte[] TICKET_NONCE = {0};
+
+    /**
+     * NewSessionTicket, sealed with our ticket keys, in its own flight: retransmitted until the
+     * client ACKs it (RFC 9147 §5.8.4).
+     */
+    private void sendTicket(byte[] psk, long nowMillis) {
+        long wallClock = System.currentTimeMillis();
+        long lifetime = config.ticketLifetime().toSeconds();
+        byte[] clientCertificate = new byte[0];
+        try {
+            if (!peerCertificates.isEmpty()) {
+                clientCertificate = peerCertificates.get(0).getEncoded();
+            }
+        } catch (java.security.cert.CertificateEncodingException e) {
+            Arrays.fill(psk, (byte) 0);
+            return; // a certificate we parsed re-encodes; if not, the client goes without a ticket
+        }
+        byte[] ticket = TicketSealer.seal(config.ticketKeys(),
+                new TicketSealer.State(suite.codepoint(), wallClock, lifetime, psk, clientCertificate), wallClock);
+        Arrays.fill(psk, (byte) 0);
+        byte[] ageAdd = new byte[4];
+        crypto.randomBytes(ageAdd);
+        byte[] body = new PskCodec.NewSessionTicket(lifetime, java.nio.ByteBuffer.wrap(ageAdd).getInt(), TICKET_NONCE, ticket).encode();
+        HandshakeFlight f = new HandshakeFlight();
+        f.add(newMessage(HandshakeType.NEW_SESSION_TICKET, body, records.writeEpoch()));
+        f.expectAck(true);
+        sendFlight(f, nowMillis);
     }
 
     @Override

@@ -65,6 +65,32 @@ final class Transcript {
     }
 
     /**
+     * The transcript hash under {@code algorithm} as it would be with a message of {@code type}
+     * whose header says {@code body.length} bytes but of which only the first {@code length} are
+     * hashed: the truncated ClientHello a PSK binder covers (RFC 8446 §4.2.11.2). The transcript
+     * itself is unchanged; if it already runs, it must run under {@code algorithm}.
+     */
+    byte[] withTruncated(HashAlgorithm algorithm, int type, byte[] body, int length) {
+        TranscriptHash h;
+        if (hash != null) {
+            h = hash.copy();
+        } else {
+            h = crypto.newTranscriptHash(algorithm);
+            for (byte[] m : pending) {
+                h.update(m, 0, m.length);
+            }
+        }
+        byte[] header = encode(type, body);
+        h.update(header, 0, 4 + length);
+        return h.current();
+    }
+
+    /** The running hash's algorithm, or null before {@link #start}. */
+    HashAlgorithm algorithm() {
+        return hash == null ? null : hash.algorithm();
+    }
+
+    /**
      * Replaces ClientHello1 with {@code message_hash(Hash(ClientHello1))} after a HelloRetryRequest
      * (RFC 8446 §4.4.1); the transcript must hold exactly ClientHello1.
      */

@@ -55,6 +55,39 @@ public final class KeySchedule {
         return secret.clone();
     }
 
+    /**
+     * Early Secret = HKDF-Extract(0, PSK): the handshake then derives from the PSK (RFC 8446 §7.1).
+     * The caller keeps (and wipes) {@code psk}.
+     */
+    public void earlySecret(byte[] psk) {
+        requireStage(Stage.INITIAL);
+        secret = crypto.hkdfExtract(hash, new byte[hash.length()], psk);
+        stage = Stage.EARLY;
+    }
+
+    /**
+     * A PSK binder (RFC 8446 §4.2.11.2): HMAC under the finished key of the binder key
+     * (Derive-Secret(Early Secret, "ext binder" or "res binder", "")) over the transcript hash
+     * through the truncated ClientHello.
+     */
+    public static byte[] binder(CryptoBackend crypto, HashAlgorithm hash, String prefix, byte[] psk, boolean external,
+            byte[] truncatedHelloHash) {
+        byte[] early = crypto.hkdfExtract(hash, new byte[hash.length()], psk);
+        byte[] binderKey = crypto.hkdfExpandLabel(hash, early, prefix, external ? "ext binder" : "res binder",
+                crypto.digest(hash, NONE), hash.length());
+        Arrays.fill(early, (byte) 0);
+        try {
+            return crypto.finishedVerifyData(hash, prefix, binderKey, truncatedHelloHash);
+        } finally {
+            Arrays.fill(binderKey, (byte) 0);
+        }
+    }
+
+    /** The PSK a ticket resumes with: HKDF-Expand-Label(resumption_master_secret, "resumption", nonce) (§4.6.1). */
+    public byte[] resumptionPsk(byte[] resumptionMasterSecret, byte[] ticketNonce) {
+        return expandLabel(resumptionMasterSecret, "resumption", ticketNonce, hash.length());
+    }
+
     /** Handshake Secret = HKDF-Extract(Derive-Secret(early, "derived", ""), (EC)DHE/KEM secret). */
     public byte[] handshakeSecret(byte[] sharedSecret) {
         handshakeStage(sharedSecret, NONE, List.of());

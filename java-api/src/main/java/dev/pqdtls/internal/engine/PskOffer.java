@@ -1,0 +1,31 @@
+package dev.pqdtls.internal.engine;
+
+import dev.pqdtls.PreSharedKey;
+import dev.pqdtls.SessionTicket;
+import dev.pqdtls.spi.HashAlgorithm;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A PSK a client offers (RFC 8446 §4.2.11): a ticket from an earlier session or an external key.
+ *
+ * @param obfuscatedTicketAge the ticket's age plus the server's age_add, mod 2^32; 0 for an external key
+ * @param peerCertificates what the ticket's session verified of the server; empty for an external key
+ */
+record PskOffer(byte[] identity, long obfuscatedTicketAge, byte[] psk, HashAlgorithm hash, boolean external,
+        List<X509Certificate> peerCertificates) {
+
+    static PskOffer of(SessionTicket t, long nowMillis) {
+        long age = (nowMillis - t.receivedAtMillis() + (t.ageAdd() & 0xFFFFFFFFL)) & 0xFFFFFFFFL;
+        return new PskOffer(t.ticket(), age, t.resumptionSecret(), t.cipherSuite().hash(), false, t.peerCertificates());
+    }
+
+    static PskOffer of(PreSharedKey k) {
+        return new PskOffer(k.identity(), 0, k.key(), k.hash(), true, List.of());
+    }
+
+    void wipe() {
+        Arrays.fill(psk, (byte) 0);
+    }
+}
