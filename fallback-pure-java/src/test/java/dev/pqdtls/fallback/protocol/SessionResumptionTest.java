@@ -208,9 +208,9 @@ class SessionResumptionTest {
     }
 
     @Test
-    void aSha384KeyNegotiatesTheSha384Suite() {
+    void aSha384KeyNegotiatesTheSha384SuiteAheadOfTheServersFirstChoice() {
         PreSharedKey k = PreSharedKey.of("gw".getBytes(StandardCharsets.US_ASCII), new byte[48], HashAlgorithm.SHA384);
-        DtlsConfig serverConfig = DtlsConfig.builder().preSharedKeys(k).cipherSuites(CipherSuite.TLS_AES_256_GCM_SHA384).build();
+        DtlsConfig serverConfig = DtlsConfig.builder().preSharedKeys(k).build(); // TLS_AES_128_GCM_SHA256 first
         Connection[] p = connect(DtlsConfig.builder().preSharedKeys(k).build(), serverConfig);
         assertEquals(CipherSuite.TLS_AES_256_GCM_SHA384, p[0].session().cipherSuite());
         assertEquals(SessionInfo.Authentication.PRE_SHARED_KEY, p[0].session().authentication());

@@ -128,7 +128,7 @@ public final class ServerConnection extends Connection {
             }
             transcript.startFromMessageHash(n.suite().hash(), cookie.clientHello1Hash());
             NamedGroup asked = cookie.group() == 0 ? null : n.group();
-            transcript.add(HandshakeType.SERVER_HELLO, Negotiation.helloRetryRequest(ch.legacySessionId(), n.suite(), asked, cookieBytes));
+            transcript.add(HandshakeType.SERVER_HELLO, Negotiation.helloRetryRequest(n.suite(), asked, cookieBytes));
             respond(ch, body, n, nowMillis);
         } catch (DecodeException e) {
             failHandshake(decodeError(e));
@@ -177,7 +177,7 @@ public final class ServerConnection extends Connection {
             transcript.start(n.suite().hash());
             transcript.add(type, body);
             transcript.replaceWithMessageHash();
-            byte[] hrr = Negotiation.helloRetryRequest(ch.legacySessionId(), n.suite(), n.group(), null);
+            byte[] hrr = Negotiation.helloRetryRequest(n.suite(), n.group(), null);
             transcript.add(HandshakeType.SERVER_HELLO, hrr);
             HandshakeFlight f = new HandshakeFlight();
             f.add(newMessage(HandshakeType.SERVER_HELLO, hrr, 0));
@@ -231,7 +231,7 @@ public final class ServerConnection extends Connection {
         }
         byte[] random = new byte[32];
         crypto.randomBytes(random);
-        byte[] sh = new ServerHello(ClientHello.DTLS12, random, ch.legacySessionId(), suite.codepoint(), shExt.build()).encode();
+        byte[] sh = new ServerHello(ClientHello.DTLS12, random, Negotiation.NO_SESSION_ID, suite.codepoint(), shExt.build()).encode();
         transcript.add(HandshakeType.SERVER_HELLO, sh);
 
         schedule = new KeySchedule(crypto, suite, KeySchedule.DTLS13);

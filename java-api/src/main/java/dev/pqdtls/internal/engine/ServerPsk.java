@@ -25,9 +25,9 @@ import java.util.Optional;
 
 /**
  * A server's choice among the PSKs a ClientHello offers (RFC 8446 §4.2.11): the first identity that
- * is one of our external keys or a ticket we sealed, usable with the suite already chosen (a PSK
- * never changes the suite, so the stateless cookie responder, which sees no PSK, picks the same)
- * and in a mode both sides allow. Its binder must verify; an identity we do not know is skipped, and
+ * is one of our external keys or a ticket we sealed, usable with the suite already chosen (by
+ * {@link Negotiation}, which puts a suite of a named external key's hash first) and in a mode both
+ * sides allow. Its binder must verify; an identity we do not know is skipped, and
  * with none left the handshake goes on with certificates.
  *
  * @param index the identity's position, echoed in the ServerHello

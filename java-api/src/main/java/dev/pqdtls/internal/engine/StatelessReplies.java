@@ -75,7 +75,7 @@ public final class StatelessReplies {
         byte[] ch1Hash = crypto.digest(n.suite().hash(), Transcript.encode(HandshakeType.CLIENT_HELLO, hello.body));
         byte[] issued = cookies.issue(client, new CookieIssuer.CookieState(ch1Hash, n.suite().codepoint(),
                 ask == null ? 0 : ask.codepoint()));
-        byte[] hrr = Negotiation.helloRetryRequest(hello.clientHello.legacySessionId(), n.suite(), ask, issued);
+        byte[] hrr = Negotiation.helloRetryRequest(n.suite(), ask, issued);
         HandshakeFlight f = new HandshakeFlight();
         f.add(new HandshakeFlight.Message(HandshakeType.SERVER_HELLO, messageSeq, hrr, 0));
         RecordLayer stateless = new RecordLayer();

@@ -9,6 +9,8 @@ import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsConnection;
 import dev.pqdtls.DtlsServer;
 import dev.pqdtls.NamedGroup;
+import dev.pqdtls.PreSharedKey;
+import dev.pqdtls.SessionInfo;
 import dev.pqdtls.fallback.auth.TestPki;
 import dev.pqdtls.internal.auth.Pem;
 import dev.pqdtls.interop.WolfSslPeer;
@@ -224,5 +226,97 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
         runWolfClientAgainstOurServer(DtlsConfig.builder().backend(nativeBackend().name()).clientAuth(DtlsConfig.ClientAuth.REQUIRED)
                 .trustedCertificates(Pem.certificates(wolf("certs/client-cert.pem"))), List.of("-d", "--pqc", "X25519MLKEM768"),
                 NamedGroup.X25519_MLKEM768);
+    }
+
+    /** A wolfSSL client (-r) resumes with our ticket: its binder verifies here, our Finished there. */
+    @Test
+    void wolfSslClientResumesWithOurTicket() throws Exception {
+        TestPki.Pki pki = TestPki.quickServer();
+        try (DtlsServer server = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0), DtlsConfig.builder()
+                .backend(nativeBackend().name()).certificate(pki.leaf().chain(), pki.leaf().privateKey()).build())) {
+            CompletableFuture<List<Boolean>> served = CompletableFuture.supplyAsync(() -> {
+                List<Boolean> resumed = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    try (DtlsConnection c = server.accept(STEP).orElseThrow()) {
+                        c.send(c.receive(STEP).orElseThrow());
+                        resumed.add(c.session().resumed());
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                }
+                return resumed;
+            }, task -> new Thread(task, "pqdtls-server-test").start());
+            try (WolfSslPeer wolf = WolfSslPeer.startClient(args(server.localAddress().getPort(), "-d", "-r",
+                    "--pqc", "X25519MLKEM768").toArray(String[]::new))) {
+                wolf.awaitOutput(java.util.regex.Pattern.compile("(?m)^reused session id$"), STEP);
+                assertEquals(List.of(false, true), served.get(STEP.toSeconds(), TimeUnit.SECONDS));
+                assertEquals(0, wolf.waitFor(STEP), "wolfSSL client exit code");
+            }
+        }
+    }
+
+    /** Our client resumes with the ticket a wolfSSL server issued (two connections to one server). */
+    @Test
+    void ourClientResumesWithAWolfSslTicket() throws Exception {
+        int port = WolfSslPeer.freeUdpPort();
+        DtlsConfig config = clientTrustingWolfSsl().build(); // one configuration, one session cache
+        try (WolfSslPeer wolf = WolfSslPeer.startServer(args(port, "-d", "-C", "2").toArray(String[]::new))) {
+            for (boolean resumed : new boolean[] {false, true}) {
+                try (DtlsConnection c = DtlsClient.connect(new InetSocketAddress("127.0.0.1", port), config)) {
+                    c.send("hello".getBytes(StandardCharsets.UTF_8));
+                    assertTrue(new String(c.receive(STEP).orElseThrow(), StandardCharsets.UTF_8).startsWith("I hear you"));
+                    assertEquals(resumed, c.session().resumed(), "connection " + (resumed ? 2 : 1));
+                }
+            }
+        }
+    }
+
+    /**
+     * wolfSSL's example PSK (-s, wolfssl/test.h): identity Client_identity, 32 bytes 01 23 45 ..,
+     * for TLS13-AES128-GCM-SHA256 in a build without SHA-384 PSK suites (ci/build-wolfssl.sh's). Its
+     * client names the key Client_identity followed by the hash, Client_identitySHA256; its server
+     * takes any identity that starts with Client_identity.
+     */
+    private static PreSharedKey wolfSslExamplePsk(String identity) {
+        byte[] key = new byte[32];
+        for (int i = 0, b = 0x01; i < 32; i++, b += 0x22) {
+            if (b >= 0x100) {
+                b = 0x01;
+            }
+            key[i] = (byte) b;
+        }
+        return PreSharedKey.of(identity, key);
+    }
+
+    /** External PSK, no certificates: our PSK-only client with wolfSSL's -s server, and the reverse. */
+    @Test
+    void externalPskBothWays() throws Exception {
+        int port = WolfSslPeer.freeUdpPort();
+        try (WolfSslPeer wolf = WolfSslPeer.startServer(args(port, "-s").toArray(String[]::new));
+                DtlsConnection c = DtlsClient.connect(new InetSocketAddress("127.0.0.1", port),
+                        DtlsConfig.builder().backend(nativeBackend().name()).preSharedKeys(wolfSslExamplePsk("Client_identity")).build())) {
+            assertEquals(SessionInfo.Authentication.PRE_SHARED_KEY, c.session().authentication());
+            assertEquals(NamedGroup.X25519_MLKEM768, c.session().group(), "psk_dhe_ke with the hybrid group");
+            c.send("psk".getBytes(StandardCharsets.UTF_8));
+            assertTrue(new String(c.receive(STEP).orElseThrow(), StandardCharsets.UTF_8).startsWith("I hear you"));
+        }
+        try (DtlsServer server = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0), DtlsConfig.builder()
+                .backend(nativeBackend().name()).preSharedKeys(wolfSslExamplePsk("Client_identitySHA256")).build())) {
+            CompletableFuture<SessionInfo> served = CompletableFuture.supplyAsync(() -> {
+                try (DtlsConnection c = server.accept(STEP).orElseThrow()) {
+                    c.send(c.receive(STEP).orElseThrow());
+                    return c.session();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }, task -> new Thread(task, "pqdtls-server-test").start());
+            try (WolfSslPeer wolf = WolfSslPeer.startClient(args(server.localAddress().getPort(), "-s")
+                    .toArray(String[]::new))) {
+                wolf.awaitOutput(WolfSslPeer.HANDSHAKE_DONE, STEP);
+                assertEquals(SessionInfo.Authentication.PRE_SHARED_KEY,
+                        served.get(STEP.toSeconds(), TimeUnit.SECONDS).authentication());
+                assertEquals(0, wolf.waitFor(STEP), "wolfSSL client exit code");
+            }
+        }
     }
 }
