@@ -1,6 +1,7 @@
 package dev.pqdtls;
 
 import dev.pqdtls.internal.auth.CredentialFiles;
+import dev.pqdtls.internal.auth.PublicKeyPins;
 import dev.pqdtls.internal.backend.BackendSelector;
 import dev.pqdtls.internal.text.Display;
 import java.nio.file.Path;
@@ -37,12 +38,29 @@ public final class DtlsConfig {
     /** Whether a server asks clients for a certificate. */
     public enum ClientAuth { NONE, REQUESTED, REQUIRED }
 
+    /** How {@linkplain Builder#pinnedPublicKeys(List, PinMode) pinned public keys} combine with chain validation. */
+    public enum PinMode {
+        /**
+         * The peer's certificate chain is validated as without pins (trust anchors, dates, usage, the
+         * server's name), and its end-entity key must also be pinned (default).
+         */
+        WITH_CHAIN,
+        /**
+         * Only the peer's key counts: its end-entity certificate's key, or its raw public key (RFC
+         * 7250), must be pinned; issuer, dates and names are not checked (as with an SSH host key).
+         * For self-signed peers and peer-to-peer identities exchanged in advance.
+         */
+        INSTEAD_OF_CHAIN
+    }
+
     private final List<NamedGroup> groups;
     private final List<CipherSuite> cipherSuites;
     private final List<X509Certificate> certificateChain;
     private final PrivateKey privateKey;
     private final List<X509Certificate> trustedCertificates;
     private final boolean insecureTrustAll;
+    private final List<String> pinnedPublicKeys;
+    private final PinMode pinMode;
     private final String serverName;
     private final ClientAuth clientAuth;
     private final CookiePolicy cookiePolicy;
@@ -78,6 +96,8 @@ public final class DtlsConfig {
         privateKey = key;
         trustedCertificates = List.copyOf(trusted);
         insecureTrustAll = b.insecureTrustAll;
+        pinnedPublicKeys = PublicKeyPins.parse("pinnedPublicKeys", b.pinnedPublicKeys).canonical();
+        pinMode = b.pinMode;
         serverName = b.serverName;
         clientAuth = b.clientAuth;
         cookiePolicy = b.cookiePolicy;
@@ -141,6 +161,27 @@ public final class DtlsConfig {
     /** True if peer certificates are accepted without verification (tests and demos only). */
     public boolean insecureTrustAll() {
         return insecureTrustAll;
+    }
+
+    /**
+     * SHA-256 pins of the peer keys accepted, in the canonical form {@code sha256/<base64>}; empty: no
+     * pinning. See {@link Builder#pinnedPublicKeys(List, PinMode)}.
+     */
+    public List<String> pinnedPublicKeys() {
+        return pinnedPublicKeys;
+    }
+
+    /** Whether pins add to chain validation or replace it; meaningful only with pins. */
+    public PinMode pinMode() {
+        return pinMode;
+    }
+
+    /**
+     * The pin {@link Builder#pinnedPublicKeys(List)} expects for {@code key}: {@code sha256/} and the
+     * base64 SHA-256 of its DER SubjectPublicKeyInfo (as HPKP's pin-sha256, RFC 7469 §2.4).
+     */
+    public static String publicKeyPin(java.security.PublicKey key) {
+        return PublicKeyPins.pin(key);
     }
 
     /** The server name a client sends (SNI) and checks the certificate against, if set. */
@@ -293,6 +334,8 @@ public final class DtlsConfig {
         private List<X509Certificate> trustedCertificates = List.of();
         private Path trustedCertificatesFile;
         private boolean insecureTrustAll;
+        private List<String> pinnedPublicKeys = List.of();
+        private PinMode pinMode = PinMode.WITH_CHAIN;
         private String serverName;
         private ClientAuth clientAuth = ClientAuth.NONE;
         private CookiePolicy cookiePolicy = CookiePolicy.ALWAYS;
@@ -417,6 +460,32 @@ public final class DtlsConfig {
          */
         public Builder insecureTrustAll() {
             this.insecureTrustAll = true;
+            return this;
+        }
+
+        /**
+         * Accept the peer only if its end-entity public key is one of these, in addition to the usual
+         * chain validation ({@link PinMode#WITH_CHAIN}). Works both ways: a client pins its server's
+         * key, a server with {@link #clientAuth} its clients' keys. Each pin is the SHA-256 of the
+         * key's DER SubjectPublicKeyInfo as {@code sha256/<base64>}, plain base64 or 64 hex digits
+         * ({@code ./pqdtls pin --cert FILE} prints it, as does {@code openssl x509 -in FILE -pubkey
+         * -noout | openssl pkey -pubin -outform der | sha256sum}). A key that is not pinned fails the
+         * handshake with bad_certificate, and the error gives the pin it has. List the next key too
+         * before rotating one. An empty list turns pinning off.
+         */
+        public Builder pinnedPublicKeys(List<String> pins) {
+            return pinnedPublicKeys(pins, PinMode.WITH_CHAIN);
+        }
+
+        /**
+         * Pins with an explicit {@link PinMode}: {@link PinMode#INSTEAD_OF_CHAIN} accepts a peer by its
+         * key alone (no trust anchors needed; a self-signed certificate or a raw public key will do).
+         * {@link #build()} rejects a pin in another form (naming the entry), INSTEAD_OF_CHAIN without
+         * pins, and pins together with {@link #insecureTrustAll()}.
+         */
+        public Builder pinnedPublicKeys(List<String> pins, PinMode mode) {
+            this.pinnedPublicKeys = pins == null ? null : new ArrayList<>(pins);
+            this.pinMode = mode;
             return this;
         }
 
@@ -632,6 +701,17 @@ public final class DtlsConfig {
             require(!(insecureTrustAll && (!trustedCertificates.isEmpty() || trustedCertificatesFile != null)),
                     "insecureTrustAll and trustedCertificates contradict each other; choose one");
             require(clientAuth != null && cookiePolicy != null, "clientAuth and cookiePolicy must not be null");
+            require(pinnedPublicKeys != null && pinMode != null, "pinnedPublicKeys: the pin list and PinMode must not be null");
+            PublicKeyPins.parse("pinnedPublicKeys", pinnedPublicKeys); // names the malformed entry
+            require(!(insecureTrustAll && !pinnedPublicKeys.isEmpty()),
+                    "insecureTrustAll and pinnedPublicKeys contradict each other; choose one "
+                            + "(pinnedPublicKeys with PinMode.INSTEAD_OF_CHAIN accepts self-signed peers safely)");
+            require(pinMode != PinMode.INSTEAD_OF_CHAIN || !pinnedPublicKeys.isEmpty(),
+                    "pinnedPublicKeys: PinMode.INSTEAD_OF_CHAIN needs at least one pin, else no peer could be accepted");
+            require(pinMode != PinMode.INSTEAD_OF_CHAIN || (trustedCertificates.isEmpty() && trustedCertificatesFile == null),
+                    "pinnedPublicKeys with PinMode.INSTEAD_OF_CHAIN and trustedCertificates contradict each other: "
+                            + "the chain is not validated, so trust anchors would be ignored; use PinMode.WITH_CHAIN to "
+                            + "require both");
             range("cookieThreshold", cookieThreshold, 0, 1_000_000);
             range("cookieLifetime", cookieLifetime, Duration.ofSeconds(1), Duration.ofHours(1));
             range("mtu", mtu, 256, 65_507);

@@ -67,6 +67,8 @@ public abstract class Connection {
     protected boolean helloRetried;
     protected boolean connectionIds;
     protected List<X509Certificate> peerCertificates = List.of();
+    /** The peer's raw public key (RFC 7250) when it sent one instead of certificates; else null. */
+    protected java.security.PublicKey peerRawPublicKey;
 
     private final boolean client;
     // Small to start: an idle connection holds both empty; they grow under traffic.
@@ -391,7 +393,8 @@ public abstract class Connection {
         if (suite == null || group == null || state == State.HANDSHAKING) {
             return null;
         }
-        return new SessionInfo("DTLSv1.3", suite, group, crypto.name(), peer, peerCertificates, helloRetried, connectionIds);
+        return new SessionInfo("DTLSv1.3", suite, group, crypto.name(), peer, peerCertificates, helloRetried, connectionIds,
+                peerRawPublicKey);
     }
 
     public final ConnectionStats stats() {
