@@ -468,7 +468,7 @@ public final class DtlsConfig {
          * chain validation ({@link PinMode#WITH_CHAIN}). Works both ways: a client pins its server's
          * key, a server with {@link #clientAuth} its clients' keys. Each pin is the SHA-256 of the
          * key's DER SubjectPublicKeyInfo as {@code sha256/<base64>}, plain base64 or 64 hex digits
-         * ({@code ./pqdtls pin --cert FILE} prints it, as does {@code openssl x509 -in FILE -pubkey
+         * ({@code ./pqdtls pin FILE} prints it, as does {@code openssl x509 -in FILE -pubkey
          * -noout | openssl pkey -pubin -outform der | sha256sum}). A key that is not pinned fails the
          * handshake with bad_certificate, and the error gives the pin it has. List the next key too
          * before rotating one. An empty list turns pinning off.

@@ -67,7 +67,7 @@ public final class PublicKeyPins {
         }
         throw new IllegalArgumentException(option + ": entry " + index + " (\"" + pin + "\") is not a SHA-256 public-key "
                 + "pin: give sha256/<44 base64 characters> or 64 hex digits, the SHA-256 of the DER SubjectPublicKeyInfo "
-                + "(./pqdtls pin --cert FILE prints it; or openssl x509 -in FILE -pubkey -noout | openssl pkey -pubin "
+                + "(./pqdtls pin FILE prints it; or openssl x509 -in FILE -pubkey -noout | openssl pkey -pubin "
                 + "-outform der | sha256sum)");
     }
 
@@ -97,7 +97,7 @@ public final class PublicKeyPins {
         if (!matches(spki)) {
             throw new CertificateRejectedException(CertificateRejectedException.BAD_CERTIFICATE,
                     "the " + role + "'s public key (" + SignatureSchemes.describe(key) + ") has pin " + pin(spki)
-                            + " (hex " + HexFormat.of().formatHex(sha256(spki)) + "), which is not among the "
+                            + " (hex " + hex(spki) + "), which is not among the "
                             + digests.size() + " pinned key(s); if this is the " + role + "'s genuine key, pin it "
                             + "(DtlsConfig pinnedPublicKeys, or --pin " + pin(spki) + ")");
         }
@@ -111,6 +111,11 @@ public final class PublicKeyPins {
     /** The canonical pin of a DER SubjectPublicKeyInfo. */
     public static String pin(byte[] spki) {
         return PREFIX + Base64.getEncoder().encodeToString(sha256(spki));
+    }
+
+    /** The pin of a DER SubjectPublicKeyInfo as 64 lower-case hex digits, as {@code sha256sum} prints it. */
+    public static String hex(byte[] spki) {
+        return HexFormat.of().formatHex(sha256(spki));
     }
 
     /** The canonical form of each pin, in order. */
