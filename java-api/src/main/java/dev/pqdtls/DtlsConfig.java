@@ -1,6 +1,7 @@
 package dev.pqdtls;
 
 import dev.pqdtls.internal.auth.CredentialFiles;
+import dev.pqdtls.internal.auth.LocalCredentials;
 import dev.pqdtls.internal.auth.PublicKeyPins;
 import dev.pqdtls.internal.backend.BackendSelector;
 import dev.pqdtls.internal.text.Display;
@@ -57,6 +58,7 @@ public final class DtlsConfig {
     private final List<CipherSuite> cipherSuites;
     private final List<X509Certificate> certificateChain;
     private final PrivateKey privateKey;
+    private final java.security.KeyPair rawPublicKey;
     private final List<X509Certificate> trustedCertificates;
     private final boolean insecureTrustAll;
     private final List<String> pinnedPublicKeys;
@@ -94,6 +96,7 @@ public final class DtlsConfig {
         cipherSuites = List.copyOf(b.cipherSuites);
         certificateChain = List.copyOf(chain);
         privateKey = key;
+        rawPublicKey = b.rawPublicKey;
         trustedCertificates = List.copyOf(trusted);
         insecureTrustAll = b.insecureTrustAll;
         pinnedPublicKeys = PublicKeyPins.parse("pinnedPublicKeys", b.pinnedPublicKeys).canonical();
@@ -151,6 +154,11 @@ public final class DtlsConfig {
     /** The private key of the leaf certificate, if a chain is configured. */
     public Optional<PrivateKey> privateKey() {
         return Optional.ofNullable(privateKey);
+    }
+
+    /** The key pair this side presents as a raw public key (RFC 7250) instead of a certificate, if set. */
+    public Optional<java.security.KeyPair> rawPublicKey() {
+        return Optional.ofNullable(rawPublicKey);
     }
 
     /** Trust anchors for verifying the peer's chain. */
@@ -329,6 +337,7 @@ public final class DtlsConfig {
                 CipherSuite.TLS_AES_128_CCM_SHA256);
         private List<X509Certificate> certificateChain = List.of();
         private PrivateKey privateKey;
+        private java.security.KeyPair rawPublicKey;
         private Path certificateChainFile;
         private Path privateKeyFile;
         private List<X509Certificate> trustedCertificates = List.of();
@@ -419,6 +428,20 @@ public final class DtlsConfig {
             this.privateKeyFile = privateKeyPem;
             this.certificateChain = List.of();
             this.privateKey = null;
+            return this;
+        }
+
+        /**
+         * Present this key pair as a raw public key (RFC 7250) instead of a certificate: the peer sees
+         * only the key and must have pinned it ({@link #pinnedPublicKeys(List, PinMode)} with
+         * {@link PinMode#INSTEAD_OF_CHAIN}). A server with a raw key refuses clients that do not accept
+         * one (unsupported_certificate); a client with one presents it when the server asks for a
+         * certificate and accepts raw keys, else sends no certificate. EC secp256r1, Ed25519 or RSA;
+         * {@link #build()} checks that the halves belong together and rejects it together with
+         * {@link #certificate}. Null removes it.
+         */
+        public Builder rawPublicKey(java.security.KeyPair keys) {
+            this.rawPublicKey = keys;
             return this;
         }
 
@@ -743,6 +766,15 @@ public final class DtlsConfig {
                 key = CredentialFiles.privateKey("certificate", privateKeyFile);
             }
             require(chain.isEmpty() == (key == null), "certificate: give both the chain and its private key");
+            require(chain.isEmpty() || rawPublicKey == null,
+                    "certificate and rawPublicKey contradict each other: present one identity, a certificate chain or a raw key");
+            if (rawPublicKey != null) {
+                try {
+                    LocalCredentials.rawPublicKey(rawPublicKey);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("rawPublicKey: " + e.getMessage(), e);
+                }
+            }
             if (!chain.isEmpty()) {
                 CredentialFiles.checkPair("certificate", chain, key, certificateChainFile, privateKeyFile);
             }

@@ -204,10 +204,14 @@ public final class PeerAuthenticator {
      * no chain to validate.
      *
      * @param role "server" or "client", for the messages
-     * @throws CertificateRejectedException unsupported_certificate when raw keys are not accepted, or
-     *     bad_certificate when the key is not pinned
+     * @return the peer's key
+     * @throws CertificateRejectedException unsupported_certificate when raw keys are not accepted or
+     *     the key type is not one pqdtls verifies with, bad_certificate when it does not parse or is not
+     *     pinned
      */
-    public void verifyRawPublicKey(java.security.PublicKey key, String role) throws CertificateRejectedException {
+    public java.security.PublicKey verifyRawPublicKey(CertificateMessage message, String role)
+            throws CertificateRejectedException {
+        java.security.PublicKey key = CertificateTypes.rawPublicKey(message, role);
         if (!pinsOnly) {
             throw new CertificateRejectedException(CertificateRejectedException.UNSUPPORTED_CERTIFICATE,
                     "the " + role + " sent a raw public key, which is accepted only with pinned keys in place of "
@@ -219,6 +223,7 @@ public final class PeerAuthenticator {
                             + " key; pqdtls accepts EC secp256r1, Ed25519 or RSA keys");
         }
         pins.check(key, role);
+        return key;
     }
 
     /** Pin-only mode: the leaf's key decides; the rest of the chain is kept as sent. */

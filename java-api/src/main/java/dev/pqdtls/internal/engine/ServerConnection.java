@@ -8,6 +8,7 @@ import dev.pqdtls.SignatureScheme;
 import dev.pqdtls.internal.auth.CertificateMessage;
 import dev.pqdtls.internal.auth.CertificateRejectedException;
 import dev.pqdtls.internal.auth.CertificateRequestMessage;
+import dev.pqdtls.internal.auth.CertificateTypes;
 import dev.pqdtls.internal.auth.CertificateVerifyMessage;
 import dev.pqdtls.internal.auth.LocalCredentials;
 import dev.pqdtls.internal.auth.PeerAuthenticator;
@@ -187,6 +188,8 @@ public final class ServerConnection extends Connection {
 
     /** Key exchange and the whole server flight: ServerHello .. Finished (RFC 8446 §2). */
     private void respond(ClientHello ch, byte[] chBody, Negotiation n, long nowMillis) throws DtlsException, DecodeException {
+        certificateTypes = CertificateTypes.choose(ch.extensions(), credentials, clientAuthenticator,
+                config.clientAuth() != DtlsConfig.ClientAuth.NONE); // before any key exchange work
         flightAnswered(nowMillis);
         transcript.add(HandshakeType.CLIENT_HELLO, chBody);
         KeyExchange.ServerKeyShare ks;
@@ -221,7 +224,7 @@ public final class ServerConnection extends Connection {
 
         HandshakeFlight f = new HandshakeFlight();
         f.add(newMessage(HandshakeType.SERVER_HELLO, sh, 0));
-        add(f, HandshakeType.ENCRYPTED_EXTENSIONS, new byte[] {0, 0});
+        add(f, HandshakeType.ENCRYPTED_EXTENSIONS, certificateTypes.encryptedExtensions());
         if (config.clientAuth() != DtlsConfig.ClientAuth.NONE) {
             add(f, HandshakeType.CERTIFICATE_REQUEST, CertificateRequestMessage.create(new byte[0],
                     SignatureSchemes.DEFAULT_SIGNATURE_ALGORITHMS, SignatureSchemes.DEFAULT_SIGNATURE_ALGORITHMS_CERT, List.of()).encode());
@@ -233,7 +236,7 @@ public final class ServerConnection extends Connection {
                 : peerSchemes;
         LocalCredentials.Selection sel = LocalCredentials.select(List.of(credentials), peerSchemes, peerCertSchemes)
                 .orElseThrow(() -> fatal(DtlsAlert.HANDSHAKE_FAILURE, "client accepts no signature scheme our "
-                        + credentials.leaf().getPublicKey().getAlgorithm() + " certificate can sign with"));
+                        + credentials.publicKey().getAlgorithm() + " key can sign with"));
         add(f, HandshakeType.CERTIFICATE, sel.credentials().certificateMessage(new byte[0]).encode());
         add(f, HandshakeType.CERTIFICATE_VERIFY, CertificateVerifyMessage.sign(crypto, true, sel.scheme(),
                 sel.credentials().privateKey(), transcript.current()).encode());
@@ -261,7 +264,11 @@ public final class ServerConnection extends Connection {
             step = Step.FINISHED;
             return;
         }
-        peerCertificates = clientAuthenticator.verifyClient(cm);
+        if (certificateTypes.clientRaw()) {
+            peerRawPublicKey = clientAuthenticator.verifyRawPublicKey(cm, "client");
+        } else {
+            peerCertificates = clientAuthenticator.verifyClient(cm);
+        }
         transcript.add(type, body);
         step = Step.CERTIFICATE_VERIFY;
     }
@@ -269,7 +276,7 @@ public final class ServerConnection extends Connection {
     private void onClientCertificateVerify(int type, byte[] body) throws DecodeException, CertificateRejectedException {
         CertificateVerifyMessage cv = CertificateVerifyMessage.parse(body);
         List<SignatureScheme> offered = SignatureSchemes.DEFAULT_SIGNATURE_ALGORITHMS;
-        cv.verify(crypto, false, peerCertificates.get(0).getPublicKey(), transcript.current(), offered);
+        cv.verify(crypto, false, peerKey(), transcript.current(), offered);
         transcript.add(type, body);
         step = Step.FINISHED;
     }

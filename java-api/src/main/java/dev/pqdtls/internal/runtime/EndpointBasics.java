@@ -40,7 +40,8 @@ record EndpointBasics(DtlsConfig config, CryptoBackend crypto, LocalCredentials 
         // The configuration wins; without it -Dpqdtls.backend, then the best usable backend.
         CryptoBackend crypto = (config.backend().isPresent() ? BackendSelector.select(config.backend())
                 : BackendSelector.select()).backend();
-        LocalCredentials credentials = config.certificateChain().isEmpty() ? null
+        LocalCredentials credentials = config.rawPublicKey().isPresent() ? LocalCredentials.rawPublicKey(config.rawPublicKey().get())
+                : config.certificateChain().isEmpty() ? null
                 : LocalCredentials.of(config.certificateChain(), config.privateKey().get());
         return new EndpointBasics(config, crypto, credentials, authenticator(config, server));
     }

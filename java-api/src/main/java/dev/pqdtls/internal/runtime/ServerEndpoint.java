@@ -83,8 +83,8 @@ public final class ServerEndpoint implements DtlsServer, EventLoop.Owner {
     /** Binds a server (see {@link DtlsServer#bind}); {@code listener} may be null (blocking style). */
     public static ServerEndpoint bind(InetSocketAddress address, DtlsConfig config, DtlsServerListener listener)
             throws IOException {
-        if (config.certificateChain().isEmpty()) {
-            throw new IllegalArgumentException("a server needs DtlsConfig.certificate(chain, privateKey)");
+        if (config.certificateChain().isEmpty() && config.rawPublicKey().isEmpty()) {
+            throw new IllegalArgumentException("a server needs DtlsConfig.certificate(chain, privateKey) or rawPublicKey(keyPair)");
         }
         EndpointBasics basics = EndpointBasics.of(config, true);
         int n = config.eventLoops();
