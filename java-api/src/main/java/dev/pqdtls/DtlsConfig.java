@@ -1,6 +1,8 @@
 package dev.pqdtls;
 
 import dev.pqdtls.internal.auth.CredentialFiles;
+import dev.pqdtls.internal.auth.LocalCredentials;
+import dev.pqdtls.internal.auth.PublicKeyPins;
 import dev.pqdtls.internal.backend.BackendSelector;
 import dev.pqdtls.internal.text.Display;
 import java.nio.file.Path;
@@ -46,12 +48,30 @@ public final class DtlsConfig {
         PSK_KE
     }
 
+    /** How {@linkplain Builder#pinnedPublicKeys(List, PinMode) pinned public keys} combine with chain validation. */
+    public enum PinMode {
+        /**
+         * The peer's certificate chain is validated as without pins (trust anchors, dates, usage, the
+         * server's name), and its end-entity key must also be pinned (default).
+         */
+        WITH_CHAIN,
+        /**
+         * Only the peer's key counts: its end-entity certificate's key, or its raw public key (RFC
+         * 7250), must be pinned; issuer, dates and names are not checked (as with an SSH host key).
+         * For self-signed peers and peer-to-peer identities exchanged in advance.
+         */
+        INSTEAD_OF_CHAIN
+    }
+
     private final List<NamedGroup> groups;
     private final List<CipherSuite> cipherSuites;
     private final List<X509Certificate> certificateChain;
     private final PrivateKey privateKey;
+    private final java.security.KeyPair rawPublicKey;
     private final List<X509Certificate> trustedCertificates;
     private final boolean insecureTrustAll;
+    private final List<String> pinnedPublicKeys;
+    private final PinMode pinMode;
     private final String serverName;
     private final ClientAuth clientAuth;
     private final CookiePolicy cookiePolicy;
@@ -91,8 +111,11 @@ public final class DtlsConfig {
         cipherSuites = List.copyOf(b.cipherSuites);
         certificateChain = List.copyOf(chain);
         privateKey = key;
+        rawPublicKey = b.rawPublicKey;
         trustedCertificates = List.copyOf(trusted);
         insecureTrustAll = b.insecureTrustAll;
+        pinnedPublicKeys = PublicKeyPins.parse("pinnedPublicKeys", b.pinnedPublicKeys).canonical();
+        pinMode = b.pinMode;
         serverName = b.serverName;
         clientAuth = b.clientAuth;
         cookiePolicy = b.cookiePolicy;
@@ -187,6 +210,11 @@ public final class DtlsConfig {
         return Optional.ofNullable(privateKey);
     }
 
+    /** The key pair this side presents as a raw public key (RFC 7250) instead of a certificate, if set. */
+    public Optional<java.security.KeyPair> rawPublicKey() {
+        return Optional.ofNullable(rawPublicKey);
+    }
+
     /** Trust anchors for verifying the peer's chain. */
     public List<X509Certificate> trustedCertificates() {
         return trustedCertificates;
@@ -195,6 +223,27 @@ public final class DtlsConfig {
     /** True if peer certificates are accepted without verification (tests and demos only). */
     public boolean insecureTrustAll() {
         return insecureTrustAll;
+    }
+
+    /**
+     * SHA-256 pins of the peer keys accepted, in the canonical form {@code sha256/<base64>}; empty: no
+     * pinning. See {@link Builder#pinnedPublicKeys(List, PinMode)}.
+     */
+    public List<String> pinnedPublicKeys() {
+        return pinnedPublicKeys;
+    }
+
+    /** Whether pins add to chain validation or replace it; meaningful only with pins. */
+    public PinMode pinMode() {
+        return pinMode;
+    }
+
+    /**
+     * The pin {@link Builder#pinnedPublicKeys(List)} expects for {@code key}: {@code sha256/} and the
+     * base64 SHA-256 of its DER SubjectPublicKeyInfo (as HPKP's pin-sha256, RFC 7469 §2.4).
+     */
+    public static String publicKeyPin(java.security.PublicKey key) {
+        return PublicKeyPins.pin(key);
     }
 
     /** The server name a client sends (SNI) and checks the certificate against, if set. */
@@ -342,11 +391,14 @@ public final class DtlsConfig {
                 CipherSuite.TLS_AES_128_CCM_SHA256);
         private List<X509Certificate> certificateChain = List.of();
         private PrivateKey privateKey;
+        private java.security.KeyPair rawPublicKey;
         private Path certificateChainFile;
         private Path privateKeyFile;
         private List<X509Certificate> trustedCertificates = List.of();
         private Path trustedCertificatesFile;
         private boolean insecureTrustAll;
+        private List<String> pinnedPublicKeys = List.of();
+        private PinMode pinMode = PinMode.WITH_CHAIN;
         private String serverName;
         private ClientAuth clientAuth = ClientAuth.NONE;
         private CookiePolicy cookiePolicy = CookiePolicy.ALWAYS;
@@ -439,6 +491,20 @@ public final class DtlsConfig {
             return this;
         }
 
+        /**
+         * Present this key pair as a raw public key (RFC 7250) instead of a certificate: the peer sees
+         * only the key and must have pinned it ({@link #pinnedPublicKeys(List, PinMode)} with
+         * {@link PinMode#INSTEAD_OF_CHAIN}). A server with a raw key refuses clients that do not accept
+         * one (unsupported_certificate); a client with one presents it when the server asks for a
+         * certificate and accepts raw keys, else sends no certificate. EC secp256r1, Ed25519 or RSA;
+         * {@link #build()} checks that the halves belong together and rejects it together with
+         * {@link #certificate}. Null removes it.
+         */
+        public Builder rawPublicKey(java.security.KeyPair keys) {
+            this.rawPublicKey = keys;
+            return this;
+        }
+
         /** Trust the certificates of a PEM file as anchors for the peer's chain; read by {@link #build()}. */
         public Builder trustedCertificates(Path pem) {
             this.trustedCertificatesFile = pem;
@@ -477,6 +543,32 @@ public final class DtlsConfig {
          */
         public Builder insecureTrustAll() {
             this.insecureTrustAll = true;
+            return this;
+        }
+
+        /**
+         * Accept the peer only if its end-entity public key is one of these, in addition to the usual
+         * chain validation ({@link PinMode#WITH_CHAIN}). Works both ways: a client pins its server's
+         * key, a server with {@link #clientAuth} its clients' keys. Each pin is the SHA-256 of the
+         * key's DER SubjectPublicKeyInfo as {@code sha256/<base64>}, plain base64 or 64 hex digits
+         * ({@code ./pqdtls pin FILE} prints it, as does {@code openssl x509 -in FILE -pubkey
+         * -noout | openssl pkey -pubin -outform der | sha256sum}). A key that is not pinned fails the
+         * handshake with bad_certificate, and the error gives the pin it has. List the next key too
+         * before rotating one. An empty list turns pinning off.
+         */
+        public Builder pinnedPublicKeys(List<String> pins) {
+            return pinnedPublicKeys(pins, PinMode.WITH_CHAIN);
+        }
+
+        /**
+         * Pins with an explicit {@link PinMode}: {@link PinMode#INSTEAD_OF_CHAIN} accepts a peer by its
+         * key alone (no trust anchors needed; a self-signed certificate or a raw public key will do).
+         * {@link #build()} rejects a pin in another form (naming the entry), INSTEAD_OF_CHAIN without
+         * pins, and pins together with {@link #insecureTrustAll()}.
+         */
+        public Builder pinnedPublicKeys(List<String> pins, PinMode mode) {
+            this.pinnedPublicKeys = pins == null ? null : new ArrayList<>(pins);
+            this.pinMode = mode;
             return this;
         }
 
@@ -752,6 +844,17 @@ public final class DtlsConfig {
             require(!(insecureTrustAll && (!trustedCertificates.isEmpty() || trustedCertificatesFile != null)),
                     "insecureTrustAll and trustedCertificates contradict each other; choose one");
             require(clientAuth != null && cookiePolicy != null, "clientAuth and cookiePolicy must not be null");
+            require(pinnedPublicKeys != null && pinMode != null, "pinnedPublicKeys: the pin list and PinMode must not be null");
+            PublicKeyPins.parse("pinnedPublicKeys", pinnedPublicKeys); // names the malformed entry
+            require(!(insecureTrustAll && !pinnedPublicKeys.isEmpty()),
+                    "insecureTrustAll and pinnedPublicKeys contradict each other; choose one "
+                            + "(pinnedPublicKeys with PinMode.INSTEAD_OF_CHAIN accepts self-signed peers safely)");
+            require(pinMode != PinMode.INSTEAD_OF_CHAIN || !pinnedPublicKeys.isEmpty(),
+                    "pinnedPublicKeys: PinMode.INSTEAD_OF_CHAIN needs at least one pin, else no peer could be accepted");
+            require(pinMode != PinMode.INSTEAD_OF_CHAIN || (trustedCertificates.isEmpty() && trustedCertificatesFile == null),
+                    "pinnedPublicKeys with PinMode.INSTEAD_OF_CHAIN and trustedCertificates contradict each other: "
+                            + "the chain is not validated, so trust anchors would be ignored; use PinMode.WITH_CHAIN to "
+                            + "require both");
             range("cookieThreshold", cookieThreshold, 0, 1_000_000);
             range("cookieLifetime", cookieLifetime, Duration.ofSeconds(1), Duration.ofHours(1));
             range("mtu", mtu, 256, 65_507);
@@ -798,6 +901,15 @@ public final class DtlsConfig {
                 key = CredentialFiles.privateKey("certificate", privateKeyFile);
             }
             require(chain.isEmpty() == (key == null), "certificate: give both the chain and its private key");
+            require(chain.isEmpty() || rawPublicKey == null,
+                    "certificate and rawPublicKey contradict each other: present one identity, a certificate chain or a raw key");
+            if (rawPublicKey != null) {
+                try {
+                    LocalCredentials.rawPublicKey(rawPublicKey);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("rawPublicKey: " + e.getMessage(), e);
+                }
+            }
             if (!chain.isEmpty()) {
                 CredentialFiles.checkPair("certificate", chain, key, certificateChainFile, privateKeyFile);
             }

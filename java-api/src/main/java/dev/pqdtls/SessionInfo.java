@@ -1,9 +1,12 @@
 package dev.pqdtls;
 
 import dev.pqdtls.internal.text.Display;
+import dev.pqdtls.internal.auth.PublicKeyPins;
 import java.net.InetSocketAddress;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a completed handshake negotiated.
@@ -13,17 +16,21 @@ import java.util.List;
  * @param connectionIds whether records carry connection IDs (RFC 9146)
  * @param group the key-exchange group, or null for a PSK handshake without one ({@code PSK_KE})
  * @param backend the crypto backend that ran the handshake and protects records
- * @param peerCertificates the peer's chain as verified; on a resumed session, as verified when the
- *     ticket was issued (a server keeps only the client's end-entity certificate)
+ * @param peerCertificates the peer's chain as verified, end-entity first; on a resumed session, as
+ *     verified when the ticket was issued (a server keeps only the client's end-entity certificate);
+ *     empty when it sent none, authenticated with a raw public key or with an external PSK
  * @param authentication how the peer was authenticated
+ * @param peerPublicKey the key the peer authenticated with (its end-entity certificate's or its raw
+ *     public key, RFC 7250), or null when it did not authenticate with one (a client without a
+ *     certificate, an external PSK)
  */
 public record SessionInfo(String protocol, CipherSuite cipherSuite, NamedGroup group, String backend,
         InetSocketAddress peer, List<X509Certificate> peerCertificates, boolean helloRetryRequest,
-        boolean connectionIds, Authentication authentication) {
+        boolean connectionIds, Authentication authentication, PublicKey peerPublicKey) {
 
     /** How a handshake authenticated the peer. */
     public enum Authentication {
-        /** Certificates and a signature over the handshake. */
+        /** Certificates (or a raw public key) and a signature over the handshake. */
         CERTIFICATE,
         /** A session ticket from an earlier certificate handshake (RFC 8446 §2.2). */
         RESUMPTION,
@@ -36,8 +43,20 @@ public record SessionInfo(String protocol, CipherSuite cipherSuite, NamedGroup g
         return authentication == Authentication.RESUMPTION;
     }
 
+    /** The peer's key defaults to its end-entity certificate's. */
     public SessionInfo {
         peerCertificates = List.copyOf(peerCertificates);
+        if (peerPublicKey == null && !peerCertificates.isEmpty()) {
+            peerPublicKey = peerCertificates.get(0).getPublicKey();
+        }
+    }
+
+    /**
+     * The pin of {@link #peerPublicKey()} ({@code sha256/<base64>}, as {@link DtlsConfig.Builder#pinnedPublicKeys}
+     * takes it), or empty when the peer did not authenticate.
+     */
+    public Optional<String> peerPublicKeyPin() {
+        return Optional.ofNullable(peerPublicKey).map(PublicKeyPins::pin);
     }
 
     /**

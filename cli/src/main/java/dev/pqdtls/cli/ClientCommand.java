@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
                 + "DTLS 1.3 client finishes before the server has checked it, e.g. its certificate; a server "
                 + "that rejects it sends an alert instead), then 'echo: TEXT' per reply. Exit 0 when every echo "
                 + "came back. The server certificate is checked against --ca, else the JDK's default trust "
-                + "store, and must name --server-name (default: HOST as written).")
+                + "store, and must name --server-name (default: HOST as written); with --pin its key must also be "
+                + "pinned, with --pin-only only that.")
 final class ClientCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -62,6 +63,9 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--server-name", paramLabel = "NAME",
             description = "Name sent as SNI and checked against the certificate (default: HOST).")
     private String serverName;
+
+    @Mixin
+    private PinOptions pins;
 
     @Mixin
     private ProtocolOptions protocol;
@@ -159,6 +163,11 @@ final class ClientCommand implements Callable<Integer> {
         if (ca != null && insecure) {
             throw new ParameterException(cl, "--ca and --insecure contradict each other; choose one");
         }
+        if (pins.any() && insecure) {
+            throw new ParameterException(cl, "--pin and --insecure contradict each other; --pin PIN --pin-only "
+                    + "accepts a self-signed server safely");
+        }
+        pins.check(cl, ca != null);
         if ((cert == null) != (key == null)) {
             throw new ParameterException(cl, "--cert and --key go together");
         }
@@ -267,6 +276,7 @@ final class ClientCommand implements Callable<Integer> {
             LocalCredentials creds = ServerCommand.credentials(cert, key);
             b.certificate(creds.chain(), creds.privateKey());
         }
+        pins.applyTo(b);
         b.serverName(serverName != null ? serverName : hp.host());
         b.handshakeTimeout(timeout);
         protocol.applyTo(b);

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         description = "DTLS 1.3 with hybrid post-quantum key exchange (X25519MLKEM768 by default). "
                 + "Start with 'pqdtls demo'. Errors print one line 'pqdtls: REASON'; exit 0 on success, "
                 + "1 when a command fails, 2 for a wrong command line.",
-        subcommands = {DemoCommand.class, ServerCommand.class, ClientCommand.class, ProbeCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, ServerCommand.class, ClientCommand.class, PinCommand.class, ProbeCommand.class, BenchCommand.class})
 final class PqdtlsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -78,8 +78,13 @@ final class ServerCommand implements Callable<Integer> {
     private ProtocolOptions protocol;
 
     @Option(names = "--client-auth", paramLabel = "MODE", converter = ClientAuthName.class,
-            description = "Ask clients for a certificate: none (default), requested, required (needs --ca).")
+            description = "Ask clients for a certificate: none (default), requested, required (needs --ca, or "
+                    + "--pin-only).")
     private DtlsConfig.ClientAuth clientAuth;
+
+    /** With --client-auth: the client keys accepted. */
+    @Mixin
+    private PinOptions pins;
 
     @Option(names = "--ca", paramLabel = "FILE",
             description = "PEM file of CA certificates that client certificates must chain to.")
@@ -240,10 +245,16 @@ final class ServerCommand implements Callable<Integer> {
         if ((cert == null) != (key == null)) {
             throw new ParameterException(cl, "--cert and --key go together");
         }
-        if (clientAuth != null && clientAuth != DtlsConfig.ClientAuth.NONE && ca == null) {
+        boolean askClients = clientAuth != null && clientAuth != DtlsConfig.ClientAuth.NONE;
+        if (askClients && ca == null && !pins.pinOnly()) {
             throw new ParameterException(cl, "--client-auth " + ProtocolOptions.Hyphenated.lower(clientAuth)
-                    + " needs --ca FILE to verify client certificates");
+                    + " needs --ca FILE to verify client certificates (or --pin PIN --pin-only to accept pinned keys)");
         }
+        if (pins.any() && !askClients) {
+            throw new ParameterException(cl, "--pin on a server pins client keys: it needs --client-auth requested "
+                    + "or required");
+        }
+        pins.check(cl, ca != null);
         protocol.check(cl);
         try {
             return new InetSocketAddress(InetAddress.getByName(bind), port);
@@ -265,11 +276,13 @@ final class ServerCommand implements Callable<Integer> {
             SelfSignedCertificate eph = SelfSignedCertificate.create();
             b.certificate(eph.chain(), eph.privateKey());
             say(out, "no --cert given: using an ephemeral self-signed ECDSA P-256 certificate for localhost, "
-                    + "127.0.0.1, ::1 (SHA-256 " + eph.fingerprint() + "); clients need --insecure");
+                    + "127.0.0.1, ::1 (SHA-256 " + eph.fingerprint() + "); clients need --insecure, or --pin "
+                    + DtlsConfig.publicKeyPin(eph.certificate().getPublicKey()) + " --pin-only");
         }
         if (clientAuth != null) {
             b.clientAuth(clientAuth);
         }
+        pins.applyTo(b);
         if (cookie != null) {
             b.cookiePolicy(cookie);
         }

@@ -22,12 +22,12 @@ class CommandLineTest {
     void unknownCommandSaysSoAndListsTheCommands() {
         CliRun r = CliRun.run("frobnicate");
         assertEquals(Main.EXIT_USAGE, r.exit());
-        assertEquals("pqdtls: unknown command 'frobnicate'; commands: demo, server, client, probe, bench\n",
+        assertEquals("pqdtls: unknown command 'frobnicate'; commands: demo, server, client, pin, probe, bench\n",
                 r.err().replace("\r", ""));
 
         CliRun none = CliRun.run();
         assertEquals(Main.EXIT_USAGE, none.exit());
-        assertTrue(none.err().contains("demo, server, client, probe, bench"), none.err());
+        assertTrue(none.err().contains("demo, server, client, pin, probe, bench"), none.err());
 
         CliRun option = CliRun.run("server", "--port", "0", "--colour");
         assertEquals(Main.EXIT_USAGE, option.exit());

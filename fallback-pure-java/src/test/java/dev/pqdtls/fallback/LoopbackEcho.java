@@ -45,6 +45,10 @@ final class LoopbackEcho implements AutoCloseable {
         }
     }
 
+    InetSocketAddress address() {
+        return server.localAddress();
+    }
+
     /** Connects, sends {@code text} and returns the echo; the session summary goes first, on its own line. */
     String roundTrip(DtlsConfig clientConfig, String text) throws Exception {
         try (DtlsConnection c = DtlsClient.connect(server.localAddress(), clientConfig)) {
@@ -57,6 +61,7 @@ final class LoopbackEcho implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        thread.interrupt(); // accept does not return when the server closes; it does when interrupted
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {

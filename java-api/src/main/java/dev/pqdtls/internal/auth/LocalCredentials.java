@@ -24,11 +24,46 @@ public final class LocalCredentials {
     private final List<X509Certificate> chain;
     private final PrivateKey privateKey;
     private final List<SignatureScheme> schemes;
+    /** The key presented without a certificate (RFC 7250), or null when a chain is presented. */
+    private final PublicKey rawPublicKey;
 
-    private LocalCredentials(List<X509Certificate> chain, PrivateKey privateKey, List<SignatureScheme> schemes) {
+    private LocalCredentials(List<X509Certificate> chain, PrivateKey privateKey, List<SignatureScheme> schemes,
+            PublicKey rawPublicKey) {
         this.chain = chain;
         this.privateKey = privateKey;
         this.schemes = schemes;
+        this.rawPublicKey = rawPublicKey;
+    }
+
+    /**
+     * A raw public key identity (RFC 7250): the key pair is presented without any certificate.
+     *
+     * @throws IllegalArgumentException if the key type is unsupported or the halves do not match
+     */
+    public static LocalCredentials rawPublicKey(java.security.KeyPair keys) {
+        if (keys == null || keys.getPublic() == null || keys.getPrivate() == null) {
+            throw new IllegalArgumentException("a raw public key identity needs both halves of the key pair");
+        }
+        List<SignatureScheme> schemes = SignatureSchemes.forKey(keys.getPublic());
+        if (schemes.isEmpty()) {
+            throw new IllegalArgumentException("the raw public key is a " + SignatureSchemes.describe(keys.getPublic())
+                    + " key; pqdtls signs with EC secp256r1, Ed25519 or RSA keys");
+        }
+        if (!matches(keys.getPrivate(), keys.getPublic())) {
+            throw new IllegalArgumentException("the private key (" + SignatureSchemes.describe(keys.getPrivate())
+                    + ") does not belong to the public key (" + SignatureSchemes.describe(keys.getPublic()) + ")");
+        }
+        return new LocalCredentials(List.of(), keys.getPrivate(), schemes, keys.getPublic());
+    }
+
+    /** Whether this identity is a raw public key (RFC 7250) rather than a certificate chain. */
+    public boolean isRawPublicKey() {
+        return rawPublicKey != null;
+    }
+
+    /** The public key presented: the raw key or the end-entity certificate's. */
+    public PublicKey publicKey() {
+        return rawPublicKey != null ? rawPublicKey : leaf().getPublicKey();
     }
 
     /**
@@ -56,7 +91,7 @@ public final class LocalCredentials {
                     + SignatureSchemes.describe(publicKey) + "); pass the key file that was used to request "
                     + "this certificate, and put the end-entity certificate first in the chain file");
         }
-        return new LocalCredentials(List.copyOf(chain), privateKey, schemes);
+        return new LocalCredentials(List.copyOf(chain), privateKey, schemes, null);
     }
 
     /** Loads a PEM certificate chain file and a PKCS#8 PEM key file; see {@link Pem}. */
@@ -81,8 +116,15 @@ public final class LocalCredentials {
         return schemes;
     }
 
-    /** Our Certificate message (RFC 8446 §4.4.2); the context is empty during the handshake. */
+    /**
+     * Our Certificate message (RFC 8446 §4.4.2); the context is empty during the handshake. A raw
+     * public key goes as the one entry's DER SubjectPublicKeyInfo (RFC 7250 §3).
+     */
     public CertificateMessage certificateMessage(byte[] context) {
+        if (rawPublicKey != null) {
+            return new CertificateMessage(context, List.of(new CertificateMessage.Entry(rawPublicKey.getEncoded(),
+                    dev.pqdtls.internal.handshake.Extensions.empty())));
+        }
         return CertificateMessage.of(context, chain);
     }
 
@@ -166,6 +208,9 @@ public final class LocalCredentials {
 
     @Override
     public String toString() {
+        if (rawPublicKey != null) {
+            return "LocalCredentials[raw public key " + PublicKeyPins.pin(rawPublicKey) + ", " + SignatureSchemes.describe(privateKey) + "]";
+        }
         return "LocalCredentials[" + leaf().getSubjectX500Principal().getName() + ", " + chain.size()
                 + " certificate(s), " + SignatureSchemes.describe(privateKey) + "]";
     }

@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * Decides whether the peer's certificate chain is acceptable: PKIX path validation (RFC 5280) with
  * the JDK's {@code CertPathValidator} against configured trust anchors at the time of an injectable
  * clock, the end-entity certificate's key usage for signing, and for a server the name the client
- * asked for ({@link ServerIdentity}). Immutable and thread-safe; build one per configuration.
+ * asked for ({@link ServerIdentity}); with {@link PublicKeyPins}, the end-entity key must also be
+ * pinned, or ({@link #pinnedOnly}) only that is checked. Immutable and thread-safe; build one per
+ * configuration.
  *
  * <p>{@link #insecure()} accepts any chain. It exists for tests and first experiments, is never the
  * default, and logs a WARNING the first time in the process that any instance accepts something: once
@@ -61,14 +63,20 @@ public final class PeerAuthenticator {
     private final Clock clock;
     private final boolean revocation;
     private final boolean insecure;
+    /** Keys the peer's must be one of, or null for any key the chain validation accepts. */
+    private final PublicKeyPins pins;
+    /** The pins replace chain validation: only the peer's key counts (self-signed peers, raw keys). */
+    private final boolean pinsOnly;
 
     private PeerAuthenticator(Set<TrustAnchor> anchors, Set<X509Certificate> anchorCerts, Clock clock,
-            boolean revocation, boolean insecure) {
+            boolean revocation, boolean insecure, PublicKeyPins pins, boolean pinsOnly) {
         this.anchors = anchors;
         this.anchorCerts = anchorCerts;
         this.clock = clock;
         this.revocation = revocation;
         this.insecure = insecure;
+        this.pins = pins;
+        this.pinsOnly = pinsOnly;
     }
 
     public static Builder builder() {
@@ -80,7 +88,24 @@ public final class PeerAuthenticator {
      * attacker can impersonate it. For tests only.
      */
     public static PeerAuthenticator insecure() {
-        return new PeerAuthenticator(Set.of(), Set.of(), Clock.systemUTC(), false, true);
+        return new PeerAuthenticator(Set.of(), Set.of(), Clock.systemUTC(), false, true, null, false);
+    }
+
+    /**
+     * Accepts a peer by its key alone: the end-entity certificate's key, or a raw public key (RFC
+     * 7250), must be one of {@code pins}; no chain, dates or names are checked, as with an SSH host
+     * key. For self-signed peers and peer-to-peer identities known in advance.
+     */
+    public static PeerAuthenticator pinnedOnly(PublicKeyPins pins) {
+        if (pins.size() == 0) {
+            throw new IllegalArgumentException("pin-only authentication needs at least one pin");
+        }
+        return new PeerAuthenticator(Set.of(), Set.of(), Clock.systemUTC(), false, false, pins, true);
+    }
+
+    /** Whether a raw public key (RFC 7250) can authenticate the peer: only when pins replace the chain. */
+    public boolean acceptsRawPublicKeys() {
+        return pinsOnly;
     }
 
     /** Whether this process has logged the insecure-mode warning yet (it does so once). */
@@ -120,8 +145,12 @@ public final class PeerAuthenticator {
             return List.copyOf(chain);
         }
         try {
+            if (pinsOnly) {
+                return pinnedLeaf(chain, "server");
+            }
             List<X509Certificate> path = validate(chain, true);
             ServerIdentity.check(path.get(0), serverName);
+            checkPins(path.get(0), "server");
             return path;
         } catch (CertificateRejectedException e) {
             throw e.subject(chain.get(0));
@@ -154,7 +183,12 @@ public final class PeerAuthenticator {
             return List.copyOf(chain);
         }
         try {
-            return validate(chain, false);
+            if (pinsOnly) {
+                return pinnedLeaf(chain, "client");
+            }
+            List<X509Certificate> path = validate(chain, false);
+            checkPins(path.get(0), "client");
+            return path;
         } catch (CertificateRejectedException e) {
             throw e.subject(chain.get(0));
         }
@@ -163,6 +197,45 @@ public final class PeerAuthenticator {
     /** Server side, from the parsed Certificate message. */
     public List<X509Certificate> verifyClient(CertificateMessage message) throws CertificateRejectedException {
         return verifyClient(message.certificates());
+    }
+
+    /**
+     * A raw public key (RFC 7250) the peer presented: accepted only when it is pinned, since there is
+     * no chain to validate.
+     *
+     * @param role "server" or "client", for the messages
+     * @return the peer's key
+     * @throws CertificateRejectedException unsupported_certificate when raw keys are not accepted or
+     *     the key type is not one pqdtls verifies with, bad_certificate when it does not parse or is not
+     *     pinned
+     */
+    public java.security.PublicKey verifyRawPublicKey(CertificateMessage message, String role)
+            throws CertificateRejectedException {
+        java.security.PublicKey key = CertificateTypes.rawPublicKey(message, role);
+        if (!pinsOnly) {
+            throw new CertificateRejectedException(CertificateRejectedException.UNSUPPORTED_CERTIFICATE,
+                    "the " + role + " sent a raw public key, which is accepted only with pinned keys in place of "
+                            + "chain validation (DtlsConfig pinnedPublicKeys with PinMode.INSTEAD_OF_CHAIN)");
+        }
+        if (SignatureSchemes.forKey(key).isEmpty()) {
+            throw new CertificateRejectedException(CertificateRejectedException.UNSUPPORTED_CERTIFICATE,
+                    "the " + role + "'s raw public key is a " + SignatureSchemes.describe(key)
+                            + " key; pqdtls accepts EC secp256r1, Ed25519 or RSA keys");
+        }
+        pins.check(key, role);
+        return key;
+    }
+
+    /** Pin-only mode: the leaf's key decides; the rest of the chain is kept as sent. */
+    private List<X509Certificate> pinnedLeaf(List<X509Certificate> chain, String role) throws CertificateRejectedException {
+        pins.check(chain.get(0).getPublicKey(), role);
+        return List.copyOf(chain);
+    }
+
+    private void checkPins(X509Certificate leaf, String role) throws CertificateRejectedException {
+        if (pins != null) {
+            pins.check(leaf.getPublicKey(), role);
+        }
     }
 
     private void warnOnce(String role, String serverName) {
@@ -359,8 +432,15 @@ public final class PeerAuthenticator {
         private final Set<X509Certificate> anchors = new LinkedHashSet<>();
         private Clock clock = Clock.systemUTC();
         private boolean revocation;
+        private PublicKeyPins pins;
 
         private Builder() {
+        }
+
+        /** After chain validation, the end-entity key must also be one of {@code pins} (none: any key). */
+        public Builder pins(PublicKeyPins pins) {
+            this.pins = pins == null || pins.size() == 0 ? null : pins;
+            return this;
         }
 
         /** Trusts these CA (or self-signed end-entity) certificates. */
@@ -441,14 +521,18 @@ public final class PeerAuthenticator {
             for (X509Certificate c : anchors) {
                 ta.add(new TrustAnchor(c, null));
             }
-            return new PeerAuthenticator(Set.copyOf(ta), Set.copyOf(anchors), clock, revocation, false);
+            return new PeerAuthenticator(Set.copyOf(ta), Set.copyOf(anchors), clock, revocation, false, pins, false);
         }
     }
 
     @Override
     public String toString() {
-        return insecure ? "PeerAuthenticator[INSECURE: accepts any certificate]"
+        if (insecure) {
+            return "PeerAuthenticator[INSECURE: accepts any certificate]";
+        }
+        String pinned = pins == null ? "" : ", " + pins.size() + " pinned key(s)";
+        return pinsOnly ? "PeerAuthenticator[pinned keys only" + pinned + "]"
                 : "PeerAuthenticator[" + anchors.size() + " trust anchors, revocation " + (revocation ? "on" : "off")
-                        + "]";
+                        + pinned + "]";
     }
 }

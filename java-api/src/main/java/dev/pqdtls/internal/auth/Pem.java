@@ -44,6 +44,34 @@ public final class Pem {
         return certificates(bytes, file.toString());
     }
 
+    /** A public key found in a PEM file: its DER SubjectPublicKeyInfo and where it came from. */
+    public record PublicKeyInfo(byte[] spki, String source) {
+    }
+
+    /**
+     * The public keys in a PEM file, in order: each certificate's ({@code CERTIFICATE} blocks, the
+     * source naming its subject) and each {@code PUBLIC KEY} block's (as {@code openssl pkey -pubout}
+     * writes). Other blocks are skipped.
+     *
+     * @throws IllegalArgumentException if the file holds neither
+     */
+    public static List<PublicKeyInfo> publicKeys(Path file) throws IOException {
+        String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        List<PublicKeyInfo> out = new ArrayList<>();
+        for (Block b : blocks(text, file.toString())) {
+            if (b.label().equals("PUBLIC KEY")) {
+                out.add(new PublicKeyInfo(b.der(), "public key"));
+            } else if (b.label().equals("CERTIFICATE")) {
+                X509Certificate c = certificates(b.der(), file.toString()).get(0); // one DER certificate
+                out.add(new PublicKeyInfo(c.getPublicKey().getEncoded(), "certificate " + c.getSubjectX500Principal().getName()));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(file + " holds no CERTIFICATE or PUBLIC KEY PEM block");
+        }
+        return out;
+    }
+
     /** The certificates in PEM text, in order. */
     public static List<X509Certificate> certificates(String pem) {
         return certificates(pem.getBytes(StandardCharsets.ISO_8859_1), "PEM text");

@@ -11,6 +11,7 @@ import dev.pqdtls.SignatureScheme;
 import dev.pqdtls.internal.auth.CertificateMessage;
 import dev.pqdtls.internal.auth.CertificateRejectedException;
 import dev.pqdtls.internal.auth.CertificateRequestMessage;
+import dev.pqdtls.internal.auth.CertificateTypes;
 import dev.pqdtls.internal.auth.CertificateVerifyMessage;
 import dev.pqdtls.internal.auth.LocalCredentials;
 import dev.pqdtls.internal.auth.PeerAuthenticator;
@@ -118,7 +119,8 @@ public final class ClientConnection extends Connection {
 
     /** A client with external keys and nothing to verify a certificate with must get a PSK handshake. */
     private boolean pskOnly() {
-        return !config.preSharedKeys().isEmpty() && config.trustedCertificates().isEmpty() && !config.insecureTrustAll();
+        return !config.preSharedKeys().isEmpty() && config.trustedCertificates().isEmpty() && config.pinnedPublicKeys().isEmpty()
+                && !config.insecureTrustAll();
     }
 
     private void releaseShare() {
@@ -153,6 +155,7 @@ public final class ClientConnection extends Connection {
         if (ownCid.length > 0) {
             ext.add(ExtensionType.CONNECTION_ID, ExtensionCodec.connectionId(ownCid));
         }
+        CertificateTypes.offer(ext, credentials, authenticator);
         ext.add(ExtensionType.KEY_SHARE, ExtensionCodec.clientKeyShares(share == null ? List.of() : List.of(
                 new ExtensionCodec.KeyShareEntry(shareGroup.codepoint(), share.publicShare()))));
         // After a HelloRetryRequest only PSKs for its suite's hash can still be used (RFC 8446 §4.1.4).
@@ -297,7 +300,7 @@ public final class ClientConnection extends Connection {
             if (pskOnly()) {
                 throw fatal(DtlsAlert.HANDSHAKE_FAILURE, "the server did not accept our pre-shared key "
                         + config.preSharedKeys().stream().map(k -> "'" + k.displayIdentity() + "'").toList()
-                        + " and we have no trusted certificates to verify it by (DtlsConfig.trustedCertificates)");
+                        + " and we have nothing to verify a certificate by (DtlsConfig.trustedCertificates or pinnedPublicKeys)");
             }
             return null;
         }
@@ -401,25 +404,30 @@ public final class ClientConnection extends Connection {
         throw fatal(DtlsAlert.ILLEGAL_PARAMETER, String.format("server selected cipher suite 0x%04x which we did not offer", codepoint));
     }
 
-    private void onEncryptedExtensions(int type, byte[] body) throws DecodeException {
+    private void onEncryptedExtensions(int type, byte[] body) throws DecodeException, DtlsException {
         var r = new dev.pqdtls.internal.wire.WireReader(body);
-        Extensions.parse(r, "EncryptedExtensions");
+        Extensions ee = Extensions.parse(r, "EncryptedExtensions");
         r.finish("EncryptedExtensions");
+        certificateTypes = CertificateTypes.accepted(ee, credentials, authenticator);
         transcript.add(type, body);
         step = chosenPsk != null ? Step.FINISHED : Step.CERTIFICATE_REQUEST_OR_CERTIFICATE;
     }
 
     private void onCertificate(int type, byte[] body) throws DecodeException, CertificateRejectedException {
         CertificateMessage cm = CertificateMessage.parse(body);
-        // Without a configured name the certificate must match what we connected to (RFC 6125 §6).
-        peerCertificates = authenticator.verifyServer(cm, config.serverName().orElse(peer.getHostString()));
+        if (certificateTypes.serverRaw()) {
+            peerRawPublicKey = authenticator.verifyRawPublicKey(cm, "server");
+        } else {
+            // Without a configured name the certificate must match what we connected to (RFC 6125 §6).
+            peerCertificates = authenticator.verifyServer(cm, config.serverName().orElse(peer.getHostString()));
+        }
         transcript.add(type, body);
         step = Step.CERTIFICATE_VERIFY;
     }
 
     private void onCertificateVerify(int type, byte[] body) throws DecodeException, CertificateRejectedException {
         CertificateVerifyMessage cv = CertificateVerifyMessage.parse(body);
-        cv.verify(crypto, true, peerCertificates.get(0).getPublicKey(), transcript.current(), offeredSignatureSchemes);
+        cv.verify(crypto, true, peerKey(), transcript.current(), offeredSignatureSchemes);
         transcript.add(type, body);
         step = Step.FINISHED;
     }
@@ -472,7 +480,9 @@ public final class ClientConnection extends Connection {
     /** Certificate (possibly empty) and CertificateVerify in answer to a CertificateRequest (RFC 8446 §4.4.2). */
     private void sendClientAuthentication(HandshakeFlight f) {
         byte[] context = certificateRequest.context();
-        var selection = credentials == null ? java.util.Optional.<LocalCredentials.Selection>empty()
+        // Only the type the server chose (RFC 7250 §4.2): without it, a raw key goes unsent.
+        boolean fits = credentials != null && credentials.isRawPublicKey() == certificateTypes.clientRaw();
+        var selection = !fits ? java.util.Optional.<LocalCredentials.Selection>empty()
                 : LocalCredentials.select(List.of(credentials), certificateRequest.signatureAlgorithms(),
                         certificateRequest.chainSignatureAlgorithms());
         CertificateMessage cm = selection.map(s -> s.credentials().certificateMessage(context))

@@ -8,6 +8,7 @@ import dev.pqdtls.DtlsException;
 import dev.pqdtls.NamedGroup;
 import dev.pqdtls.SessionInfo;
 import dev.pqdtls.internal.auth.CertificateRejectedException;
+import dev.pqdtls.internal.auth.CertificateTypes;
 import dev.pqdtls.internal.handshake.HandshakeType;
 import dev.pqdtls.internal.handshake.KeySchedule;
 import dev.pqdtls.internal.recordlayer.ContentType;
@@ -69,6 +70,10 @@ public abstract class Connection {
     protected List<X509Certificate> peerCertificates = List.of();
     /** How the peer was authenticated (set when a PSK is chosen). */
     protected SessionInfo.Authentication authentication = SessionInfo.Authentication.CERTIFICATE;
+    /** The peer's raw public key (RFC 7250) when it sent one instead of certificates; else null. */
+    protected java.security.PublicKey peerRawPublicKey;
+    /** Which certificate type each side presents (RFC 7250); X.509 both ways unless negotiated. */
+    protected CertificateTypes.Choice certificateTypes = CertificateTypes.Choice.DEFAULT;
 
     private final boolean client;
     // Small to start: an idle connection holds both empty; they grow under traffic.
@@ -394,7 +399,7 @@ public abstract class Connection {
             return null;
         }
         return new SessionInfo("DTLSv1.3", suite, group, crypto.name(), peer, peerCertificates, helloRetried, connectionIds,
-                authentication);
+                authentication, peerRawPublicKey);
     }
 
     public final ConnectionStats stats() {
@@ -539,6 +544,11 @@ public abstract class Connection {
     protected static DtlsException rejected(String peerRole, CertificateRejectedException e) {
         return new DtlsException(DtlsAlert.byCode(e.alert()).orElse(DtlsAlert.BAD_CERTIFICATE), false,
                 peerRole + " certificate rejected: " + e.getMessage(), e);
+    }
+
+    /** The key the peer's CertificateVerify must verify with: its raw key or its end-entity certificate's. */
+    protected final java.security.PublicKey peerKey() {
+        return peerRawPublicKey != null ? peerRawPublicKey : peerCertificates.get(0).getPublicKey();
     }
 
     protected static DtlsException decodeError(DecodeException e) {

@@ -9,6 +9,7 @@ import dev.pqdtls.SignatureScheme;
 import dev.pqdtls.internal.auth.CertificateMessage;
 import dev.pqdtls.internal.auth.CertificateRejectedException;
 import dev.pqdtls.internal.auth.CertificateRequestMessage;
+import dev.pqdtls.internal.auth.CertificateTypes;
 import dev.pqdtls.internal.auth.CertificateVerifyMessage;
 import dev.pqdtls.internal.auth.LocalCredentials;
 import dev.pqdtls.internal.auth.PeerAuthenticator;
@@ -195,9 +196,14 @@ public final class ServerConnection extends Connection {
     private void respond(ClientHello ch, byte[] chBody, Negotiation n, long nowMillis) throws DtlsException, DecodeException {
         flightAnswered(nowMillis);
         ServerPsk psk = ServerPsk.choose(config, crypto, ch, chBody, n.suite(), transcript).orElse(null);
-        if (psk == null && credentials == null) {
-            throw fatal(DtlsAlert.HANDSHAKE_FAILURE, "this server has no certificate and the client offered none of its "
-                    + "pre-shared keys (DtlsConfig.preSharedKeys) in a mode both allow (pskModes)");
+        if (psk == null) {
+            if (credentials == null) {
+                throw fatal(DtlsAlert.HANDSHAKE_FAILURE, "this server has no certificate and the client offered none of its "
+                        + "pre-shared keys (DtlsConfig.preSharedKeys) in a mode both allow (pskModes)");
+            }
+            // Certificate types (RFC 7250) matter only when certificates are sent: not with a PSK.
+            certificateTypes = CertificateTypes.choose(ch.extensions(), credentials, clientAuthenticator,
+                    config.clientAuth() != DtlsConfig.ClientAuth.NONE); // before any key exchange work
         }
         transcript.add(HandshakeType.CLIENT_HELLO, chBody);
         suite = n.suite();
@@ -248,7 +254,7 @@ public final class ServerConnection extends Connection {
 
         HandshakeFlight f = new HandshakeFlight();
         f.add(newMessage(HandshakeType.SERVER_HELLO, sh, 0));
-        add(f, HandshakeType.ENCRYPTED_EXTENSIONS, new byte[] {0, 0});
+        add(f, HandshakeType.ENCRYPTED_EXTENSIONS, certificateTypes.encryptedExtensions());
         boolean askClient = psk == null && config.clientAuth() != DtlsConfig.ClientAuth.NONE;
         if (psk == null) {
             authenticate(f, ch, askClient);
@@ -275,7 +281,7 @@ public final class ServerConnection extends Connection {
                 : peerSchemes;
         LocalCredentials.Selection sel = LocalCredentials.select(List.of(credentials), peerSchemes, peerCertSchemes)
                 .orElseThrow(() -> fatal(DtlsAlert.HANDSHAKE_FAILURE, "client accepts no signature scheme our "
-                        + credentials.leaf().getPublicKey().getAlgorithm() + " certificate can sign with"));
+                        + credentials.publicKey().getAlgorithm() + " key can sign with"));
         add(f, HandshakeType.CERTIFICATE, sel.credentials().certificateMessage(new byte[0]).encode());
         add(f, HandshakeType.CERTIFICATE_VERIFY, CertificateVerifyMessage.sign(crypto, true, sel.scheme(),
                 sel.credentials().privateKey(), transcript.current()).encode());
@@ -296,7 +302,11 @@ public final class ServerConnection extends Connection {
             step = Step.FINISHED;
             return;
         }
-        peerCertificates = clientAuthenticator.verifyClient(cm);
+        if (certificateTypes.clientRaw()) {
+            peerRawPublicKey = clientAuthenticator.verifyRawPublicKey(cm, "client");
+        } else {
+            peerCertificates = clientAuthenticator.verifyClient(cm);
+        }
         transcript.add(type, body);
         step = Step.CERTIFICATE_VERIFY;
     }
@@ -304,7 +314,7 @@ public final class ServerConnection extends Connection {
     private void onClientCertificateVerify(int type, byte[] body) throws DecodeException, CertificateRejectedException {
         CertificateVerifyMessage cv = CertificateVerifyMessage.parse(body);
         List<SignatureScheme> offered = SignatureSchemes.DEFAULT_SIGNATURE_ALGORITHMS;
-        cv.verify(crypto, false, peerCertificates.get(0).getPublicKey(), transcript.current(), offered);
+        cv.verify(crypto, false, peerKey(), transcript.current(), offered);
         transcript.add(type, body);
         step = Step.FINISHED;
     }

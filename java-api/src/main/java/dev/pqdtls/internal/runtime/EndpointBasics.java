@@ -3,6 +3,7 @@ package dev.pqdtls.internal.runtime;
 import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.internal.auth.LocalCredentials;
 import dev.pqdtls.internal.auth.PeerAuthenticator;
+import dev.pqdtls.internal.auth.PublicKeyPins;
 import dev.pqdtls.internal.backend.BackendSelector;
 import dev.pqdtls.spi.CryptoBackend;
 import dev.pqdtls.spi.DatagramTransport;
@@ -39,7 +40,8 @@ record EndpointBasics(DtlsConfig config, CryptoBackend crypto, LocalCredentials 
         // The configuration wins; without it -Dpqdtls.backend, then the best usable backend.
         CryptoBackend crypto = (config.backend().isPresent() ? BackendSelector.select(config.backend())
                 : BackendSelector.select()).backend();
-        LocalCredentials credentials = config.certificateChain().isEmpty() ? null
+        LocalCredentials credentials = config.rawPublicKey().isPresent() ? LocalCredentials.rawPublicKey(config.rawPublicKey().get())
+                : config.certificateChain().isEmpty() ? null
                 : LocalCredentials.of(config.certificateChain(), config.privateKey().get());
         return new EndpointBasics(config, crypto, credentials, authenticator(config, server));
     }
@@ -48,14 +50,19 @@ record EndpointBasics(DtlsConfig config, CryptoBackend crypto, LocalCredentials 
         if (config.insecureTrustAll()) {
             return PeerAuthenticator.insecure();
         }
+        PublicKeyPins pins = PublicKeyPins.parse("pinnedPublicKeys", config.pinnedPublicKeys());
+        if (config.pinMode() == DtlsConfig.PinMode.INSTEAD_OF_CHAIN) {
+            return PeerAuthenticator.pinnedOnly(pins);
+        }
         if (!config.trustedCertificates().isEmpty()) {
-            return PeerAuthenticator.builder().trustAnchors(config.trustedCertificates()).build();
+            return PeerAuthenticator.builder().trustAnchors(config.trustedCertificates()).pins(pins).build();
         }
         if (server && config.clientAuth() != DtlsConfig.ClientAuth.NONE) {
             throw new IllegalArgumentException("clientAuth " + config.clientAuth()
-                    + " needs DtlsConfig.trustedCertificates(...) to verify client certificates");
+                    + " needs DtlsConfig.trustedCertificates(...) to verify client certificates, or pinnedPublicKeys "
+                    + "with PinMode.INSTEAD_OF_CHAIN to accept pinned client keys");
         }
-        return server ? PeerAuthenticator.insecure() : PeerAuthenticator.builder().trustJdkDefaults().build();
+        return server ? PeerAuthenticator.insecure() : PeerAuthenticator.builder().trustJdkDefaults().pins(pins).build();
     }
 
     /** Socket options from the configuration; a server's receive buffer defaults to 4 MiB. */

@@ -83,9 +83,9 @@ public final class ServerEndpoint implements DtlsServer, EventLoop.Owner {
     /** Binds a server (see {@link DtlsServer#bind}); {@code listener} may be null (blocking style). */
     public static ServerEndpoint bind(InetSocketAddress address, DtlsConfig config, DtlsServerListener listener)
             throws IOException {
-        if (config.certificateChain().isEmpty() && config.preSharedKeys().isEmpty()) {
-            throw new IllegalArgumentException("a server needs DtlsConfig.certificate(chain, privateKey) or, to serve "
-                    + "PSK clients only, DtlsConfig.preSharedKeys(...)");
+        if (config.certificateChain().isEmpty() && config.rawPublicKey().isEmpty() && config.preSharedKeys().isEmpty()) {
+            throw new IllegalArgumentException("a server needs DtlsConfig.certificate(chain, privateKey), rawPublicKey(keyPair) "
+                    + "or, to serve PSK clients only, preSharedKeys(...)");
         }
         EndpointBasics basics = EndpointBasics.of(config, true);
         int n = config.eventLoops();

@@ -153,13 +153,18 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
     private void runWolfClientAgainstOurServer(DtlsConfig.Builder config, List<String> clientArgs, NamedGroup group)
             throws Exception {
         TestPki.Pki pki = TestPki.quickServer();
-        try (DtlsServer server = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0),
-                config.certificate(pki.leaf().chain(), pki.leaf().privateKey()).build())) {
-            CompletableFuture<String> served = CompletableFuture.supplyAsync(() -> {
+        runWolfClient(config.certificate(pki.leaf().chain(), pki.leaf().privateKey()).build(), clientArgs, group);
+    }
+
+    /** Runs the wolfSSL client against a server of {@code config}; returns the server side's session. */
+    private SessionInfo runWolfClient(DtlsConfig config, List<String> clientArgs, NamedGroup group) throws Exception {
+        try (DtlsServer server = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0), config)) {
+            CompletableFuture<SessionInfo> served = CompletableFuture.supplyAsync(() -> {
                 try (DtlsConnection c = server.accept(STEP).orElseThrow()) {
                     byte[] msg = c.receive(STEP).orElseThrow();
                     c.send(msg);
-                    return c.session().group().displayName() + " " + new String(msg, StandardCharsets.UTF_8);
+                    assertTrue(new String(msg, StandardCharsets.UTF_8).startsWith("hello wolfssl"));
+                    return c.session();
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
@@ -167,9 +172,10 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
             try (WolfSslPeer wolf = WolfSslPeer.startClient(args(server.localAddress().getPort(),
                     clientArgs.toArray(String[]::new)).toArray(String[]::new))) {
                 wolf.awaitOutput(WolfSslPeer.HANDSHAKE_DONE, STEP);
-                String got = served.get(STEP.toSeconds(), TimeUnit.SECONDS);
-                assertTrue(got.startsWith(group.displayName() + " hello wolfssl"), got);
+                SessionInfo session = served.get(STEP.toSeconds(), TimeUnit.SECONDS);
+                assertEquals(group, session.group());
                 assertEquals(0, wolf.waitFor(STEP), "wolfSSL client exit code");
+                return session;
             }
         }
     }
@@ -317,6 +323,38 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
                         served.get(STEP.toSeconds(), TimeUnit.SECONDS).authentication());
                 assertEquals(0, wolf.waitFor(STEP), "wolfSSL client exit code");
             }
+        }
+    }
+
+    /**
+     * RFC 7250 with wolfSSL's example client ({@code --rpk}: it offers and accepts only raw public keys;
+     * it sends client_certificate_type only when its -c file is a raw key, wolfSSL's certs/rpk/*.der). Our server presents a raw key and accepts the client's only
+     * when pinned. The example client does not check the server's key (it turns peer verification off
+     * with --rpk), and the example server has no --rpk: the other direction cannot be tested with them.
+     */
+    @Test
+    void wolfSslRawPublicKeyClientToOurRawKeyServer() throws Exception {
+        java.security.PublicKey wolfClientKey = java.security.KeyFactory.getInstance("RSA").generatePublic(
+                new java.security.spec.X509EncodedKeySpec(Files.readAllBytes(wolf("certs/rpk/client-cert-rpk.der"))));
+        String wolfClientPin = DtlsConfig.publicKeyPin(wolfClientKey);
+        List<String> rawKeyClient = List.of("--rpk", "--files-are-der", "-c", "certs/rpk/client-cert-rpk.der",
+                "-k", "certs/client-key.der");
+        DtlsConfig.Builder server = DtlsConfig.builder().backend(nativeBackend().name())
+                .rawPublicKey(TestPki.freshKeyPair(TestPki.KeyType.EC_P256)).clientAuth(DtlsConfig.ClientAuth.REQUIRED);
+        SessionInfo session = runWolfClient(server.pinnedPublicKeys(List.of(wolfClientPin), DtlsConfig.PinMode.INSTEAD_OF_CHAIN)
+                .build(), Stream.concat(rawKeyClient.stream(), Stream.of("--pqc", "X25519MLKEM768")).toList(),
+                NamedGroup.X25519_MLKEM768);
+        assertEquals(List.of(), session.peerCertificates(), "the client sent a raw key, no certificate");
+        assertEquals(wolfClientPin, session.peerPublicKeyPin().orElseThrow());
+
+        // The same client against a server that pinned another key is refused: the pin is what admits it.
+        String otherPin = DtlsConfig.publicKeyPin(TestPki.freshKeyPair(TestPki.KeyType.EC_P256).getPublic());
+        try (DtlsServer refusing = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0),
+                server.pinnedPublicKeys(List.of(otherPin), DtlsConfig.PinMode.INSTEAD_OF_CHAIN).build());
+                WolfSslPeer wolf = WolfSslPeer.startClient(args(refusing.localAddress().getPort(),
+                        rawKeyClient.toArray(String[]::new)).toArray(String[]::new))) {
+            assertTrue(wolf.waitFor(STEP) != 0, "wolfSSL's client must fail");
+            assertTrue(refusing.accept(Duration.ofMillis(1)).isEmpty(), "no connection for an unpinned client key");
         }
     }
 }
