@@ -3,6 +3,7 @@ package dev.pqdtls;
 import dev.pqdtls.internal.runtime.ClientEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * Opens DTLS 1.3 client connections. {@link #connect(InetSocketAddress, DtlsConfig)} is the one-off
@@ -22,7 +23,19 @@ public interface DtlsClient extends AutoCloseable {
      * @throws IllegalStateException if no crypto backend is usable (the message says why)
      */
     static DtlsConnection connect(InetSocketAddress server, DtlsConfig config) throws IOException {
-        return ClientEndpoint.connectOnce(server, config);
+        return ClientEndpoint.connectOnce(server, config, List.of());
+    }
+
+    /**
+     * As {@link #connect(InetSocketAddress, DtlsConfig)}, sending {@code earlyData} first: with the
+     * ClientHello as 0-RTT data (RFC 8446 §2.3) when a session ticket from this server allows it (the
+     * server sets {@link DtlsConfig.Builder#maxEarlyData}), saving a round trip; otherwise, or when
+     * the server refuses it, as ordinary datagrams right after the handshake.
+     * {@link DtlsConnection#earlyDataAccepted()} tells which. Early data may be replayed by an
+     * attacker: send only what is harmless to act on twice. Each datagram must fit one record.
+     */
+    static DtlsConnection connect(InetSocketAddress server, DtlsConfig config, List<byte[]> earlyData) throws IOException {
+        return ClientEndpoint.connectOnce(server, config, earlyData);
     }
 
     /**
@@ -42,7 +55,12 @@ public interface DtlsClient extends AutoCloseable {
      * @throws IllegalStateException if this endpoint already has a connection to {@code server}
      *     (its socket can carry only one per server address) or is closed
      */
-    DtlsConnection connect(InetSocketAddress server) throws IOException;
+    default DtlsConnection connect(InetSocketAddress server) throws IOException {
+        return connect(server, List.of());
+    }
+
+    /** As {@link #connect(InetSocketAddress)} with early data, as {@link #connect(InetSocketAddress, DtlsConfig, List)}. */
+    DtlsConnection connect(InetSocketAddress server, List<byte[]> earlyData) throws IOException;
 
     /** The local address of the shared socket. */
     InetSocketAddress localAddress();

@@ -104,6 +104,7 @@ public final class DtlsConfig {
     private final Duration ticketLifetime;
     private final TicketKeys ticketKeys;
     private final SessionCache sessionCache;
+    private final int maxEarlyData;
 
     /** The credentials come from build(): it reads and checks the files the builder names. */
     private DtlsConfig(Builder b, List<X509Certificate> chain, PrivateKey key, List<X509Certificate> trusted) {
@@ -148,6 +149,7 @@ public final class DtlsConfig {
         ticketLifetime = b.ticketLifetime;
         ticketKeys = b.ticketKeys != null ? b.ticketKeys : TicketKeys.rotating(b.ticketLifetime);
         sessionCache = b.sessionCache != null ? b.sessionCache : SessionCache.inMemory(DEFAULT_SESSION_CACHE_SERVERS);
+        maxEarlyData = b.maxEarlyData;
     }
 
     /** Servers the default {@link SessionCache} keeps tickets for. */
@@ -181,6 +183,11 @@ public final class DtlsConfig {
     /** Where a client keeps tickets. */
     public SessionCache sessionCache() {
         return sessionCache;
+    }
+
+    /** Bytes of 0-RTT data a server takes from a resuming client; 0 turns early data off. */
+    public int maxEarlyData() {
+        return maxEarlyData;
     }
 
     /** A server socket's receive buffer when {@code socketReceiveBufferSize} is 0: 4 MiB. */
@@ -432,6 +439,7 @@ public final class DtlsConfig {
         private Duration ticketLifetime = Duration.ofHours(12);
         private TicketKeys ticketKeys;
         private SessionCache sessionCache;
+        private int maxEarlyData;
 
         private Builder() {
         }
@@ -830,6 +838,20 @@ public final class DtlsConfig {
         }
 
         /**
+         * 0-RTT (RFC 8446 §2.3): a server's tickets let a resuming client send up to this many bytes
+         * of application data with its ClientHello, which the server application reads with
+         * {@link DtlsConnection#takeEarlyData()}. Early data can be replayed by an attacker: the
+         * server accepts a ClientHello's early data once (it remembers them for a few seconds, per
+         * server process) and only from a fresh ticket, but a fleet sharing {@link TicketKeys} does
+         * not share that memory, so only idempotent requests belong in it. A HelloRetryRequest rules
+         * early data out, so it needs {@code cookiePolicy} UNDER_LOAD or NEVER. Default 0: off.
+         */
+        public Builder maxEarlyData(int bytes) {
+            this.maxEarlyData = bytes;
+            return this;
+        }
+
+        /**
          * Validates, reads the certificate files, checks the requested backend, and builds.
          *
          * @throws IllegalArgumentException naming the option and the accepted range or values, or
@@ -890,6 +912,7 @@ public final class DtlsConfig {
                         + k.displayIdentity() + "' is for " + k.hash().jcaName() + " but no suite in cipherSuites "
                         + cipherSuites + " uses that hash");
             }
+            range("maxEarlyData", maxEarlyData, 0, 1 << 20);
             range("ticketLifetime", ticketLifetime, Duration.ofSeconds(1), Duration.ofDays(7));
             if (backend != null) {
                 BackendSelector.requestProblem(backend).ifPresent(problem -> require(false, "backend: " + problem));

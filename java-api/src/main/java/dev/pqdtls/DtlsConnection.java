@@ -101,6 +101,26 @@ public interface DtlsConnection extends AutoCloseable {
     /** What the handshake negotiated. */
     SessionInfo session();
 
+    /**
+     * Whether the early data went as 0-RTT data that the server accepted: on a client, the
+     * datagrams given to {@link DtlsClient#connect(InetSocketAddress, DtlsConfig, List)}; on a
+     * server, those {@link #takeEarlyData()} returns. A client's early data the server refused was
+     * sent again, as ordinary data, once the handshake completed.
+     */
+    default boolean earlyDataAccepted() {
+        return false;
+    }
+
+    /**
+     * On a server with {@link DtlsConfig#maxEarlyData()}: the 0-RTT datagrams the client sent with its
+     * ClientHello (RFC 8446 §2.3), in arrival order, taken once; {@link #receive} returns only what
+     * came after the handshake. An attacker can replay early data to another server that shares the
+     * ticket keys (or to this one after a restart): act on it only if doing so twice is harmless.
+     */
+    default List<byte[]> takeEarlyData() {
+        return List.of();
+    }
+
     /** Counters so far. */
     ConnectionStats stats();
 

@@ -18,14 +18,16 @@ public final class SessionTicket {
     private final long lifetimeSeconds;
     private final int ageAdd;
     private final List<X509Certificate> peerCertificates;
+    private final long maxEarlyData;
 
     /**
      * @param receivedAtMillis when the ticket arrived, on the clock the cache is asked with
      * @param lifetimeSeconds how long the server said the ticket is good for
      * @param ageAdd the server's obfuscation of the ticket's age
+     * @param maxEarlyData bytes of 0-RTT data the server takes with this ticket; 0 for none
      */
     public SessionTicket(byte[] ticket, byte[] resumptionSecret, CipherSuite cipherSuite, long receivedAtMillis,
-            long lifetimeSeconds, int ageAdd, List<X509Certificate> peerCertificates) {
+            long lifetimeSeconds, int ageAdd, List<X509Certificate> peerCertificates, long maxEarlyData) {
         this.ticket = ticket.clone();
         this.resumptionSecret = resumptionSecret.clone();
         this.cipherSuite = cipherSuite;
@@ -33,6 +35,12 @@ public final class SessionTicket {
         this.lifetimeSeconds = lifetimeSeconds;
         this.ageAdd = ageAdd;
         this.peerCertificates = List.copyOf(peerCertificates);
+        this.maxEarlyData = maxEarlyData;
+    }
+
+    /** Bytes of 0-RTT data the server takes when this ticket resumes (RFC 8446 §4.2.10); 0 for none. */
+    public long maxEarlyData() {
+        return maxEarlyData;
     }
 
     /** The ticket as the server sent it: opaque to the client. */

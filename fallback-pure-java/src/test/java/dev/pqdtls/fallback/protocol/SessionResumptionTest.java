@@ -67,6 +67,10 @@ class SessionResumptionTest {
     }
 
     private static Connection[] pair(DtlsConfig clientConfig, DtlsConfig serverConfig) {
+        return pair(clientConfig, serverConfig, List.of());
+    }
+
+    private static Connection[] pair(DtlsConfig clientConfig, DtlsConfig serverConfig, List<String> earlyData) {
         long now = 1_000_000;
         PeerAuthenticator trust = clientConfig.trustedCertificates().isEmpty() ? PeerAuthenticator.insecure()
                 : PeerAuthenticator.builder().trustAnchors(clientConfig.trustedCertificates()).build();
@@ -78,8 +82,98 @@ class SessionResumptionTest {
                         : LocalCredentials.of(serverConfig.certificateChain(), serverConfig.privateKey().get()),
                 serverConfig.trustedCertificates().isEmpty() ? PeerAuthenticator.insecure()
                         : PeerAuthenticator.builder().trustAnchors(serverConfig.trustedCertificates()).build(), now);
+        c.earlyData(earlyData.stream().map(d -> ByteBuffer.wrap(d.getBytes(StandardCharsets.UTF_8))).toList());
         c.start(now);
         return new Connection[] {c, s};
+    }
+
+    private static List<String> strings(List<byte[]> data) {
+        return data.stream().map(d -> new String(d, StandardCharsets.UTF_8)).toList();
+    }
+
+    /** Early data through a pumped handshake; returns the pair once established. */
+    private static Connection[] connectWithEarlyData(DtlsConfig clientConfig, DtlsConfig serverConfig, List<String> early) {
+        Connection[] p = pair(clientConfig, serverConfig, early);
+        LoopbackPump pump = new LoopbackPump(p[0], p[1]);
+        assertTrue(pump.runUntilEstablished(1000), () -> p[0].failure() + " / " + p[1].failure());
+        pump.settle(100);
+        return p;
+    }
+
+    private static final List<String> EARLY = List.of("GET /status", "GET /time");
+
+    @Test
+    void earlyDataRidesWithTheClientHelloOfAResumptionAndIsKeptApartFromLaterData() {
+        DtlsConfig clientConfig = client().build();
+        DtlsConfig serverConfig = server().maxEarlyData(1024).build();
+        Connection[] full = connectWithEarlyData(clientConfig, serverConfig, EARLY);
+        assertFalse(full[0].earlyDataAccepted(), "no ticket yet: sent after the handshake");
+        assertTrue(full[1].takeEarlyData().isEmpty());
+        assertEquals(EARLY.get(0), new String(full[1].pollApplicationData(), StandardCharsets.UTF_8));
+        assertEquals(EARLY.get(1), new String(full[1].pollApplicationData(), StandardCharsets.UTF_8));
+
+        Connection[] resumed = connectWithEarlyData(clientConfig, serverConfig, EARLY);
+        assertTrue(resumed[0].session().resumed());
+        assertTrue(resumed[0].earlyDataAccepted(), "the server said so in EncryptedExtensions");
+        assertTrue(resumed[1].earlyDataAccepted());
+        assertEquals(EARLY, strings(resumed[1].takeEarlyData()));
+        assertTrue(resumed[1].takeEarlyData().isEmpty(), "taken once");
+        assertEquals(null, resumed[1].pollApplicationData(), "0-RTT data is not repeated as ordinary data");
+        exchange(resumed[0], resumed[1], new LoopbackPump(resumed[0], resumed[1]));
+    }
+
+    @Test
+    void aReplayedClientHelloGetsNoEarlyDataAccepted() {
+        DtlsConfig clientConfig = client().build();
+        DtlsConfig serverConfig = server().maxEarlyData(1024).build();
+        connect(clientConfig, serverConfig);
+        Connection[] first = pair(clientConfig, serverConfig, EARLY);
+        List<ByteBuffer> flight = new java.util.ArrayList<>();
+        for (ByteBuffer d = first[0].pollOutgoing(); d != null; d = first[0].pollOutgoing()) {
+            flight.add(d);
+        }
+        assertTrue(flight.size() >= 3, "the ClientHello and two 0-RTT records");
+        Connection victim = first[1];
+        Connection replayTarget = pair(client().build(), serverConfig)[1];
+        for (ByteBuffer d : flight) {
+            victim.onDatagram(d.duplicate(), 1_000_000);
+            replayTarget.onDatagram(d.duplicate(), 1_000_000);
+        }
+        assertEquals(EARLY, strings(victim.takeEarlyData()));
+        assertTrue(victim.earlyDataAccepted());
+        assertFalse(replayTarget.earlyDataAccepted(), "the same ClientHello again: its binder was seen");
+        assertTrue(replayTarget.takeEarlyData().isEmpty());
+        assertTrue(replayTarget.stats().recordsDropped() >= 2, "its 0-RTT records are dropped and counted");
+    }
+
+    @Test
+    void earlyDataTheTicketCannotCarryGoesAfterTheHandshake() {
+        DtlsConfig clientConfig = client().build();
+        DtlsConfig serverConfig = server().maxEarlyData(8).build();
+        connect(clientConfig, serverConfig);
+        Connection[] p = connectWithEarlyData(clientConfig, serverConfig, EARLY); // 20 bytes > 8
+        assertTrue(p[0].session().resumed());
+        assertFalse(p[0].earlyDataAccepted());
+        assertEquals(EARLY.get(0), new String(p[1].pollApplicationData(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aServerWithoutEarlyDataOrAHelloRetryRequestMeansOrdinaryDataAfterTheHandshake() {
+        DtlsConfig clientConfig = client().build();
+        DtlsConfig noEarly = server().build();
+        connect(clientConfig, noEarly);
+        Connection[] p = connectWithEarlyData(clientConfig, noEarly, EARLY);
+        assertFalse(p[0].earlyDataAccepted());
+        assertEquals(EARLY.get(0), new String(p[1].pollApplicationData(), StandardCharsets.UTF_8));
+
+        DtlsConfig retrying = client().groups(NamedGroup.X25519, NamedGroup.X25519_MLKEM768).build();
+        DtlsConfig hybridOnly = server().groups(NamedGroup.X25519_MLKEM768).maxEarlyData(1024).build();
+        connect(retrying, hybridOnly);
+        Connection[] r = connectWithEarlyData(retrying, hybridOnly, EARLY);
+        assertTrue(r[0].session().helloRetryRequest());
+        assertTrue(r[0].session().resumed());
+        assertFalse(r[0].earlyDataAccepted(), "no 0-RTT after a HelloRetryRequest (RFC 8446 §4.2.10)");
+        assertEquals(EARLY.get(0), new String(r[1].pollApplicationData(), StandardCharsets.UTF_8));
     }
 
     private static void exchange(Connection c, Connection s, LoopbackPump pump) {

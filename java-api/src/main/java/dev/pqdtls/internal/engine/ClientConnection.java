@@ -24,12 +24,14 @@ import dev.pqdtls.internal.handshake.HandshakeType;
 import dev.pqdtls.internal.handshake.KeySchedule;
 import dev.pqdtls.internal.handshake.ServerHello;
 import dev.pqdtls.internal.psk.PskCodec;
+import dev.pqdtls.internal.recordlayer.EpochCipher;
 import dev.pqdtls.internal.wire.DecodeException;
 import dev.pqdtls.internal.wire.WireWriter;
 import dev.pqdtls.spi.CryptoBackend;
 import dev.pqdtls.spi.InvalidKeyShareException;
 import dev.pqdtls.spi.KeyExchange;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -59,6 +61,9 @@ public final class ClientConnection extends Connection {
     /** The offers in the last ClientHello sent, whose order the server's selected_identity indexes. */
     private List<PskOffer> sentPskOffers = List.of();
     private PskOffer chosenPsk;
+    /** Datagrams to send first: as 0-RTT data if a ticket allows, else right after the handshake. */
+    private List<ByteBuffer> earlyData = List.of();
+    private boolean earlyDataSent;
     /** resumption_master_secret, kept to derive the PSK of each NewSessionTicket (RFC 8446 §4.6.1). */
     private byte[] resumptionMaster;
 
@@ -82,10 +87,44 @@ public final class ClientConnection extends Connection {
         collectPskOffers();
         NamedGroup preferred = config.groups().get(0);
         int helloWithoutShare = 300 + 8 * config.groups().size() + pskExtensionsLength(pskOffers);
-        if (helloWithoutShare + preferred.clientShareLength() + RecordLayer.PLAINTEXT_HEADER + 12 <= config.mtu()) {
+        // 0-RTT data is lost to a HelloRetryRequest, so then the share goes even if the ClientHello
+        // must be fragmented (the server took early data before: it is one that reassembles).
+        if (helloWithoutShare + preferred.clientShareLength() + RecordLayer.PLAINTEXT_HEADER + 12 <= config.mtu()
+                || earlyDataFits(pskOffers)) {
             newShare(preferred);
         }
         sendClientHello(nowMillis);
+    }
+
+    /**
+     * Datagrams to send before anything else, set before {@link #start}: with the ClientHello as 0-RTT
+     * data (RFC 8446 §2.3) when this server's ticket allows that many bytes, else (or when the server
+     * refuses them) as ordinary data as soon as the handshake completes, so none is lost to a refusal.
+     */
+    public void earlyData(List<ByteBuffer> datagrams) {
+        earlyData = datagrams.stream().map(ByteBuffer::duplicate).toList();
+    }
+
+    /** Whether the first offer is a ticket that takes our early data in one of our suites (§4.2.10). */
+    private boolean earlyDataFits(List<PskOffer> offers) {
+        if (earlyData.isEmpty() || helloRetried || offers.isEmpty() || offers.get(0).external()) {
+            return false;
+        }
+        PskOffer first = offers.get(0);
+        long bytes = earlyData.stream().mapToLong(ByteBuffer::remaining).sum();
+        return bytes <= first.maxEarlyData() && config.cipherSuites().contains(first.ticketSuite());
+    }
+
+    /** Sends the early data under client_early_traffic_secret, in epoch 1 (RFC 9147 §6.1). */
+    private void sendEarlyData() {
+        PskOffer first = sentPskOffers.get(0);
+        KeySchedule early = new KeySchedule(crypto, first.ticketSuite(), KeySchedule.DTLS13);
+        early.earlySecret(first.psk());
+        KeySchedule.TrafficKeys keys = early.earlyTrafficKeys(transcript.hashAs(first.hash()));
+        early.destroy();
+        records.installWrite(new EpochCipher(EARLY_EPOCH, early.recordProtection(keys)));
+        queueEarlyData(earlyData);
+        earlyDataSent = true;
     }
 
     /** Where this connection's tickets are cached: the server's name (or address) and port. */
@@ -161,6 +200,10 @@ public final class ClientConnection extends Connection {
         // After a HelloRetryRequest only PSKs for its suite's hash can still be used (RFC 8446 §4.1.4).
         sentPskOffers = pskOffers.stream().filter(o -> retrySuite == null || o.hash() == retrySuite.hash()).toList();
         List<Integer> binderLengths = sentPskOffers.stream().map(o -> o.hash().length()).toList();
+        boolean sendEarly = earlyDataFits(sentPskOffers);
+        if (sendEarly) {
+            ext.add(ExtensionType.EARLY_DATA, new byte[0]);
+        }
         if (!sentPskOffers.isEmpty()) {
             ext.add(ExtensionType.PSK_KEY_EXCHANGE_MODES, PskCodec.modes(config.pskModes()));
             ext.add(ExtensionType.PRE_SHARED_KEY, PskCodec.clientPsks(sentPskOffers.stream()
@@ -176,6 +219,9 @@ public final class ClientConnection extends Connection {
         HandshakeFlight f = new HandshakeFlight();
         f.add(newMessage(HandshakeType.CLIENT_HELLO, body, 0));
         sendFlight(f, nowMillis);
+        if (sendEarly) {
+            sendEarlyData(); // after the ClientHello: the server needs it to read them
+        }
     }
 
     /**
@@ -409,6 +455,12 @@ public final class ClientConnection extends Connection {
         Extensions ee = Extensions.parse(r, "EncryptedExtensions");
         r.finish("EncryptedExtensions");
         certificateTypes = CertificateTypes.accepted(ee, credentials, authenticator);
+        if (ee.has(ExtensionType.EARLY_DATA)) {
+            if (!earlyDataSent || chosenPsk == null || sentPskOffers.indexOf(chosenPsk) != 0) {
+                throw fatal(DtlsAlert.UNSUPPORTED_EXTENSION, "the server accepted early data we did not send");
+            }
+            earlyDataAccepted(true);
+        }
         transcript.add(type, body);
         step = chosenPsk != null ? Step.FINISHED : Step.CERTIFICATE_REQUEST_OR_CERTIFICATE;
     }
@@ -456,6 +508,10 @@ public final class ClientConnection extends Connection {
             resumptionMaster = schedule.resumptionMasterSecret(transcript.current());
         }
         established(application, nowMillis);
+        if (!earlyDataAccepted() && !earlyData.isEmpty()) {
+            earlyData.forEach(d -> send(d, nowMillis)); // refused or never sent as 0-RTT: now as ordinary data
+        }
+        earlyData = List.of();
     }
 
     /** Keeps the server's ticket in the session cache, with the PSK it resumes with (RFC 8446 §4.6.1). */
@@ -473,7 +529,7 @@ public final class ClientConnection extends Connection {
         long lifetime = Math.min(nst.lifetimeSeconds(), 604_800); // 7 days at most (§4.6.1)
         byte[] psk = schedule.resumptionPsk(resumptionMaster, nst.nonce());
         config.sessionCache().put(serverKey(), new SessionTicket(nst.ticket(), psk, suite, System.currentTimeMillis(),
-                lifetime, nst.ageAdd(), peerCertificates));
+                lifetime, nst.ageAdd(), peerCertificates, nst.maxEarlyData()));
         Arrays.fill(psk, (byte) 0);
     }
 

@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,6 +42,8 @@ public abstract class Connection {
     static final int MAX_HANDSHAKE_MESSAGE = 64 * 1024;
     /** Epoch of the handshake traffic keys and of the first application traffic keys (RFC 9147 §6.1). */
     static final long HANDSHAKE_EPOCH = 2;
+    /** 0-RTT data travels in epoch 1 (RFC 9147 §6.1). */
+    static final long EARLY_EPOCH = 1;
     static final long APPLICATION_EPOCH = TrafficKeys.FIRST_EPOCH;
     /**
      * An established connection without traffic for this long releases its ciphers' working state
@@ -68,6 +71,10 @@ public abstract class Connection {
     protected boolean helloRetried;
     protected boolean connectionIds;
     protected List<X509Certificate> peerCertificates = List.of();
+    /** 0-RTT: bytes a server still takes (negative: none accepted), and what it received. */
+    private long earlyDataRoom = -1;
+    private boolean earlyDataAccepted;
+    private List<byte[]> earlyData = List.of();
     /** How the peer was authenticated (set when a PSK is chosen). */
     protected SessionInfo.Authentication authentication = SessionInfo.Authentication.CERTIFICATE;
     /** The peer's raw public key (RFC 7250) when it sent one instead of certificates; else null. */
@@ -318,6 +325,13 @@ public abstract class Connection {
         return fused;
     }
 
+    /** Protects 0-RTT datagrams into epoch-1 records (the caller installed its write keys). */
+    protected final void queueEarlyData(List<ByteBuffer> data) {
+        for (ByteBuffer d : data) {
+            queueApplicationRecord(d.duplicate());
+        }
+    }
+
     /** Protects one checked application datagram into one record for {@link #pollOutgoing}. */
     private void queueApplicationRecord(ByteBuffer data) {
         ByteBuffer out = ByteBuffer.allocate(config.mtu());
@@ -508,6 +522,9 @@ public abstract class Connection {
             // read keys stay while the client may still resend Finished because our ACK was lost.
             records.retireWriteEpochsBelow(APPLICATION_EPOCH);
             handshakeReadKeysUntil = nowMillis + finalFlightReackMillis(config);
+            // The client sent its 0-RTT data before Finished: later epoch-1 records are dropped.
+            records.retireReadEpochsBelow(HANDSHAKE_EPOCH);
+            earlyDataRoom = -1;
         }
         // Handshake-only state goes now: the transcript's hash context and the master secret (the
         // traffic and exporter secrets derived from it are held where they are used).
@@ -731,6 +748,10 @@ public abstract class Connection {
     }
 
     private void onApplicationData(RecordLayer.Record r) {
+        if (r.epoch() == EARLY_EPOCH && !client) {
+            onEarlyData(r.content());
+            return;
+        }
         if (state != State.CONNECTED || r.epoch() < APPLICATION_EPOCH) {
             records.dropped++;
             return;
@@ -740,6 +761,43 @@ public abstract class Connection {
             return;
         }
         applicationBytesReceived += r.content().remaining();
+    }
+
+    /** 0-RTT data beyond what the ticket allows is dropped and counted (RFC 8446 §4.2.10). */
+    private void onEarlyData(ByteBuffer content) {
+        if (earlyDataRoom < content.remaining()) {
+            records.dropped++;
+            return;
+        }
+        earlyDataRoom -= content.remaining();
+        byte[] copy = new byte[content.remaining()];
+        content.get(copy);
+        if (earlyData.isEmpty()) {
+            earlyData = new ArrayList<>();
+        }
+        earlyData.add(copy);
+    }
+
+    /** A server takes up to {@code bytes} of 0-RTT data, in epoch 1 (whose keys the caller installed). */
+    protected final void acceptEarlyData(long bytes) {
+        earlyDataRoom = bytes;
+        earlyDataAccepted = true;
+    }
+
+    /** Whether the 0-RTT data was accepted: a client learns it from EncryptedExtensions. */
+    public final boolean earlyDataAccepted() {
+        return earlyDataAccepted;
+    }
+
+    protected final void earlyDataAccepted(boolean accepted) {
+        earlyDataAccepted = accepted;
+    }
+
+    /** The 0-RTT data received so far, which an attacker may have replayed; taken once. */
+    public final List<byte[]> takeEarlyData() {
+        List<byte[]> taken = earlyData;
+        earlyData = List.of();
+        return taken;
     }
 
     /** An ACK in our newest write epoch (RFC 9147 §7: at least that of every record it lists). */

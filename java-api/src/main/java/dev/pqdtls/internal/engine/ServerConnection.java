@@ -195,7 +195,7 @@ public final class ServerConnection extends Connection {
      */
     private void respond(ClientHello ch, byte[] chBody, Negotiation n, long nowMillis) throws DtlsException, DecodeException {
         flightAnswered(nowMillis);
-        ServerPsk psk = ServerPsk.choose(config, crypto, ch, chBody, n.suite(), transcript).orElse(null);
+        ServerPsk psk = ServerPsk.choose(config, crypto, ch, chBody, n.suite(), transcript, helloRetried).orElse(null);
         if (psk == null) {
             if (credentials == null) {
                 throw fatal(DtlsAlert.HANDSHAKE_FAILURE, "this server has no certificate and the client offered none of its "
@@ -207,6 +207,16 @@ public final class ServerConnection extends Connection {
         }
         transcript.add(HandshakeType.CLIENT_HELLO, chBody);
         suite = n.suite();
+        schedule = new KeySchedule(crypto, suite, KeySchedule.DTLS13);
+        if (psk != null) {
+            schedule.earlySecret(psk.psk());
+            Arrays.fill(psk.psk(), (byte) 0);
+            if (psk.earlyDataLimit() > 0) {
+                // 0-RTT records arrive in epoch 1 under the client's early traffic keys (RFC 9147 §6.1).
+                records.installRead(epochCipher(EARLY_EPOCH, schedule.earlyTrafficKeys(transcript.current())));
+                acceptEarlyData(psk.earlyDataLimit());
+            }
+        }
         boolean keyExchange = psk == null || psk.mode() == DtlsConfig.PskMode.PSK_DHE_KE;
         byte[] sharedSecret;
         Extensions.Builder shExt = new Extensions.Builder()
@@ -240,11 +250,6 @@ public final class ServerConnection extends Connection {
         byte[] sh = new ServerHello(ClientHello.DTLS12, random, Negotiation.NO_SESSION_ID, suite.codepoint(), shExt.build()).encode();
         transcript.add(HandshakeType.SERVER_HELLO, sh);
 
-        schedule = new KeySchedule(crypto, suite, KeySchedule.DTLS13);
-        if (psk != null) {
-            schedule.earlySecret(psk.psk());
-            Arrays.fill(psk.psk(), (byte) 0);
-        }
         KeySchedule.Traffic.Pair handshake = schedule.handshakeStep(sharedSecret, transcript.current());
         Arrays.fill(sharedSecret, (byte) 0);
         clientHandshakeSecret = handshake.client().secret();
@@ -254,7 +259,9 @@ public final class ServerConnection extends Connection {
 
         HandshakeFlight f = new HandshakeFlight();
         f.add(newMessage(HandshakeType.SERVER_HELLO, sh, 0));
-        add(f, HandshakeType.ENCRYPTED_EXTENSIONS, certificateTypes.encryptedExtensions());
+        add(f, HandshakeType.ENCRYPTED_EXTENSIONS, earlyDataAccepted()
+                ? EARLY_DATA_ACCEPTED
+                : certificateTypes.encryptedExtensions());
         boolean askClient = psk == null && config.clientAuth() != DtlsConfig.ClientAuth.NONE;
         if (psk == null) {
             authenticate(f, ch, askClient);
@@ -350,6 +357,8 @@ public final class ServerConnection extends Connection {
     }
 
     private static final byte[] TICKET_NONCE = {0};
+    /** EncryptedExtensions with an empty early_data: the server takes the 0-RTT data (RFC 8446 §4.2.10). */
+    private static final byte[] EARLY_DATA_ACCEPTED = {0, 4, 0, (byte) ExtensionType.EARLY_DATA, 0, 0};
 
     /**
      * NewSessionTicket, sealed with our ticket keys, in its own flight: retransmitted until the
@@ -367,12 +376,13 @@ public final class ServerConnection extends Connection {
             Arrays.fill(psk, (byte) 0);
             return; // a certificate we parsed re-encodes; if not, the client goes without a ticket
         }
-        byte[] ticket = TicketSealer.seal(config.ticketKeys(),
-                new TicketSealer.State(suite.codepoint(), wallClock, lifetime, psk, clientCertificate), wallClock);
+        byte[] random = new byte[4];
+        crypto.randomBytes(random);
+        int ageAdd = java.nio.ByteBuffer.wrap(random).getInt();
+        byte[] ticket = TicketSealer.seal(config.ticketKeys(), new TicketSealer.State(suite.codepoint(), wallClock, lifetime,
+                ageAdd, config.maxEarlyData(), psk, clientCertificate), wallClock);
         Arrays.fill(psk, (byte) 0);
-        byte[] ageAdd = new byte[4];
-        crypto.randomBytes(ageAdd);
-        byte[] body = new PskCodec.NewSessionTicket(lifetime, java.nio.ByteBuffer.wrap(ageAdd).getInt(), TICKET_NONCE, ticket).encode();
+        byte[] body = new PskCodec.NewSessionTicket(lifetime, ageAdd, TICKET_NONCE, ticket, config.maxEarlyData()).encode();
         HandshakeFlight f = new HandshakeFlight();
         f.add(newMessage(HandshakeType.NEW_SESSION_TICKET, body, records.writeEpoch()));
         f.expectAck(true);

@@ -10,6 +10,7 @@ import dev.pqdtls.internal.handshake.ExtensionType;
 import dev.pqdtls.internal.handshake.Extensions;
 import dev.pqdtls.internal.handshake.HandshakeType;
 import dev.pqdtls.internal.handshake.KeySchedule;
+import dev.pqdtls.internal.psk.EarlyDataGuard;
 import dev.pqdtls.internal.psk.PskCodec;
 import dev.pqdtls.internal.psk.TicketSealer;
 import dev.pqdtls.internal.wire.DecodeException;
@@ -33,12 +34,16 @@ import java.util.Optional;
  * @param index the identity's position, echoed in the ServerHello
  * @param psk the key; the caller wipes it
  * @param clientCertificates the client's certificate from the resumed session, if it had one
+ * @param earlyDataLimit bytes of 0-RTT data to accept (RFC 8446 §4.2.10); 0 to refuse it
  */
 record ServerPsk(int index, byte[] psk, boolean resumption, DtlsConfig.PskMode mode,
-        List<X509Certificate> clientCertificates) {
+        List<X509Certificate> clientCertificates, long earlyDataLimit) {
 
+    /**
+     * @param afterRetry whether a HelloRetryRequest came first: early data is then refused (§4.2.10)
+     */
     static Optional<ServerPsk> choose(DtlsConfig config, CryptoBackend crypto, ClientHello ch, byte[] body,
-            CipherSuite suite, Transcript transcript) throws DtlsException, DecodeException {
+            CipherSuite suite, Transcript transcript, boolean afterRetry) throws DtlsException, DecodeException {
         Optional<byte[]> ext = ch.extensions().get(ExtensionType.PRE_SHARED_KEY);
         if (ext.isEmpty()) {
             return Optional.empty();
@@ -61,12 +66,15 @@ record ServerPsk(int index, byte[] psk, boolean resumption, DtlsConfig.PskMode m
         for (int i = 0; i < offered.identities().size(); i++) {
             byte[] identity = offered.identities().get(i).identity();
             Optional<ServerPsk> candidate = external(config, identity, suite, i, mode);
+            TicketSealer.State[] ticket = new TicketSealer.State[1];
             if (candidate.isEmpty() && config.sessionTickets()) {
-                candidate = ticket(config, identity, suite, i, mode, now);
+                candidate = ticket(config, identity, suite, i, mode, now, ticket);
             }
             if (candidate.isPresent()) {
                 verifyBinder(crypto, suite, body, offered, candidate.get(), transcript);
-                return candidate;
+                long early = i == 0 && ticket[0] != null && !afterRetry && ch.extensions().has(ExtensionType.EARLY_DATA)
+                        ? earlyDataLimit(config, ticket[0], suite, offered, now) : 0;
+                return Optional.of(candidate.get().withEarlyDataLimit(early));
             }
         }
         return Optional.empty();
@@ -76,19 +84,19 @@ record ServerPsk(int index, byte[] psk, boolean resumption, DtlsConfig.PskMode m
             DtlsConfig.PskMode mode) {
         for (PreSharedKey k : config.preSharedKeys()) {
             if (k.hash() == suite.hash() && Arrays.equals(k.identity(), identity)) {
-                return Optional.of(new ServerPsk(index, k.key(), false, mode, List.of()));
+                return Optional.of(new ServerPsk(index, k.key(), false, mode, List.of(), 0));
             }
         }
         return Optional.empty();
     }
 
     private static Optional<ServerPsk> ticket(DtlsConfig config, byte[] identity, CipherSuite suite, int index,
-            DtlsConfig.PskMode mode, long now) {
-        Optional<TicketSealer.State> opened = TicketSealer.open(config.ticketKeys(), identity, now);
-        if (opened.isEmpty()) {
+            DtlsConfig.PskMode mode, long now, TicketSealer.State[] opened) {
+        Optional<TicketSealer.State> sealed = TicketSealer.open(config.ticketKeys(), identity, now);
+        if (sealed.isEmpty()) {
             return Optional.empty();
         }
-        TicketSealer.State s = opened.get();
+        TicketSealer.State s = sealed.get();
         boolean sameHash = CipherSuite.byCodepoint(s.cipherSuite()).map(c -> c.hash() == suite.hash()).orElse(false);
         boolean clientKnown = s.clientCertificate().length > 0 || config.clientAuth() != DtlsConfig.ClientAuth.REQUIRED;
         if (s.expired(now) || !sameHash || !clientKnown) {
@@ -105,7 +113,26 @@ record ServerPsk(int index, byte[] psk, boolean resumption, DtlsConfig.PskMode m
                 return Optional.empty();
             }
         }
-        return Optional.of(new ServerPsk(index, s.psk(), true, mode, certs));
+        opened[0] = s;
+        return Optional.of(new ServerPsk(index, s.psk(), true, mode, certs, 0));
+    }
+
+    private ServerPsk withEarlyDataLimit(long limit) {
+        return new ServerPsk(index, psk, resumption, mode, clientCertificates, limit);
+    }
+
+    /**
+     * 0-RTT is taken from the first identity only, a ticket that allows it, for the very suite of its
+     * session (RFC 8446 §4.2.10), fresh and not seen before (§8, {@link EarlyDataGuard}).
+     */
+    private static long earlyDataLimit(DtlsConfig config, TicketSealer.State ticket, CipherSuite suite,
+            PskCodec.ClientPsks offered, long now) {
+        if (config.maxEarlyData() == 0 || ticket.maxEarlyData() == 0 || ticket.cipherSuite() != suite.codepoint()) {
+            return 0;
+        }
+        long reportedAge = (offered.identities().get(0).obfuscatedTicketAge() - (ticket.ageAdd() & 0xFFFFFFFFL)) & 0xFFFFFFFFL;
+        boolean fresh = EarlyDataGuard.of(config).admit(offered.binders().get(0), reportedAge, now - ticket.issuedAtMillis(), now);
+        return fresh ? Math.min(config.maxEarlyData(), ticket.maxEarlyData()) : 0;
     }
 
     /** A binder that does not verify ends the handshake with decrypt_error (RFC 8446 §4.2.11). */

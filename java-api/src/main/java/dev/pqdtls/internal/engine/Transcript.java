@@ -71,23 +71,27 @@ final class Transcript {
      * itself is unchanged; if it already runs, it must run under {@code algorithm}.
      */
     byte[] withTruncated(HashAlgorithm algorithm, int type, byte[] body, int length) {
-        TranscriptHash h;
-        if (hash != null) {
-            h = hash.copy();
-        } else {
-            h = crypto.newTranscriptHash(algorithm);
-            for (byte[] m : pending) {
-                h.update(m, 0, m.length);
-            }
-        }
+        TranscriptHash h = copyAs(algorithm);
         byte[] header = encode(type, body);
         h.update(header, 0, 4 + length);
         return h.current();
     }
 
-    /** The running hash's algorithm, or null before {@link #start}. */
-    HashAlgorithm algorithm() {
-        return hash == null ? null : hash.algorithm();
+    /** The transcript hash so far under {@code algorithm}, before {@link #start} as after (then it must be the same). */
+    byte[] hashAs(HashAlgorithm algorithm) {
+        return copyAs(algorithm).current();
+    }
+
+    /** A copy of the running hash, or before {@link #start} a hash under {@code algorithm} of what is held. */
+    private TranscriptHash copyAs(HashAlgorithm algorithm) {
+        if (hash != null) {
+            return hash.copy();
+        }
+        TranscriptHash h = crypto.newTranscriptHash(algorithm);
+        for (byte[] m : pending) {
+            h.update(m, 0, m.length);
+        }
+        return h;
     }
 
     /**

@@ -83,6 +83,20 @@ public final class KeySchedule {
         }
     }
 
+    /**
+     * client_early_traffic_secret = Derive-Secret(Early Secret, "c e traffic", ClientHello) and its
+     * keys, for 0-RTT data (RFC 8446 §7.1); after {@link #earlySecret(byte[])}.
+     */
+    public TrafficKeys earlyTrafficKeys(byte[] clientHelloHash) {
+        requireStage(Stage.EARLY);
+        byte[] s = deriveSecret("c e traffic", clientHelloHash);
+        try {
+            return trafficKeys(s);
+        } finally {
+            Arrays.fill(s, (byte) 0);
+        }
+    }
+
     /** The PSK a ticket resumes with: HKDF-Expand-Label(resumption_master_secret, "resumption", nonce) (§4.6.1). */
     public byte[] resumptionPsk(byte[] resumptionMasterSecret, byte[] ticketNonce) {
         return expandLabel(resumptionMasterSecret, "resumption", ticketNonce, hash.length());

@@ -1,6 +1,8 @@
 package dev.pqdtls.internal.psk;
 
 import dev.pqdtls.DtlsConfig;
+import dev.pqdtls.internal.handshake.ExtensionType;
+import dev.pqdtls.internal.handshake.Extensions;
 import dev.pqdtls.internal.wire.DecodeException;
 import dev.pqdtls.internal.wire.WireReader;
 import dev.pqdtls.internal.wire.WireWriter;
@@ -105,11 +107,18 @@ public final class PskCodec {
         return selected;
     }
 
-    /** NewSessionTicket (§4.6.1); extensions (early_data's size) are not used and sent empty. */
-    public record NewSessionTicket(long lifetimeSeconds, int ageAdd, byte[] nonce, byte[] ticket) {
+    /**
+     * NewSessionTicket (§4.6.1) with its one extension we know, early_data (§4.2.10): how many bytes
+     * of 0-RTT data the ticket may carry, 0 when it is absent.
+     */
+    public record NewSessionTicket(long lifetimeSeconds, int ageAdd, byte[] nonce, byte[] ticket, long maxEarlyData) {
         public byte[] encode() {
-            return new WireWriter().uint32(lifetimeSeconds).uint32(ageAdd & 0xFFFFFFFFL).vector8(nonce).vector16(ticket)
-                    .uint16(0).toByteArray();
+            WireWriter w = new WireWriter().uint32(lifetimeSeconds).uint32(ageAdd & 0xFFFFFFFFL).vector8(nonce)
+                    .vector16(ticket).begin16();
+            if (maxEarlyData > 0) {
+                w.uint16(ExtensionType.EARLY_DATA).begin16().uint32(maxEarlyData).end();
+            }
+            return w.end().toByteArray();
         }
 
         public static NewSessionTicket parse(byte[] body) throws DecodeException {
@@ -118,9 +127,15 @@ public final class PskCodec {
             int ageAdd = (int) r.uint32("ticket_age_add");
             byte[] nonce = r.vector8(0, 255, "ticket_nonce");
             byte[] ticket = r.vector16(1, 0xFFFF, "ticket");
-            r.vector16(0, 0xFFFE, "extensions");
+            Extensions ext = Extensions.parse(r, "NewSessionTicket");
             r.finish("NewSessionTicket");
-            return new NewSessionTicket(lifetime, ageAdd, nonce, ticket);
+            long maxEarlyData = 0;
+            if (ext.get(ExtensionType.EARLY_DATA).isPresent()) {
+                WireReader e = new WireReader(ext.get(ExtensionType.EARLY_DATA).get());
+                maxEarlyData = e.uint32("max_early_data_size");
+                e.finish("early_data");
+            }
+            return new NewSessionTicket(lifetime, ageAdd, nonce, ticket, maxEarlyData);
         }
     }
 }

@@ -19,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
  * 2^32 messages random GCM nonces allow before {@link TicketKeys} rotates it.
  */
 public final class TicketSealer {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private static final int NONCE = 12;
     private static final int TAG = 16;
     private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(() -> {
@@ -33,9 +33,11 @@ public final class TicketSealer {
 
     /**
      * What a ticket carries: the session's suite, when it was issued (wall clock) and for how long,
-     * the PSK it resumes with, and the client's certificate (DER) if it presented one.
+     * the age_add the client obfuscates the ticket's age with, how many bytes of early data it may
+     * carry (0: none), the PSK it resumes with, and the client's certificate (DER) if it presented one.
      */
-    public record State(int cipherSuite, long issuedAtMillis, long lifetimeSeconds, byte[] psk, byte[] clientCertificate) {
+    public record State(int cipherSuite, long issuedAtMillis, long lifetimeSeconds, int ageAdd, long maxEarlyData,
+            byte[] psk, byte[] clientCertificate) {
         public boolean expired(long nowMillis) {
             return nowMillis < issuedAtMillis || nowMillis - issuedAtMillis >= lifetimeSeconds * 1000;
         }
@@ -50,7 +52,8 @@ public final class TicketSealer {
 
     public static byte[] seal(TicketKeys keys, State state, long nowMillis) {
         byte[] plain = new WireWriter().uint8(VERSION).uint16(state.cipherSuite()).uint32(state.issuedAtMillis() >>> 32)
-                .uint32(state.issuedAtMillis() & 0xFFFFFFFFL).uint32(state.lifetimeSeconds()).vector8(state.psk())
+                .uint32(state.issuedAtMillis() & 0xFFFFFFFFL).uint32(state.lifetimeSeconds()).uint32(state.ageAdd() & 0xFFFFFFFFL)
+                .uint32(state.maxEarlyData()).vector8(state.psk())
                 .vector16(state.clientCertificate()).toByteArray();
         TicketKeys.Key key = keys.current(nowMillis);
         byte[] secret = key.secret();
@@ -99,10 +102,12 @@ public final class TicketSealer {
             int suite = r.uint16("cipher_suite");
             long issued = r.uint32("issued") << 32 | r.uint32("issued");
             long lifetime = r.uint32("lifetime");
+            int ageAdd = (int) r.uint32("age_add");
+            long maxEarlyData = r.uint32("max_early_data");
             byte[] psk = r.vector8(32, 255, "psk");
             byte[] cert = r.vector16(0, 0xFFFF, "client_certificate");
             r.finish("ticket");
-            return Optional.of(new State(suite, issued, lifetime, psk, cert));
+            return Optional.of(new State(suite, issued, lifetime, ageAdd, maxEarlyData, psk, cert));
         } catch (GeneralSecurityException | DecodeException e) {
             return Optional.empty(); // forged, corrupted, or sealed under another key with this id
         } finally {

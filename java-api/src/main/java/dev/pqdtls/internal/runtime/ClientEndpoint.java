@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -64,13 +65,14 @@ public final class ClientEndpoint implements DtlsClient, EventLoop.Owner {
     }
 
     /** One connection on its own connected socket (see {@link DtlsClient#connect(InetSocketAddress, DtlsConfig)}). */
-    public static DtlsConnection connectOnce(InetSocketAddress server, DtlsConfig config) throws IOException {
+    public static DtlsConnection connectOnce(InetSocketAddress server, DtlsConfig config, List<byte[]> earlyData)
+            throws IOException {
         checkResolved(server);
         ClientEndpoint e = open(config, true, server);
         try {
             e.loop.transport.connect(server); // its port unreachable reaches us (EventLoop.onUnreachable)
             e.loop.start();
-            return e.connect(server);
+            return e.connect(server, earlyData);
         } catch (IOException | RuntimeException ex) {
             e.close();
             throw ex;
@@ -84,15 +86,15 @@ public final class ClientEndpoint implements DtlsClient, EventLoop.Owner {
     }
 
     @Override
-    public DtlsConnection connect(InetSocketAddress server) throws IOException {
+    public DtlsConnection connect(InetSocketAddress server, List<byte[]> earlyData) throws IOException {
         checkResolved(server);
         if (closed) {
             throw new IllegalStateException("this DtlsClient is closed");
         }
         if (basics.config().reconnect().isPresent()) {
-            return ReconnectingConnection.open(this, server, basics.config().reconnect().get());
+            return ReconnectingConnection.open(this, server, basics.config().reconnect().get(), earlyData);
         }
-        return handshake(server, null);
+        return handshake(server, null, earlyData);
     }
 
     /**
@@ -101,12 +103,13 @@ public final class ClientEndpoint implements DtlsClient, EventLoop.Owner {
      *
      * @param reconnecting the connection it will serve, if it re-establishes itself
      */
-    ConnectionHandle handshake(InetSocketAddress server, ReconnectingConnection reconnecting) throws IOException {
+    ConnectionHandle handshake(InetSocketAddress server, ReconnectingConnection reconnecting, List<byte[]> earlyData)
+            throws IOException {
         DtlsConfig config = basics.config();
         long now = EventLoop.now();
-        // Seam for session resumption: a PSK from the previous session of `reconnecting` would go here.
         ClientConnection c = new ClientConnection(config, basics.crypto(), server, basics.authenticator(),
                 basics.credentials(), now);
+        c.earlyData(earlyData.stream().map(ByteBuffer::wrap).toList());
         ConnectionHandle h = new ConnectionHandle(loop, c, null, reconnecting);
         h.lock.lock();
         try {

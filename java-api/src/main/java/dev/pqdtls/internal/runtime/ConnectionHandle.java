@@ -333,6 +333,16 @@ final class ConnectionHandle extends TimerWheel.Entry implements DtlsConnection 
     }
 
     @Override
+    public boolean earlyDataAccepted() {
+        return locked(connection::earlyDataAccepted);
+    }
+
+    @Override
+    public List<byte[]> takeEarlyData() {
+        return locked(connection::takeEarlyData);
+    }
+
+    @Override
     public ConnectionStats stats() {
         return locked(connection::stats);
     }

@@ -41,10 +41,10 @@ final class ReconnectingConnection implements DtlsConnection {
     }
 
     /** Connects (the first handshake is not retried: its failure is the caller's). */
-    static ReconnectingConnection open(ClientEndpoint endpoint, InetSocketAddress server, ReconnectPolicy policy)
-            throws IOException {
+    static ReconnectingConnection open(ClientEndpoint endpoint, InetSocketAddress server, ReconnectPolicy policy,
+            List<byte[]> earlyData) throws IOException {
         ReconnectingConnection r = new ReconnectingConnection(endpoint, server, policy);
-        r.current = endpoint.handshake(server, r);
+        r.current = endpoint.handshake(server, r, earlyData);
         return r;
     }
 
@@ -81,7 +81,7 @@ final class ReconnectingConnection implements DtlsConnection {
             }
             listener.onAttempt(attempt, delay);
             try {
-                ConnectionHandle h = endpoint.handshake(server, this);
+                ConnectionHandle h = endpoint.handshake(server, this, List.of());
                 lock.lock();
                 try {
                     if (closed) {
@@ -244,6 +244,11 @@ final class ReconnectingConnection implements DtlsConnection {
     @Override
     public SessionInfo session() {
         return current().session();
+    }
+
+    @Override
+    public boolean earlyDataAccepted() {
+        return current().earlyDataAccepted();
     }
 
     @Override

@@ -261,6 +261,40 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
         }
     }
 
+    /**
+     * 0-RTT: a wolfSSL client (-r -0) resumes with our ticket and sends "A drop of info" as early data,
+     * which our server (no cookie round trip, which would rule early data out) takes.
+     */
+    @Test
+    void wolfSslClientSendsEarlyDataWithOurTicket() throws Exception {
+        TestPki.Pki pki = TestPki.quickServer();
+        try (DtlsServer server = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0), DtlsConfig.builder()
+                .backend(nativeBackend().name()).certificate(pki.leaf().chain(), pki.leaf().privateKey())
+                .cookiePolicy(DtlsConfig.CookiePolicy.NEVER).maxEarlyData(4096).build())) {
+            CompletableFuture<List<String>> served = CompletableFuture.supplyAsync(() -> {
+                List<String> early = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    try (DtlsConnection c = server.accept(STEP).orElseThrow()) {
+                        byte[] msg = c.receive(STEP).orElseThrow();
+                        early.add(c.earlyDataAccepted() + " " + c.takeEarlyData().stream()
+                                .map(d -> new String(d, StandardCharsets.UTF_8)).toList());
+                        c.send(msg);
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                }
+                return early;
+            }, task -> new Thread(task, "pqdtls-server-test").start());
+            // A classic group: its share fits wolfSSL's first ClientHello, so no HelloRetryRequest.
+            try (WolfSslPeer wolf = WolfSslPeer.startClient(args(server.localAddress().getPort(), "-d", "-r", "-0")
+                    .toArray(String[]::new))) {
+                wolf.awaitOutput(java.util.regex.Pattern.compile("(?m)^reused session id$"), STEP);
+                assertEquals(List.of("false []", "true [A drop of info]"), served.get(STEP.toSeconds(), TimeUnit.SECONDS));
+                assertEquals(0, wolf.waitFor(STEP), "wolfSSL client exit code");
+            }
+        }
+    }
+
     /** Our client resumes with the ticket a wolfSSL server issued (two connections to one server). */
     @Test
     void ourClientResumesWithAWolfSslTicket() throws Exception {
