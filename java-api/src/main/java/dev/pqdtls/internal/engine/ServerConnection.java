@@ -43,6 +43,8 @@ public final class ServerConnection extends Connection {
     private final byte[] ownCid;
     private Step step = Step.CLIENT_HELLO;
     private Negotiation retry;
+    /** The cookie of our stateful HelloRetryRequest, which the second ClientHello must echo. */
+    private byte[] retryCookie;
     private byte[] clientHandshakeSecret;
     private KeySchedule.Traffic.Pair application;
     private byte[] exporterSecret;
@@ -165,7 +167,10 @@ public final class ServerConnection extends Connection {
         Negotiation n = Negotiation.of(config, ch);
         if (retry != null) {
             // Second ClientHello after our stateful HelloRetryRequest.
-            if (n.suite() != retry.suite() || n.group() != retry.group() || n.keyShare().isEmpty()) {
+            byte[] echoed = ch.extensions().get(ExtensionType.COOKIE).isPresent()
+                    ? ExtensionCodec.parseCookie(ch.extensions().get(ExtensionType.COOKIE).get()) : new byte[0];
+            if (n.suite() != retry.suite() || n.group() != retry.group() || n.keyShare().isEmpty()
+                    || !MessageDigest.isEqual(echoed, retryCookie)) {
                 throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "second ClientHello does not follow the HelloRetryRequest");
             }
             respond(ch, body, n, nowMillis);
@@ -178,7 +183,11 @@ public final class ServerConnection extends Connection {
             transcript.start(n.suite().hash());
             transcript.add(type, body);
             transcript.replaceWithMessageHash();
-            byte[] hrr = Negotiation.helloRetryRequest(n.suite(), n.group(), null);
+            // A cookie although we keep state: clients (wolfSSL's) send a ClientHello that needs
+            // fragments, as a hybrid share does, only to a server that sent one.
+            retryCookie = new byte[16];
+            crypto.randomBytes(retryCookie);
+            byte[] hrr = Negotiation.helloRetryRequest(n.suite(), n.group(), retryCookie);
             transcript.add(HandshakeType.SERVER_HELLO, hrr);
             HandshakeFlight f = new HandshakeFlight();
             f.add(newMessage(HandshakeType.SERVER_HELLO, hrr, 0));

@@ -295,6 +295,17 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
         }
     }
 
+    /**
+     * Without the cookie round trip a wolfSSL client's first ClientHello has no hybrid share (it would
+     * need fragments); our stateful HelloRetryRequest carries a cookie anyway, without which wolfSSL
+     * would not send the fragmented second ClientHello with the share.
+     */
+    @Test
+    void wolfSslHybridClientToOurServerWithoutTheCookieRoundTrip() throws Exception {
+        runWolfClientAgainstOurServer(DtlsConfig.builder().backend(nativeBackend().name())
+                .cookiePolicy(DtlsConfig.CookiePolicy.NEVER), List.of("-d", "--pqc", "X25519MLKEM768"), NamedGroup.X25519_MLKEM768);
+    }
+
     /** Our client resumes with the ticket a wolfSSL server issued (two connections to one server). */
     @Test
     void ourClientResumesWithAWolfSslTicket() throws Exception {
