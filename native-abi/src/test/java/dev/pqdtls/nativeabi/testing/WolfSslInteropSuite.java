@@ -306,6 +306,29 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
                 .cookiePolicy(DtlsConfig.CookiePolicy.NEVER), List.of("-d", "--pqc", "X25519MLKEM768"), NamedGroup.X25519_MLKEM768);
     }
 
+    /**
+     * 0-RTT the other way: our client's early data with a wolfSSL server's ticket (-0; -J n: no
+     * cookie, which would rule early data out; a classic group, whose share fits the first
+     * ClientHello). The server answers the early message itself.
+     */
+    @Test
+    void ourClientSendsEarlyDataWithAWolfSslTicket() throws Exception {
+        int port = WolfSslPeer.freeUdpPort();
+        DtlsConfig config = clientTrustingWolfSsl().groups(NamedGroup.X25519).build();
+        try (WolfSslPeer wolf = WolfSslPeer.startServer(args(port, "-d", "-C", "2", "-0", "-J", "n").toArray(String[]::new))) {
+            try (DtlsConnection c = DtlsClient.connect(new InetSocketAddress("127.0.0.1", port), config)) {
+                c.send("hello".getBytes(StandardCharsets.UTF_8));
+                assertTrue(new String(c.receive(STEP).orElseThrow(), StandardCharsets.UTF_8).startsWith("I hear you"));
+            }
+            try (DtlsConnection c = DtlsClient.connect(new InetSocketAddress("127.0.0.1", port), config,
+                    List.of("early hello".getBytes(StandardCharsets.UTF_8)))) {
+                assertTrue(c.session().resumed());
+                assertTrue(c.earlyDataAccepted(), "wolfSSL took our early data");
+                wolf.awaitOutput(java.util.regex.Pattern.compile("(?m)early hello"), STEP);
+            }
+        }
+    }
+
     /** Our client resumes with the ticket a wolfSSL server issued (two connections to one server). */
     @Test
     void ourClientResumesWithAWolfSslTicket() throws Exception {
