@@ -7,9 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.pqdtls.CipherSuite;
 import dev.pqdtls.conformance.support.BackendConformance;
 import dev.pqdtls.conformance.support.Bytes;
+import dev.pqdtls.conformance.support.Hex;
+import dev.pqdtls.conformance.support.Rfc8448Resumed0Rtt;
 import dev.pqdtls.conformance.support.Rfc8448Simple1Rtt.Step;
+import dev.pqdtls.internal.handshake.ExtensionType;
+import dev.pqdtls.internal.handshake.KeySchedule;
+import dev.pqdtls.internal.psk.PskCodec;
 import dev.pqdtls.spi.CryptoBackend;
 import dev.pqdtls.spi.HashAlgorithm;
 import dev.pqdtls.spi.TranscriptHash;
@@ -352,6 +358,48 @@ public abstract class KdfConformanceTest extends BackendConformance {
                 Arrays.copyOfRange(master, 128, 144), "client application key");
         assertArrayEquals(SERVER_AP_WRITE_KEYS.field("key expanded"),
                 Arrays.copyOfRange(master, 172, 188), "server application key");
+    }
+
+    /**
+     * RFC 8448 §4 (resumed 0-RTT handshake, from the ticket of §3): the ticket's PSK, the binder over
+     * the truncated ClientHello, and the client's early traffic keys, through the engine's own
+     * {@link KeySchedule} and PSK codecs on this backend.
+     */
+    @Test
+    void rfc8448ResumptionPskBinderAndEarlyTrafficKeys() throws Exception {
+        HashAlgorithm h = HashAlgorithm.SHA256;
+        CryptoBackend b = cryptoBackend();
+        KeySchedule ks = new KeySchedule(b, CipherSuite.TLS_AES_128_GCM_SHA256, KeySchedule.TLS13);
+
+        byte[] nstMessage = Hex.decode(Rfc8448Resumed0Rtt.NEW_SESSION_TICKET);
+        PskCodec.NewSessionTicket nst = PskCodec.NewSessionTicket.parse(Arrays.copyOfRange(nstMessage, 4, nstMessage.length));
+        assertEquals(30, nst.lifetimeSeconds());
+        assertEquals(0x933d0932, nst.ageAdd());
+        assertEquals(1024, nst.maxEarlyData(), "early_data extension of the ticket");
+        assertArrayEquals(Hex.decode(Rfc8448Resumed0Rtt.TICKET_NONCE), nst.nonce());
+        byte[] psk = ks.resumptionPsk(RESUMPTION_MASTER.field("expanded"), nst.nonce());
+        assertArrayEquals(Hex.decode(Rfc8448Resumed0Rtt.RESUMPTION_PSK), psk, "PSK = HKDF-Expand-Label(res master, resumption, nonce)");
+        assertArrayEquals(Hex.decode(Rfc8448Resumed0Rtt.EARLY_SECRET), b.hkdfExtract(h, new byte[32], psk), "early secret");
+
+        byte[] chMessage = Hex.decode(Rfc8448Resumed0Rtt.CLIENT_HELLO);
+        // A TLS ClientHello (no DTLS cookie field): pre_shared_key is its last extension, 221 bytes.
+        int pskAt = chMessage.length - 221;
+        assertArrayEquals(new byte[] {0, (byte) ExtensionType.PRE_SHARED_KEY, 0, (byte) 221},
+                Arrays.copyOfRange(chMessage, pskAt - 4, pskAt), "pre_shared_key closes the ClientHello");
+        PskCodec.ClientPsks offered = PskCodec.parseClientPsks(Arrays.copyOfRange(chMessage, pskAt, chMessage.length));
+        assertArrayEquals(nst.ticket(), offered.identities().get(0).identity(), "the ticket is the identity");
+        assertArrayEquals(Hex.decode(Rfc8448Resumed0Rtt.BINDER), offered.binders().get(0));
+        int truncated = chMessage.length - PskCodec.bindersLength(List.of(32));
+        assertEquals(Rfc8448Resumed0Rtt.TRUNCATED_LENGTH, truncated, "Truncate() removes the binders list");
+        byte[] binderHash = b.digest(h, Arrays.copyOf(chMessage, truncated));
+        assertArrayEquals(Hex.decode(Rfc8448Resumed0Rtt.BINDER_HASH), binderHash);
+        assertArrayEquals(Hex.decode(Rfc8448Resumed0Rtt.BINDER),
+                KeySchedule.binder(b, h, KeySchedule.TLS13, psk, false, binderHash), "res binder");
+
+        ks.earlySecret(psk);
+        KeySchedule.TrafficKeys early = ks.earlyTrafficKeys(b.digest(h, chMessage));
+        assertArrayEquals(Hex.decode(Rfc8448Resumed0Rtt.EARLY_KEY), early.key(), "early application data key");
+        assertArrayEquals(Hex.decode(Rfc8448Resumed0Rtt.EARLY_IV), early.iv(), "early application data iv");
     }
 
     /** Both hashes, the DTLS prefix and every shape of step agree with the step spelled out in primitives. */
