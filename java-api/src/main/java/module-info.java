@@ -14,6 +14,7 @@ module dev.pqdtls {
     exports dev.pqdtls.internal.backend to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.jna, dev.pqdtls.hw, dev.pqdtls.cli, dev.pqdtls.bench;
     exports dev.pqdtls.internal.engine to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.jna, dev.pqdtls.bench;
     exports dev.pqdtls.internal.handshake to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.bench;
+    exports dev.pqdtls.internal.psk to dev.pqdtls.fallback;
     exports dev.pqdtls.internal.recordlayer to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.jna, dev.pqdtls.nativeabi, dev.pqdtls.bench;
     exports dev.pqdtls.internal.reliability to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.bench;
     exports dev.pqdtls.internal.server to dev.pqdtls.fallback, dev.pqdtls.ffm, dev.pqdtls.bench;

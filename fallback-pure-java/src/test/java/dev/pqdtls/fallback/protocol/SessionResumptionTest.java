@@ -23,6 +23,7 @@ import dev.pqdtls.internal.auth.PeerAuthenticator;
 import dev.pqdtls.internal.engine.ClientConnection;
 import dev.pqdtls.internal.engine.Connection;
 import dev.pqdtls.internal.engine.ServerConnection;
+import dev.pqdtls.internal.psk.TicketSealer;
 import dev.pqdtls.spi.CryptoBackend;
 import dev.pqdtls.spi.HashAlgorithm;
 import java.net.InetSocketAddress;
@@ -189,7 +190,11 @@ class SessionResumptionTest {
 
     /** A failed handshake: the client's and the server's failures. */
     private static Connection[] fail(DtlsConfig clientConfig, DtlsConfig serverConfig) {
-        Connection[] p = pair(clientConfig, serverConfig);
+        return fail(clientConfig, serverConfig, List.of());
+    }
+
+    private static Connection[] fail(DtlsConfig clientConfig, DtlsConfig serverConfig, List<String> earlyData) {
+        Connection[] p = pair(clientConfig, serverConfig, earlyData);
         LoopbackPump pump = new LoopbackPump(p[0], p[1]);
         assertFalse(pump.runUntilEstablished(1000));
         return p;
@@ -255,6 +260,43 @@ class SessionResumptionTest {
         Arrays.fill(c, (byte) 9);
         Connection[] fleet = connect(clientConfig, server().ticketKeys(TicketKeys.of(List.of(c, b))).build());
         assertTrue(fleet[0].session().resumed());
+    }
+
+    /** A ticket sealed by the server's keys with the given state, as the client's cache would hold it. */
+    private static SessionTicket craftedTicket(TicketKeys keys, long issuedAtMillis, long sealedMaxEarlyData,
+            long clientMaxEarlyData) {
+        byte[] psk = new byte[32];
+        Arrays.fill(psk, (byte) 5);
+        long now = System.currentTimeMillis();
+        byte[] ticket = TicketSealer.seal(keys, new TicketSealer.State(
+                CipherSuite.TLS_AES_128_GCM_SHA256.codepoint(), issuedAtMillis, 3600, 0, sealedMaxEarlyData, psk, new byte[0]), now);
+        return new SessionTicket(ticket, psk, CipherSuite.TLS_AES_128_GCM_SHA256, now, 3600, 0,
+                List.of(PKI.leaf().chain().get(0)), clientMaxEarlyData);
+    }
+
+    @Test
+    void anExpiredTicketMeansAFullHandshake() {
+        TicketKeys keys = TicketKeys.of(List.of(new byte[32]));
+        DtlsConfig serverConfig = server().ticketKeys(keys).build();
+        for (boolean expired : new boolean[] {true, false}) {
+            SessionCache cache = SessionCache.inMemory(4);
+            long issued = System.currentTimeMillis() - (expired ? 2 * 3600_000 : 0);
+            cache.put("localhost:4433", craftedTicket(keys, issued, 0, 0));
+            Connection[] p = connect(client().sessionCache(cache).build(), serverConfig);
+            assertEquals(!expired, p[1].session().resumed(), expired ? "issued 2 h ago, good for 1 h" : "a fresh one resumes");
+        }
+    }
+
+    @Test
+    void moreEarlyDataThanTheTicketAllowsEndsTheHandshakeWithUnexpectedMessage() {
+        TicketKeys keys = TicketKeys.of(List.of(new byte[32]));
+        DtlsConfig serverConfig = server().ticketKeys(keys).maxEarlyData(1024).build();
+        SessionCache cache = SessionCache.inMemory(4);
+        // The server sealed 8 bytes into the ticket; a client that sends 20 breaks the ticket's terms.
+        cache.put("localhost:4433", craftedTicket(keys, System.currentTimeMillis(), 8, 1024));
+        Connection[] p = fail(client().sessionCache(cache).build(), serverConfig, EARLY);
+        assertEquals(DtlsAlert.UNEXPECTED_MESSAGE, p[1].failure().alert());
+        assertTrue(p[1].failure().getMessage().contains("more 0-RTT data than its ticket allows"), p[1].failure().getMessage());
     }
 
     @Test

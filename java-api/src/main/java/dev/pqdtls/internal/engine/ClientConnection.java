@@ -418,7 +418,9 @@ public final class ClientConnection extends Connection {
         if (!changed) {
             throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "HelloRetryRequest changes nothing (RFC 8446 §4.1.4)");
         }
-        if (share == null) {
+        // Without a share we need the server to name a group, unless it may take our PSK without one (psk_ke).
+        boolean pskKe = !pskOffers.isEmpty() && config.pskModes().contains(DtlsConfig.PskMode.PSK_KE);
+        if (share == null && !pskKe) {
             throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "HelloRetryRequest names no group although we sent no key share");
         }
         sendClientHello(nowMillis);

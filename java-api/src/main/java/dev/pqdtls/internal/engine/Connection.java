@@ -747,7 +747,7 @@ public abstract class Connection {
         wipe();
     }
 
-    private void onApplicationData(RecordLayer.Record r) {
+    private void onApplicationData(RecordLayer.Record r) throws DtlsException {
         if (r.epoch() == EARLY_EPOCH && !client) {
             onEarlyData(r.content());
             return;
@@ -763,11 +763,18 @@ public abstract class Connection {
         applicationBytesReceived += r.content().remaining();
     }
 
-    /** 0-RTT data beyond what the ticket allows is dropped and counted (RFC 8446 §4.2.10). */
-    private void onEarlyData(ByteBuffer content) {
-        if (earlyDataRoom < content.remaining()) {
+    /**
+     * 0-RTT data. Records the server could not read (it refused early data) never get here; more than
+     * the ticket allows ends the handshake with unexpected_message (RFC 8446 §4.2.10), and once the
+     * handshake is over late early records are dropped and counted.
+     */
+    private void onEarlyData(ByteBuffer content) throws DtlsException {
+        if (earlyDataRoom < 0) {
             records.dropped++;
             return;
+        }
+        if (earlyDataRoom < content.remaining()) {
+            throw fatal(DtlsAlert.UNEXPECTED_MESSAGE, "the client sent more 0-RTT data than its ticket allows");
         }
         earlyDataRoom -= content.remaining();
         byte[] copy = new byte[content.remaining()];

@@ -132,7 +132,7 @@ record ServerPsk(int index, byte[] psk, boolean resumption, DtlsConfig.PskMode m
         }
         long reportedAge = (offered.identities().get(0).obfuscatedTicketAge() - (ticket.ageAdd() & 0xFFFFFFFFL)) & 0xFFFFFFFFL;
         boolean fresh = EarlyDataGuard.of(config).admit(offered.binders().get(0), reportedAge, now - ticket.issuedAtMillis(), now);
-        return fresh ? Math.min(config.maxEarlyData(), ticket.maxEarlyData()) : 0;
+        return fresh ? ticket.maxEarlyData() : 0; // what the ticket promised, even if the configuration changed since
     }
 
     /** A binder that does not verify ends the handshake with decrypt_error (RFC 8446 §4.2.11). */

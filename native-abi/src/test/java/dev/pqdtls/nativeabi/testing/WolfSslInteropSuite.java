@@ -329,6 +329,40 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
         }
     }
 
+    /** psk_ke (-K): a PSK handshake without key exchange, when both sides allow it, both ways. */
+    @Test
+    void externalPskWithoutKeyExchangeBothWays() throws Exception {
+        int port = WolfSslPeer.freeUdpPort();
+        try (WolfSslPeer wolf = WolfSslPeer.startServer(args(port, "-s", "-K").toArray(String[]::new));
+                DtlsConnection c = DtlsClient.connect(new InetSocketAddress("127.0.0.1", port), DtlsConfig.builder()
+                        .backend(nativeBackend().name()).preSharedKeys(wolfSslExamplePsk("Client_identity"))
+                        .pskModes(DtlsConfig.PskMode.PSK_KE).build())) {
+            assertEquals(null, c.session().group(), "psk_ke: no key exchange");
+            c.send("psk_ke".getBytes(StandardCharsets.UTF_8));
+            assertTrue(new String(c.receive(STEP).orElseThrow(), StandardCharsets.UTF_8).startsWith("I hear you"));
+        }
+        try (DtlsServer server = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0), DtlsConfig.builder()
+                .backend(nativeBackend().name()).preSharedKeys(wolfSslExamplePsk("Client_identitySHA256"))
+                .pskModes(DtlsConfig.PskMode.PSK_KE, DtlsConfig.PskMode.PSK_DHE_KE).build())) {
+            CompletableFuture<SessionInfo> served = CompletableFuture.supplyAsync(() -> {
+                try (DtlsConnection c = server.accept(STEP).orElseThrow()) {
+                    c.send(c.receive(STEP).orElseThrow());
+                    return c.session();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }, task -> new Thread(task, "pqdtls-server-test").start());
+            try (WolfSslPeer wolf = WolfSslPeer.startClient(args(server.localAddress().getPort(), "-s", "-K")
+                    .toArray(String[]::new))) {
+                wolf.awaitOutput(WolfSslPeer.HANDSHAKE_DONE, STEP);
+                SessionInfo session = served.get(STEP.toSeconds(), TimeUnit.SECONDS);
+                assertEquals(SessionInfo.Authentication.PRE_SHARED_KEY, session.authentication());
+                assertEquals(null, session.group(), "psk_ke: no key exchange");
+                assertEquals(0, wolf.waitFor(STEP), "wolfSSL client exit code");
+            }
+        }
+    }
+
     /** Our client resumes with the ticket a wolfSSL server issued (two connections to one server). */
     @Test
     void ourClientResumesWithAWolfSslTicket() throws Exception {
