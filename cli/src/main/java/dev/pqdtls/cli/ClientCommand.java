@@ -293,7 +293,7 @@ final class ClientCommand implements Callable<Integer> {
 
     private DtlsConfig config(HostPort hp, Duration timeout) throws IOException {
         DtlsConfig.Builder b = DtlsConfig.builder();
-        psks.check(spec.commandLine());
+        psks.check(spec.commandLine(), protocol);
         psks.applyTo(b);
         if (ca != null) {
             b.trustedCertificates(ServerCommand.trustAnchors(ca));

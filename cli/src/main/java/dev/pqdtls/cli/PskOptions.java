@@ -46,9 +46,10 @@ final class PskOptions {
 
     /**
      * Reads {@code --psk-file} (a missing or unreadable file is an {@link IOException}: exit 1, as for
-     * {@code --ca}), and refuses malformed lines and identities given twice as usage errors.
+     * {@code --ca}), and refuses malformed lines, identities given twice and keys no suite of
+     * {@code protocol} can use as usage errors.
      */
-    void check(CommandLine cl) throws IOException {
+    void check(CommandLine cl, ProtocolOptions protocol) throws IOException {
         if (file != null) {
             fromFile = read(cl, file);
         }
@@ -58,6 +59,12 @@ final class PskOptions {
                 throw new ParameterException(cl, "--psk/--psk-file: identity '" + k.displayIdentity()
                         + "' is given twice; each identity names one key");
             }
+        }
+        if (any()) {
+            DtlsConfig.Builder b = DtlsConfig.builder();
+            protocol.applyTo(b);
+            applyTo(b);
+            ProtocolOptions.build(cl, b); // e.g. a SHA-256 key with only --suites TLS_AES_256_GCM_SHA384
         }
     }
 

@@ -289,7 +289,7 @@ final class ServerCommand implements Callable<Integer> {
     /** The configuration, once the options are known to be good: reads the files or makes the ephemeral key. */
     private DtlsConfig config(PrintWriter out) throws IOException {
         DtlsConfig.Builder b = DtlsConfig.builder();
-        psks.check(spec.commandLine()); // reads --psk-file: a bad one should cost no key generation either
+        psks.check(spec.commandLine(), protocol); // reads --psk-file: a bad one should cost no key generation either
         psks.applyTo(b);
         if (ca != null) {
             b.trustedCertificates(trustAnchors(ca)); // first: a missing file should cost no key generation

@@ -144,6 +144,10 @@ class SessionsCliTest {
         r = CliRun.run("client", "127.0.0.1:4433", "--psk", psk, "--suites", "TLS_AES_256_GCM_SHA384");
         assertEquals(Main.EXIT_USAGE, r.exit());
         assertTrue(r.err().startsWith("pqdtls: --psk/--psk-file: the key for 'dev' is for SHA-256"), r.err());
+        r = CliRun.run("server", "--port", "0", "--psk", psk, "--suites", "TLS_AES_256_GCM_SHA384");
+        assertEquals(Main.EXIT_USAGE, r.exit());
+        assertTrue(r.err().startsWith("pqdtls: --psk/--psk-file: the key for 'dev' is for SHA-256"), r.err());
+        assertEquals("", r.out(), "refused before the ephemeral key is made");
         r = CliRun.run("client", "127.0.0.1:4433", "--insecure", "--reconnect", "-1");
         assertEquals(Main.EXIT_USAGE, r.exit());
         assertTrue(r.err().contains("--reconnect must be 0..1000, was -1"), r.err());
