@@ -13,8 +13,9 @@ import java.util.Objects;
  *
  * <p>Meanwhile the {@link DtlsConnection} object stays the same: {@code isOpen()} is false and
  * {@code send} throws {@link DtlsException} (UDP gives no delivery promise, so nothing is queued),
- * {@code receive} waits across the reconnection and throws only once the client gave up. Each new
- * connection is a full handshake (session resumption is not implemented yet).
+ * {@code receive} waits across the reconnection and throws only once the client gave up. A new
+ * connection offers the ticket the server sent on the lost one, so it resumes the session where the
+ * server still accepts the ticket ({@link SessionInfo#resumed()}), else it makes a full handshake.
  *
  * @param maxAttempts attempts per loss of connection, 1..1,000
  * @param initialBackoff delay before the first attempt, 1 ms..1 min

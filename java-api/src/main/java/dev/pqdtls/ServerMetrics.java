@@ -14,6 +14,8 @@ import java.util.stream.Collectors;
  * @param handshakesStarted handshakes admitted (a connection was created: after the cookie round trip
  *     where one is demanded)
  * @param handshakesCompleted handshakes that completed
+ * @param handshakesResumed of those, handshakes that resumed a session with a ticket (no certificate
+ *     or signature: see {@link SessionInfo#resumed()})
  * @param handshakesFailed handshakes that failed, by the alert sent or received — including ClientHellos
  *     refused at once because nothing in them is acceptable, and handshakes that timed out
  *     (handshake_failure); only alerts that occurred are present
@@ -31,7 +33,7 @@ import java.util.stream.Collectors;
  *     is present); the server answers those with nothing
  */
 public record ServerMetrics(int handshaking, int established, long handshakesStarted, long handshakesCompleted,
-        Map<DtlsAlert, Long> handshakesFailed, long cookiesIssued, long cookiesVerified, long cookiesRejected,
+        long handshakesResumed, Map<DtlsAlert, Long> handshakesFailed, long cookiesIssued, long cookiesVerified, long cookiesRejected,
         long recordsReceived, long recordsDelivered, Map<DropReason, Long> recordsDropped, long bytesIn,
         long bytesOut, long keyUpdates, Map<Limit, Long> admissionRejections) {
 
@@ -95,11 +97,11 @@ public record ServerMetrics(int handshaking, int established, long handshakesSta
 
     /**
      * One line for logs and consoles, e.g. {@code connections=3 (handshaking=1) handshakes: started=4
-     * completed=3 failed=1 {handshake_failure=1} cookies: issued=4 ...}.
+     * completed=3 resumed=1 failed=1 {handshake_failure=1} cookies: issued=4 ...}.
      */
     public String summary() {
         return "connections=" + (handshaking + established) + " (handshaking=" + handshaking + ")"
-                + " handshakes: started=" + handshakesStarted + " completed=" + handshakesCompleted
+                + " handshakes: started=" + handshakesStarted + " completed=" + handshakesCompleted + " resumed=" + handshakesResumed
                 + " failed=" + handshakesFailedTotal() + nonZero(handshakesFailed)
                 + " cookies: issued=" + cookiesIssued + " verified=" + cookiesVerified + " rejected=" + cookiesRejected
                 + " records: received=" + recordsReceived + " delivered=" + recordsDelivered

@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
  * libcrypto and on OpenSSL 3.5, pqdtls fallback, each with one event loop and with {@link Options#loops()};
  * wolfSSL (the C {@code wolfssl_server}, one thread and as many threads). The load generator is the C
  * {@code wolfssl_clients}: {@link Options#clients()} handshakes in flight, each on a new socket (cookie round
- * trip, optionally one echo, close_notify); the last row drives a pqdtls server with pqdtls' own Java client
- * instead ({@link JavaLoad}). See bench/README.md, "Handshakes".
+ * trip, optionally one echo, close_notify); the last two rows drive a pqdtls server with pqdtls' own Java client
+ * instead ({@link JavaLoad}), with full handshakes and resuming with session tickets. See bench/README.md,
+ * "Handshakes".
  */
 public final class HandshakeBench {
     public static final int FFM_ONE = 1;
@@ -34,7 +35,8 @@ public final class HandshakeBench {
     public static final int WOLFSSL_ONE = 7;
     public static final int WOLFSSL_MANY = 8;
     public static final int JAVA_CLIENT = 9;
-    static final List<Integer> ALL_ROWS = List.of(1, 2, 3, 4, 5, 6, 7, 8, 9);
+    public static final int JAVA_CLIENT_RESUMING = 10;
+    static final List<Integer> ALL_ROWS = List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
 
     public static final double SHORT_SECONDS = 2.5;
     public static final double SHORT_WARMUP = 2;
@@ -58,7 +60,7 @@ public final class HandshakeBench {
      * @param echo      one 16-byte record echoed after each handshake
      * @param markdown  the report to write (a PNG chart next to it); null: none
      * @param wolfsslDir ci/build-wolfssl.sh's install prefix (the C server and load generator link it)
-     * @param openssl35 the OpenSSL 3.5 libcrypto of rows 3, 4 (and 9), {@code -Dpqdtls.libcrypto.path}
+     * @param openssl35 the OpenSSL 3.5 libcrypto of rows 3, 4 (and 9, 10), {@code -Dpqdtls.libcrypto.path}
      * @param profile   record each pqdtls server with JFR (files next to the report, top frames in it)
      */
     public record Options(double seconds, double warmup, List<NamedGroup> groups, List<Integer> rows, int clients,
@@ -198,8 +200,9 @@ public final class HandshakeBench {
             case WOLFSSL_ONE -> new Server(number, "wolfSSL " + wolfVersion() + ", 1 thread", "wolfssl", false, 1);
             case WOLFSSL_MANY -> new Server(number, "wolfSSL " + wolfVersion() + ", " + n + (n == 1 ? " thread" : " threads"),
                     "wolfssl", false, n);
-            case JAVA_CLIENT -> new Server(number, "pqdtls ffm, " + (Files.isReadable(options.openssl35())
-                    ? "OpenSSL 3.5" : "system libcrypto") + ", " + many + " ← pqdtls Java client",
+            case JAVA_CLIENT, JAVA_CLIENT_RESUMING -> new Server(number, "pqdtls ffm, "
+                    + (Files.isReadable(options.openssl35()) ? "OpenSSL 3.5" : "system libcrypto") + ", " + many
+                    + " ← pqdtls Java client" + (number == JAVA_CLIENT_RESUMING ? ", resuming" : ""),
                     "ffm", Files.isReadable(options.openssl35()), n);
             default -> throw new IllegalArgumentException("no row " + number);
         };
@@ -240,9 +243,9 @@ public final class HandshakeBench {
                 try {
                     for (NamedGroup g : groups) {
                         progress.started(++index, count, server.name() + ", " + g.displayName());
-                        // a fresh server JVM gets twice the warm-up first; row 9 three times (this JVM's client code
-                        // is cold too)
-                        double warmup = options.warmup() * (g != groups.get(0) ? 1 : number == JAVA_CLIENT ? 3 : 2);
+                        // a fresh server JVM gets twice the warm-up first; rows 9 and 10 three times (this JVM's
+                        // client code is cold too)
+                        double warmup = options.warmup() * (g != groups.get(0) ? 1 : javaClient(number) ? 3 : 2);
                         Row row = unavailable != null ? Row.notMeasured(number, server.name(), g, unavailable)
                                 : measure(server, process, g, pem, windows, warmup);
                         progress.finished(index, count, row);
@@ -263,6 +266,11 @@ public final class HandshakeBench {
             deleteTree(work);
         }
         return result;
+    }
+
+    /** Whether row {@code number} is driven by the Java client ({@link JavaLoad}) rather than the C one. */
+    static boolean javaClient(int number) {
+        return number == JAVA_CLIENT || number == JAVA_CLIENT_RESUMING;
     }
 
     /** Why a row cannot run on this machine, or null. */
@@ -310,7 +318,7 @@ public final class HandshakeBench {
     private Row measure(Server server, ServerProcess process, NamedGroup group, BenchCertificate.PemFiles pem,
             List<Instant[]> windows, double warmup) {
         try {
-            return server.number() == JAVA_CLIENT ? javaClient(server, process, group, pem, windows, warmup)
+            return javaClient(server.number()) ? javaClient(server, process, group, pem, windows, warmup)
                     : cClient(server, process, group, pem, windows, warmup);
         } catch (CPrograms.Unavailable e) {
             return Row.notMeasured(server.number(), server.name(), group, e.getMessage());
@@ -365,8 +373,9 @@ public final class HandshakeBench {
     private Row javaClient(Server server, ServerProcess process, NamedGroup group, BenchCertificate.PemFiles pem,
             List<Instant[]> windows, double warmup) throws Exception {
         Edge[] edges = new Edge[2];
+        boolean resume = server.number() == JAVA_CLIENT_RESUMING;
         JavaLoad.Result r = JavaLoad.run(process.port(), pem.certificate(), group, options.clients(), options.echo(),
-                warmup, options.seconds(), new JavaLoad.Window() {
+                resume, warmup, options.seconds(), new JavaLoad.Window() {
                     @Override
                     public void opened() throws IOException {
                         edges[0] = Edge.of(process);
@@ -379,8 +388,11 @@ public final class HandshakeBench {
                 });
         windows.add(new Instant[] {edges[0].when(), edges[1].when()});
         String note = String.format(Locale.ROOT, "pqdtls Java client (backend %s, this JVM): %d threads, each looping "
-                + "DtlsClient.connect (own socket and event-loop thread per connection), %s, close; server %s",
-                r.backend(), options.clients(), options.echo() ? "one echo" : "no echo", serverNote(process, server));
+                + "DtlsClient.connect (own socket and event-loop thread per connection), %s, close; %s; server %s",
+                r.backend(), options.clients(), resume || options.echo() ? "one echo" : "no echo",
+                resume ? String.format(Locale.ROOT, "a session cache per thread: %,d of the %,d handshakes resumed",
+                        r.resumed(), r.handshakes()) : "full handshakes (no tickets kept)",
+                serverNote(process, server));
         return row(server, group, r.handshakes(), r.seconds(), edges[0], edges[1], r.p50Micros(), r.p99Micros(),
                 r.retransmissions(), r.failures(), r.cpuMs(), note);
     }

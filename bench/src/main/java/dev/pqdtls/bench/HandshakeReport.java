@@ -146,13 +146,37 @@ final class HandshakeReport implements BenchReports.Report {
 
     /** "the C load generator used 9–14% of the machine's 2 CPUs", from the measured C-generator rows. */
     String loadShare() {
-        List<Double> shares = rows.stream().filter(r -> r.measured() && r.number() != HandshakeBench.JAVA_CLIENT)
+        List<Double> shares = rows.stream().filter(r -> r.measured() && !HandshakeBench.javaClient(r.number()))
                 .map(r -> r.clientCpuPercent(cores)).sorted().toList();
-        List<Double> java = rows.stream().filter(r -> r.measured() && r.number() == HandshakeBench.JAVA_CLIENT)
+        List<Double> java = rows.stream().filter(r -> r.measured() && HandshakeBench.javaClient(r.number()))
                 .map(r -> r.clientCpuPercent(cores)).sorted().toList();
         return "Load generator's share of the machine (" + cores + " CPUs) inside the window: C wolfssl_clients "
-                + range(shares) + (java.isEmpty() ? "" : "; the pqdtls Java client (row 9) " + range(java))
+                + range(shares) + (java.isEmpty() ? "" : "; the pqdtls Java client (rows 9, 10) " + range(java))
                 + ". Server and load generator share the cores, so the server never has the whole machine.";
+    }
+
+    /**
+     * Server CPU per resumed handshake (row 10) against per full handshake (row 9), the same server and
+     * client, per group measured in both; empty when none was.
+     */
+    List<String> resumption() {
+        List<String> lines = new ArrayList<>();
+        for (NamedGroup g : options.groups()) {
+            Optional<Row> full = measured(HandshakeBench.JAVA_CLIENT, g);
+            Optional<Row> resumed = measured(HandshakeBench.JAVA_CLIENT_RESUMING, g);
+            if (full.isEmpty() || resumed.isEmpty()) {
+                continue;
+            }
+            Row a = resumed.get();
+            Row b = full.get();
+            lines.add(f("Resumption, %s: server CPU %.2f ms per handshake resuming (row 10) ÷ %.2f ms full (row 9) = "
+                    + "%.2f×; serving threads %.2f ÷ %.2f ms = %.2f×%s.", g.displayName(), a.serverCpuMsPerHandshake(),
+                    b.serverCpuMsPerHandshake(), a.serverCpuMsPerHandshake() / b.serverCpuMsPerHandshake(),
+                    a.servingCpuMsPerHandshake(), b.servingCpuMsPerHandshake(),
+                    a.servingCpuMsPerHandshake() / b.servingCpuMsPerHandshake(),
+                    options.echo() ? "" : " (row 10 echoes once per handshake, row 9 does not: compare with --echo)"));
+        }
+        return lines;
     }
 
     /** "9–14%", or "9%" when all are the same, of sorted percentages. */
@@ -169,6 +193,7 @@ final class HandshakeReport implements BenchReports.Report {
     public String text() {
         StringBuilder sb = new StringBuilder(Tables.text(cells()));
         sb.append('\n').append(loadShare()).append('\n');
+        resumption().forEach(l -> sb.append(l).append('\n'));
         sb.append("\ngoals (this run, X25519MLKEM768; recorded, not asserted):\n").append(Goal.text(goals()));
         return sb.toString();
     }
@@ -183,6 +208,7 @@ final class HandshakeReport implements BenchReports.Report {
             sb.append("![handshakes/s per row](").append(chart).append(")\n\n");
         }
         sb.append(Tables.markdown(cells(), "llrrrrrrrrrr")).append('\n').append(loadShare()).append("\n\n");
+        resumption().forEach(l -> sb.append(l).append("\n\n"));
         sb.append("## Goals\n\nComputed from this run for X25519MLKEM768 and recorded, never asserted. CPU per handshake "
                 + "is judged on the serving threads (the event loops): a JVM a few seconds old still spends much of its "
                 + "CPU compiling, which is not a cost per handshake; the whole process's figure is given next to it.\n\n");
@@ -210,7 +236,7 @@ final class HandshakeReport implements BenchReports.Report {
     @Override
     public EndToEndReport.Written write() throws IOException {
         return BenchReports.write(options.markdown(), png -> BarChart.write("pqdtls handshakes/s over loopback, "
-                + when.toString().substring(0, 10), "row", "full handshakes per second", categories(), series(), png),
+                + when.toString().substring(0, 10), "row", "handshakes per second (row 10: resumed)", categories(), series(), png),
                 this::markdown);
     }
 

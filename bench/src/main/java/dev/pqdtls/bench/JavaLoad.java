@@ -17,10 +17,14 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The Java load generator of the handshake benchmark's last row: {@code threads} platform threads in this JVM,
+ * The Java load generator of the handshake benchmark's last rows: {@code threads} platform threads in this JVM,
  * each looping one-off {@link DtlsClient#connect} (its own socket and event-loop thread per connection, the
- * full handshake with the cookie round trip), optionally one echoed record, and close. Counts what completes
+ * handshake with the cookie round trip), optionally one echoed record, and close. Counts what completes
  * inside the window, as wolfssl_clients does.
+ *
+ * <p>Full handshakes keep no ticket. Resuming, each thread has a configuration (so a session cache) of its
+ * own and always echoes: the server sends its ticket before the echo, so every connection after a thread's
+ * first offers the ticket of the one before it.
  */
 final class JavaLoad {
     private static final byte[] PING = "pqdtls-hs-bench".getBytes(StandardCharsets.US_ASCII);
@@ -32,13 +36,14 @@ final class JavaLoad {
         void closed() throws IOException;
     }
 
-    record Result(long handshakes, double seconds, long p50Micros, long p99Micros, long retransmissions, long failures,
-            double cpuMs, String backend) {
+    record Result(long handshakes, long resumed, double seconds, long p50Micros, long p99Micros, long retransmissions,
+            long failures, double cpuMs, String backend) {
     }
 
     /** What one thread saw inside the window. */
     private static final class Tally {
         long handshakes;
+        long resumed;
         long retransmissions;
         long failures;
         long[] latencies = new long[1024];
@@ -54,10 +59,11 @@ final class JavaLoad {
     private JavaLoad() {
     }
 
-    static Result run(int port, Path trustedPem, NamedGroup group, int threads, boolean echo, double warmup,
-            double seconds, Window window) throws Exception {
-        DtlsConfig config = DtlsConfig.builder().trustedCertificates(trustedPem).serverName("localhost").groups(group)
-                .handshakeTimeout(Duration.ofSeconds(10)).build();
+    static Result run(int port, Path trustedPem, NamedGroup group, int threads, boolean echo, boolean resume,
+            double warmup, double seconds, Window window) throws Exception {
+        DtlsConfig.Builder builder = DtlsConfig.builder().trustedCertificates(trustedPem).serverName("localhost")
+                .groups(group).handshakeTimeout(Duration.ofSeconds(10)).sessionTickets(resume);
+        DtlsConfig config = builder.build();
         InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         String backend;
         try (DtlsClient probe = DtlsClient.create(config)) {
@@ -74,9 +80,10 @@ final class JavaLoad {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Tally tally = tallies[t] = new Tally();
+            DtlsConfig own = resume ? builder.build() : config;
             workers.add(Thread.ofPlatform().name("bench-java-client-" + t).daemon().start(() -> {
                 try {
-                    loop(server, config, echo, open, close, tally);
+                    loop(server, own, echo || resume, open, close, tally);
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 }
@@ -99,11 +106,13 @@ final class JavaLoad {
             throw new IllegalStateException("a client thread failed: " + failure.get(), failure.get());
         }
         long handshakes = 0;
+        long resumed = 0;
         long retransmissions = 0;
         long failures = 0;
         long[] all = new long[0];
         for (Tally t : tallies) {
             handshakes += t.handshakes;
+            resumed += t.resumed;
             retransmissions += t.retransmissions;
             failures += t.failures;
             int from = all.length;
@@ -111,7 +120,7 @@ final class JavaLoad {
             System.arraycopy(t.latencies, 0, all, from, (int) t.handshakes);
         }
         Arrays.sort(all);
-        return new Result(handshakes, seconds, quantileMicros(all, 0.5), quantileMicros(all, 0.99), retransmissions,
+        return new Result(handshakes, resumed, seconds, quantileMicros(all, 0.5), quantileMicros(all, 0.99), retransmissions,
                 failures, cpu1 - cpu0, backend);
     }
 
@@ -132,6 +141,7 @@ final class JavaLoad {
                 }
                 if (counted) {
                     tally.latency(t1 - t0);
+                    tally.resumed += c.session().resumed() ? 1 : 0;
                     tally.retransmissions += c.stats().retransmissions();
                 }
             } catch (IOException e) {

@@ -98,7 +98,7 @@ class BenchParsingTest {
         IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
                 () -> new BenchArgs(new String[] {"--rows", "1,12"}, Set.of(), Set.of("--rows"))
                         .rows("--rows", HandshakeBench.ALL_ROWS));
-        assertTrue(rows.getMessage().startsWith("rows must be among [1, 2, 3, 4, 5, 6, 7, 8, 9]"), rows.getMessage());
+        assertTrue(rows.getMessage().startsWith("rows must be among [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]"), rows.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new BenchArgs(new String[] {"--bogus"}, Set.of(), Set.of()));
         assertThrows(IllegalArgumentException.class, () -> new BenchArgs(new String[] {"--clients"}, Set.of(), Set.of("--clients")));
         assertThrows(IllegalArgumentException.class,

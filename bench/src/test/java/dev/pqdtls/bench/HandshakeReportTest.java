@@ -47,6 +47,17 @@ class HandshakeReportTest {
     }
 
     @Test
+    void resumptionComparesRow10WithRow9PerGroupMeasuredInBoth() {
+        HandshakeReport r = report(row(9, HYBRID, 300, 0.8), row(10, HYBRID, 400, 0.6), row(9, NamedGroup.X25519, 900, 0.2));
+        assertEquals(List.of("Resumption, X25519MLKEM768: server CPU 1.20 ms per handshake resuming (row 10) ÷ 1.60 ms "
+                + "full (row 9) = 0.75×; serving threads 0.60 ÷ 0.80 ms = 0.75× (row 10 echoes once per handshake, "
+                + "row 9 does not: compare with --echo)."), r.resumption(), "X25519 lacks row 10");
+        assertTrue(r.text().contains("= 0.75×"), r.text());
+        assertTrue(r.markdown(null).contains("= 0.75×"));
+        assertTrue(report(row(9, HYBRID, 300, 0.8)).resumption().isEmpty());
+    }
+
+    @Test
     void goalsCompareTheHybridRowsOfThisRun() {
         HandshakeReport r = report(row(1, HYBRID, 300, 0.8), row(2, HYBRID, 480, 0.9), row(7, HYBRID, 200, 0.5),
                 row(8, HYBRID, 300, 0.5), row(5, HYBRID, 100, 1.6), row(6, HYBRID, 190, 1.6),

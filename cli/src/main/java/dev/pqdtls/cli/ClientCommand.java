@@ -43,7 +43,9 @@ import picocli.CommandLine.Spec;
                 + "that rejects it sends an alert instead), then 'echo: TEXT' per reply. Exit 0 when every echo "
                 + "came back. The server certificate is checked against --ca, else the JDK's default trust "
                 + "store, and must name --server-name (default: HOST as written); with --pin its key must also be "
-                + "pinned, with --pin-only only that.")
+                + "pinned, with --pin-only only that. With --psk (and no --ca or --pin) the server must take the "
+                + "pre-shared key instead. --reconnect N connects N more times with the same configuration: the "
+                + "server's session ticket makes those resumptions (the handshake line ends ' auth=resumption').")
 final class ClientCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -68,6 +70,9 @@ final class ClientCommand implements Callable<Integer> {
     private PinOptions pins;
 
     @Mixin
+    private PskOptions psks;
+
+    @Mixin
     private ProtocolOptions protocol;
 
     @Option(names = "--message", paramLabel = "TEXT", defaultValue = "hello",
@@ -77,6 +82,12 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--count", paramLabel = "N", defaultValue = "1",
             description = "How many times to send it, waiting for each echo (default ${DEFAULT-VALUE}).")
     private int count;
+
+    @Option(names = "--reconnect", paramLabel = "N", defaultValue = "0",
+            description = "Then close and connect N more times, one after the other, each with its own handshake line "
+                    + "and --count echoes; they offer the ticket the server sent (session resumption). Default "
+                    + "${DEFAULT-VALUE}.")
+    private int reconnect;
 
     @Option(names = "--key-update",
             description = "After the handshake, update keys (KeyUpdate asking the server to update too).")
@@ -113,6 +124,16 @@ final class ClientCommand implements Callable<Integer> {
             throw new IOException("cannot resolve " + hp.host() + ": " + e.getMessage(), e);
         }
         byte[] payload = message.getBytes(StandardCharsets.UTF_8);
+        // One configuration, so one session cache: each connection offers the ticket of the one before.
+        for (int i = 0; i <= reconnect; i++) {
+            exchange(out, server, hp, config, payload, timeout);
+        }
+        return 0;
+    }
+
+    /** One connection: handshake, {@code --count} echoes, the KeyUpdate if asked, close. */
+    private void exchange(PrintWriter out, InetSocketAddress server, HostPort hp, DtlsConfig config, byte[] payload,
+            Duration timeout) throws IOException {
         try (DtlsConnection conn = connect(server, hp, config)) {
             if (payload.length > conn.maxDatagramSize()) {
                 throw new ParameterException(spec.commandLine(), "--message is " + payload.length
@@ -142,7 +163,6 @@ final class ClientCommand implements Callable<Integer> {
                         : "still waiting for the server's acknowledgement"));
             }
         }
-        return 0;
     }
 
     /** Every option checked before any work (reading files, resolving, sockets); returns the target. */
@@ -153,6 +173,9 @@ final class ClientCommand implements Callable<Integer> {
             hp = HostPort.parse(target);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
+        }
+        if (reconnect < 0 || reconnect > 1000) {
+            throw new ParameterException(cl, "--reconnect must be 0..1000, was " + reconnect);
         }
         if (count < 1) {
             throw new ParameterException(cl, "--count must be at least 1, was " + count);
@@ -168,6 +191,10 @@ final class ClientCommand implements Callable<Integer> {
                     + "accepts a self-signed server safely");
         }
         pins.check(cl, ca != null);
+        if (psks.any() && insecure) {
+            throw new ParameterException(cl, "--psk and --insecure contradict each other: with --insecure a server "
+                    + "that does not take the key would be accepted unverified; --psk alone requires the key");
+        }
         if ((cert == null) != (key == null)) {
             throw new ParameterException(cl, "--cert and --key go together");
         }
@@ -266,6 +293,8 @@ final class ClientCommand implements Callable<Integer> {
 
     private DtlsConfig config(HostPort hp, Duration timeout) throws IOException {
         DtlsConfig.Builder b = DtlsConfig.builder();
+        psks.check(spec.commandLine(), protocol);
+        psks.applyTo(b);
         if (ca != null) {
             b.trustedCertificates(ServerCommand.trustAnchors(ca));
         }

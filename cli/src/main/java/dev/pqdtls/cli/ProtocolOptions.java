@@ -71,7 +71,8 @@ final class ProtocolOptions {
             Map.entry("handshakeTimeout", "--timeout"), Map.entry("certificate", "--cert/--key"),
             Map.entry("trustedCertificates", "--ca"), Map.entry("insecureTrustAll", "--insecure"),
             Map.entry("serverName", "--server-name"), Map.entry("clientAuth", "--client-auth"),
-            Map.entry("cookiePolicy", "--cookie"), Map.entry("pinnedPublicKeys", "--pin"));
+            Map.entry("cookiePolicy", "--cookie"), Map.entry("pinnedPublicKeys", "--pin"),
+            Map.entry("preSharedKeys", "--psk/--psk-file"));
     private static final Pattern LEADING_NAME = Pattern.compile("^([A-Za-z]+)\\b");
 
     /**

@@ -45,8 +45,10 @@ import picocli.CommandLine.Spec;
         description = "Runs a DTLS 1.3 server on a UDP port until killed (Ctrl-C closes every connection "
                 + "cleanly). Prints 'listening on ADDRESS:PORT (backend B)' once bound, and for each client "
                 + "that completes its handshake 'handshake: version=DTLSv1.3 suite=... group=... backend=... "
-                + "peer=...'. Without --cert it makes an ephemeral self-signed ECDSA P-256 certificate for "
-                + "localhost, 127.0.0.1 and ::1 (clients then need --insecure).")
+                + "peer=...' (ending ' auth=resumption' for a resumed session, ' auth=pre_shared_key' for a --psk "
+                + "one). Without --cert it makes an ephemeral self-signed ECDSA P-256 certificate for localhost, "
+                + "127.0.0.1 and ::1 (clients then need --insecure), also with --psk; with --psk-only it presents "
+                + "no certificate and serves only clients holding one of its --psk keys.")
 final class ServerCommand implements Callable<Integer> {
     /** How often the accept and receive loops look at the stop flag. */
     private static final Duration POLL = Duration.ofMillis(250);
@@ -89,6 +91,14 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--ca", paramLabel = "FILE",
             description = "PEM file of CA certificates that client certificates must chain to.")
     private Path ca;
+
+    @Mixin
+    private PskOptions psks;
+
+    @Option(names = "--psk-only",
+            description = "Serve only clients holding one of the --psk/--psk-file keys: no certificate, not even the "
+                    + "ephemeral one (clients without a key get handshake_failure).")
+    private boolean pskOnly;
 
     @Option(names = "--cookie", paramLabel = "WHEN", converter = CookieName.class,
             description = "When new clients must first prove their address with a stateless cookie: "
@@ -144,7 +154,8 @@ final class ServerCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             InetSocketAddress local = s.localAddress();
             say(out, "listening on " + Display.address(local) + " (backend " + s.backend() + ")"
-                    + (echo ? ", echoing datagrams" : "") + (audit != null ? ", audit log to " + auditLog : ""));
+                    + (echo ? ", echoing datagrams" : "") + pskNote()
+                    + (audit != null ? ", audit log to " + auditLog : ""));
             if (metricsSeconds != null) {
                 metrics = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "pqdtls-metrics");
@@ -255,6 +266,18 @@ final class ServerCommand implements Callable<Integer> {
                     + "or required");
         }
         pins.check(cl, ca != null);
+        if (pskOnly && !psks.any()) {
+            throw new ParameterException(cl, "--psk-only needs --psk IDENTITY:HEXKEY or --psk-file FILE (the keys "
+                    + "clients must hold)");
+        }
+        if (pskOnly && cert != null) {
+            throw new ParameterException(cl, "--psk-only and --cert contradict each other: with --psk-only the server "
+                    + "presents no certificate; drop --psk-only to serve both");
+        }
+        if (pskOnly && askClients) {
+            throw new ParameterException(cl, "--client-auth and --psk-only contradict each other: a PSK handshake "
+                    + "authenticates the client by its key, without certificates");
+        }
         protocol.check(cl);
         try {
             return new InetSocketAddress(InetAddress.getByName(bind), port);
@@ -266,13 +289,15 @@ final class ServerCommand implements Callable<Integer> {
     /** The configuration, once the options are known to be good: reads the files or makes the ephemeral key. */
     private DtlsConfig config(PrintWriter out) throws IOException {
         DtlsConfig.Builder b = DtlsConfig.builder();
+        psks.check(spec.commandLine(), protocol); // reads --psk-file: a bad one should cost no key generation either
+        psks.applyTo(b);
         if (ca != null) {
             b.trustedCertificates(trustAnchors(ca)); // first: a missing file should cost no key generation
         }
         if (cert != null) {
             LocalCredentials creds = credentials(cert, key);
             b.certificate(creds.chain(), creds.privateKey());
-        } else {
+        } else if (!pskOnly) {
             SelfSignedCertificate eph = SelfSignedCertificate.create();
             b.certificate(eph.chain(), eph.privateKey());
             say(out, "no --cert given: using an ephemeral self-signed ECDSA P-256 certificate for localhost, "
@@ -306,6 +331,12 @@ final class ServerCommand implements Callable<Integer> {
         }
         protocol.applyTo(b);
         return ProtocolOptions.build(spec.commandLine(), b);
+    }
+
+    /** What the 'listening on' line says of pre-shared keys: how many, never which. */
+    private String pskNote() {
+        int n = psks.all().size();
+        return n == 0 ? "" : ", " + n + " pre-shared key(s)" + (pskOnly ? " and no certificate" : "");
     }
 
     /** A PEM certificate chain and its key; file problems are usage errors with the library's reason. */

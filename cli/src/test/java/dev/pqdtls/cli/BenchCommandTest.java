@@ -82,7 +82,7 @@ class BenchCommandTest {
         CliRun rows = CliRun.run("bench", "handshakes", "--rows", "12");
         assertEquals(Main.EXIT_USAGE, rows.exit(), rows.out() + rows.err());
         assertEquals(1, rows.err().lines().count(), rows.err());
-        assertTrue(rows.err().startsWith("pqdtls: rows must be among [1, 2, 3, 4, 5, 6, 7, 8, 9]"), rows.err());
+        assertTrue(rows.err().startsWith("pqdtls: rows must be among [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]"), rows.err());
         CliRun backend = CliRun.run("bench", "connections", "--backend", "openssl");
         assertEquals(Main.EXIT_USAGE, backend.exit(), backend.out() + backend.err());
         assertTrue(backend.err().startsWith("pqdtls: backend must be ffm or fallback, got openssl"), backend.err());

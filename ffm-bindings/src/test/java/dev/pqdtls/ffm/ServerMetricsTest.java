@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pqdtls.DtlsAlert;
 import dev.pqdtls.DtlsClient;
+import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsConnection;
 import dev.pqdtls.DtlsException;
 import dev.pqdtls.DtlsServer;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** ServerMetrics after a known exchange, and the same numbers through Micrometer and JMX. */
+/** ServerMetrics after known exchanges, and the same numbers through Micrometer and JMX. */
 @Timeout(60)
 class ServerMetricsTest {
 
@@ -105,6 +106,34 @@ class ServerMetricsTest {
             assertEquals(1L, replay.get("value"));
             server.close();
             assertTrue(mbs.queryNames(name, null).isEmpty(), "unregistered on close");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ffm", "fallback"})
+    void resumedHandshakesAreCountedAndPublished(String backend) throws Exception {
+        RecordingListener events = new RecordingListener();
+        try (DtlsServer server = DtlsServer.bind(loopback(), serverConfig(backend).build(), events)) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            new DtlsServerMeterBinder(server).bindTo(registry);
+            DtlsConfig config = client(backend).build(); // one configuration: one session cache
+            for (boolean resumed : new boolean[] {false, true, true}) {
+                try (DtlsConnection c = DtlsClient.connect(server.localAddress(), config)) {
+                    assertEquals("connected", events.next(WAIT));
+                    assertEquals("m", roundTrip(c, "m")); // the ticket arrived before the echo
+                    events.next(WAIT);
+                    assertEquals(resumed, c.session().resumed());
+                }
+                assertEquals("closed CLOSE_NOTIFY by peer", events.next(WAIT));
+            }
+            ServerMetrics m = server.metrics();
+            assertEquals(3, m.handshakesCompleted(), m.summary());
+            assertEquals(2, m.handshakesResumed(), m.summary());
+            assertTrue(m.summary().contains("completed=3 resumed=2 "), m.summary());
+            assertEquals(2.0, registry.get("pqdtls.handshakes").tag("outcome", "resumed").functionCounter().count());
+            ObjectName name = new ObjectName("dev.pqdtls:type=DtlsServer,address="
+                    + ObjectName.quote("127.0.0.1:" + server.localAddress().getPort()));
+            assertEquals(2L, ManagementFactory.getPlatformMBeanServer().getAttribute(name, "HandshakesResumed"));
         }
     }
 }

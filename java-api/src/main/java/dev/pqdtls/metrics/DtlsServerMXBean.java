@@ -21,6 +21,8 @@ public interface DtlsServerMXBean {
 
     long getHandshakesCompleted();
 
+    long getHandshakesResumed();
+
     long getHandshakesFailed();
 
     Map<String, Long> getHandshakesFailedByAlert();

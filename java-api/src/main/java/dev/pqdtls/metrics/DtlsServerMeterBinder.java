@@ -22,7 +22,8 @@ import java.util.function.ToDoubleFunction;
  *
  * <ul>
  *   <li>{@code pqdtls.connections} (gauge, tag {@code state}: handshaking, established)
- *   <li>{@code pqdtls.handshakes} (counter, tag {@code outcome}: started, completed) and
+ *   <li>{@code pqdtls.handshakes} (counter, tag {@code outcome}: started, completed, resumed — a
+ *       subset of completed) and
  *       {@code pqdtls.handshakes.failed} (counter, tag {@code alert}, one per TLS alert)
  *   <li>{@code pqdtls.cookies} (counter, tag {@code result}: issued, verified, rejected)
  *   <li>{@code pqdtls.records} (counter, tag {@code outcome}: received, delivered) and
@@ -49,6 +50,7 @@ public final class DtlsServerMeterBinder implements MeterBinder {
         gauge(registry, "pqdtls.connections", "Connections held, by state", "state", "established", ServerMetrics::established);
         counter(registry, "pqdtls.handshakes", "Handshakes", null, "outcome", "started", ServerMetrics::handshakesStarted);
         counter(registry, "pqdtls.handshakes", "Handshakes", null, "outcome", "completed", ServerMetrics::handshakesCompleted);
+        counter(registry, "pqdtls.handshakes", "Handshakes", null, "outcome", "resumed", ServerMetrics::handshakesResumed);
         for (DtlsAlert a : DtlsAlert.values()) {
             counter(registry, "pqdtls.handshakes.failed", "Failed handshakes, by alert", null, "alert", lower(a),
                     m -> m.handshakesFailed().getOrDefault(a, 0L));

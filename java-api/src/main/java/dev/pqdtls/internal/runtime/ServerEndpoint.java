@@ -7,6 +7,7 @@ import dev.pqdtls.DtlsException;
 import dev.pqdtls.DtlsServer;
 import dev.pqdtls.DtlsServerListener;
 import dev.pqdtls.ServerMetrics;
+import dev.pqdtls.SessionInfo;
 import dev.pqdtls.internal.auth.CertificateRejectedException;
 import dev.pqdtls.internal.engine.Connection;
 import dev.pqdtls.internal.engine.ServerConnection;
@@ -187,6 +188,10 @@ public final class ServerEndpoint implements DtlsServer, EventLoop.Owner {
     public void established(ConnectionHandle h) {
         admission.handshakeCompleted();
         counters.handshakesCompleted.increment();
+        SessionInfo session = h.connection.session();
+        if (session != null && session.resumed()) {
+            counters.handshakesResumed.increment();
+        }
         if (callbacks == null) {
             accepted.add(h);
         } else {

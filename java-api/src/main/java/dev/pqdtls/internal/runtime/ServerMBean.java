@@ -87,6 +87,11 @@ final class ServerMBean implements DtlsServerMXBean {
     }
 
     @Override
+    public long getHandshakesResumed() {
+        return m().handshakesResumed();
+    }
+
+    @Override
     public long getHandshakesFailed() {
         return m().handshakesFailedTotal();
     }

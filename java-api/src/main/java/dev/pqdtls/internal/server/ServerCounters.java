@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ServerCounters {
     public final LongAdder handshakesStarted = new LongAdder();
     public final LongAdder handshakesCompleted = new LongAdder();
+    public final LongAdder handshakesResumed = new LongAdder();
     private final LongAdder[] handshakesFailed = adders(DtlsAlert.values().length);
     public final LongAdder cookiesIssued = new LongAdder();
     public final LongAdder cookiesVerified = new LongAdder();
@@ -55,7 +56,7 @@ public final class ServerCounters {
         }
         int handshaking = admission.handshakesInProgress();
         return new ServerMetrics(handshaking, Math.max(0, admission.connections() - handshaking),
-                handshakesStarted.sum(), handshakesCompleted.sum(), failed, cookiesIssued.sum(), cookiesVerified.sum(),
+                handshakesStarted.sum(), handshakesCompleted.sum(), handshakesResumed.sum(), failed, cookiesIssued.sum(), cookiesVerified.sum(),
                 cookiesRejected.sum(), recordsReceived.sum(), recordsDelivered.sum(), drops, bytesIn.sum(),
                 bytesOut.sum(), keyUpdates.sum(), admission.rejections());
     }
