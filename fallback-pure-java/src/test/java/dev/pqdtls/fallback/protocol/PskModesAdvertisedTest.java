@@ -11,7 +11,6 @@ import dev.pqdtls.internal.handshake.ExtensionType;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,8 +24,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class PskModesAdvertisedTest {
     @Test
-    @Disabled("fails today: ClientConnection sends psk_key_exchange_modes only with a PSK offer; for the lead "
-            + "(internal/engine is not the sessions2 helper's to change)")
     void aClientThatKeepsTicketsAdvertisesItsPskModesInItsFirstClientHello() throws Exception {
         DtlsConfig config = EngineHandshakeTest.clientConfig().build();
         assertTrue(config.sessionTickets());

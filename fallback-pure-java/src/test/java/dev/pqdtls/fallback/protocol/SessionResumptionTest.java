@@ -300,6 +300,15 @@ class SessionResumptionTest {
     }
 
     @Test
+    void aClientThatListsNoPskModeGetsNoTicket() {
+        DtlsConfig serverConfig = server().build();
+        long withTicket = connect(client().build(), serverConfig)[1].stats().recordsSent();
+        // Without sessionTickets the client sends no psk_key_exchange_modes (RFC 8446 §4.2.9).
+        long without = connect(client().sessionTickets(false).build(), serverConfig)[1].stats().recordsSent();
+        assertEquals(withTicket - 1, without, "one record less: the NewSessionTicket");
+    }
+
+    @Test
     void aServerWithoutTicketsSendsNoneAndTheClientMakesFullHandshakes() {
         DtlsConfig clientConfig = client().build();
         DtlsConfig serverConfig = server().sessionTickets(false).build();

@@ -204,8 +204,11 @@ public final class ClientConnection extends Connection {
         if (sendEarly) {
             ext.add(ExtensionType.EARLY_DATA, new byte[0]);
         }
-        if (!sentPskOffers.isEmpty()) {
+        // The modes also say which tickets we take (RFC 8446 §4.2.9): sent whenever we keep tickets.
+        if (!sentPskOffers.isEmpty() || config.sessionTickets()) {
             ext.add(ExtensionType.PSK_KEY_EXCHANGE_MODES, PskCodec.modes(config.pskModes()));
+        }
+        if (!sentPskOffers.isEmpty()) {
             ext.add(ExtensionType.PRE_SHARED_KEY, PskCodec.clientPsks(sentPskOffers.stream()
                     .map(o -> new PskCodec.Identity(o.identity(), o.obfuscatedTicketAge())).toList(), binderLengths));
         }

@@ -33,6 +33,7 @@ import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /** The server side of the DTLS 1.3 handshake (RFC 8446 §4, RFC 9147 §5). */
 public final class ServerConnection extends Connection {
@@ -43,6 +44,8 @@ public final class ServerConnection extends Connection {
     private final byte[] ownCid;
     private Step step = Step.CLIENT_HELLO;
     private Negotiation retry;
+    /** Whether the client's psk_key_exchange_modes admit a ticket of ours (RFC 8446 §4.2.9). */
+    private boolean clientTakesTickets;
     /** The cookie of our stateful HelloRetryRequest, which the second ClientHello must echo. */
     private byte[] retryCookie;
     private byte[] clientHandshakeSecret;
@@ -216,6 +219,7 @@ public final class ServerConnection extends Connection {
         }
         transcript.add(HandshakeType.CLIENT_HELLO, chBody);
         suite = n.suite();
+        clientTakesTickets = takesTickets(ch);
         schedule = new KeySchedule(crypto, suite, KeySchedule.DTLS13);
         if (psk != null) {
             schedule.earlySecret(psk.psk());
@@ -344,7 +348,7 @@ public final class ServerConnection extends Connection {
         Arrays.fill(clientHandshakeSecret, (byte) 0);
         flightAnswered(nowMillis);
         step = Step.DONE;
-        byte[] ticketPsk = config.sessionTickets() ? ticketPsk() : null;
+        byte[] ticketPsk = config.sessionTickets() && clientTakesTickets ? ticketPsk() : null;
         established(application, nowMillis);
         application = null; // TrafficKeys took the secrets over (and ratchets them on KeyUpdate)
         // RFC 9147 §5.8: the client's final flight has no reply, so acknowledge it explicitly. The
@@ -353,6 +357,19 @@ public final class ServerConnection extends Connection {
         if (ticketPsk != null) {
             sendTicket(ticketPsk, nowMillis);
         }
+    }
+
+    /**
+     * Whether the client listed a PSK mode we allow: tickets that fit none of its modes are not sent
+     * (RFC 8446 §4.2.9), and a client without the extension keeps no tickets.
+     */
+    private boolean takesTickets(ClientHello ch) throws DecodeException {
+        Optional<byte[]> modes = ch.extensions().get(ExtensionType.PSK_KEY_EXCHANGE_MODES);
+        if (modes.isEmpty()) {
+            return false;
+        }
+        List<Integer> offered = PskCodec.parseModes(modes.get());
+        return config.pskModes().stream().anyMatch(m -> offered.contains(PskCodec.code(m)));
     }
 
     /** The PSK of the one ticket we issue: its nonce need be unique per connection only (RFC 8446 §4.6.1). */
