@@ -296,17 +296,66 @@ public final class WolfSslPeer implements AutoCloseable {
     /** Starts the program for {@code role} in the build tree (under {@code stdbuf -oL -eL} if present). */
     public static WolfSslPeer start(Role role, List<String> args) {
         Path dir = buildDir().orElseThrow(() -> new IllegalStateException(unavailableReason().orElseThrow()));
+        return start(role, dir.resolve(role.program), args);
+    }
+
+    /** Starts {@code program} (e.g. a {@link #driver}) in the build tree, as {@link #start(Role, List)} does. */
+    public static WolfSslPeer start(Role role, Path program, List<String> args) {
+        Path dir = buildDir().orElseThrow(() -> new IllegalStateException(unavailableReason().orElseThrow()));
         List<String> cmd = new ArrayList<>();
         Path stdbuf = Paths.get("/usr/bin/stdbuf");
         if (Files.isExecutable(stdbuf)) {
             cmd.addAll(List.of(stdbuf.toString(), "-oL", "-eL"));
         }
-        cmd.add(dir.resolve(role.program).toString());
+        cmd.add(program.toString());
         cmd.addAll(args);
         try {
             return new WolfSslPeer(role, cmd, dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + String.join(" ", cmd), e);
+        }
+    }
+
+    /**
+     * A C driver of the test tree (the resource {@code source} next to {@code anchor}) for what
+     * wolfSSL's example programs cannot do, compiled with gcc against the wolfSSL build tree once per
+     * source and tree (under java.io.tmpdir). Skipped, saying why, without gcc.
+     */
+    public static Path driver(Class<?> anchor, String source) {
+        assumeAvailable();
+        Path gcc = Paths.get("/usr/bin/gcc");
+        Assumptions.assumeTrue(Files.isExecutable(gcc), "no /usr/bin/gcc to build the wolfSSL driver " + source);
+        Path dir = buildDir().orElseThrow();
+        try (InputStream in = anchor.getResourceAsStream(source)) {
+            if (in == null) {
+                throw new IllegalStateException("test resource " + source + " is missing next to " + anchor.getName());
+            }
+            byte[] code = in.readAllBytes();
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(code);
+            sha.update(dir.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
+            String hash = java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
+            String name = source.replaceFirst("\\.c$", "");
+            Path out = Paths.get(System.getProperty("java.io.tmpdir"), "pqdtls-wolfssl-drivers", hash, name);
+            if (Files.isExecutable(out)) {
+                return out;
+            }
+            Files.createDirectories(out.getParent());
+            Path src = out.getParent().resolve(source);
+            Files.write(src, code);
+            Path libs = dir.resolve("src/.libs");
+            Process cc = new ProcessBuilder(gcc.toString(), "-std=c11", "-O2", "-Wall", "-Wextra", "-I" + dir, src.toString(),
+                    "-L" + libs, "-lwolfssl", "-Wl,-rpath," + libs, "-o", out + ".tmp").redirectErrorStream(true).start();
+            String log = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!cc.waitFor(120, TimeUnit.SECONDS) || cc.exitValue() != 0) {
+                throw new IllegalStateException("gcc could not build " + source + " against " + dir + ":\n" + log);
+            }
+            Files.move(Paths.get(out + ".tmp"), out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

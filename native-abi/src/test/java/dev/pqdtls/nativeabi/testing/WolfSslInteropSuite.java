@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pqdtls.CipherSuite;
+import dev.pqdtls.DtlsAlert;
 import dev.pqdtls.DtlsClient;
 import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsConnection;
+import dev.pqdtls.DtlsException;
 import dev.pqdtls.DtlsServer;
 import dev.pqdtls.NamedGroup;
 import dev.pqdtls.PreSharedKey;
@@ -360,6 +362,45 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
                 assertEquals(null, session.group(), "psk_ke: no key exchange");
                 assertEquals(0, wolf.waitFor(STEP), "wolfSSL client exit code");
             }
+        }
+    }
+
+    /**
+     * RFC 7250 the other way: our client, which pins the server's key instead of validating a chain,
+     * against a wolfSSL server presenting a raw public key (a driver of the test tree,
+     * wolfssl_rpk_server.c: wolfSSL's example server has no raw-key option). A client that pinned
+     * another key refuses the server with bad_certificate.
+     */
+    @Test
+    void ourClientPinsTheRawKeyOfAWolfSslServer() throws Exception {
+        Path driver = WolfSslPeer.driver(WolfSslInteropSuite.class, "wolfssl_rpk_server.c");
+        Path rpk = wolf("certs/rpk/server-ecc-cert-rpk.der");
+        java.security.PublicKey serverKey = java.security.KeyFactory.getInstance("EC")
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(Files.readAllBytes(rpk)));
+        String pin = DtlsConfig.publicKeyPin(serverKey);
+        List<String> serverArgs = List.of(rpk.toString(), wolf("certs/ecc-key.der").toString());
+        int port = WolfSslPeer.freeUdpPort();
+        try (WolfSslPeer wolf = WolfSslPeer.start(WolfSslPeer.Role.SERVER, driver,
+                Stream.concat(Stream.of(Integer.toString(port)), serverArgs.stream()).toList())) {
+            wolf.awaitUdpBound(port, STEP);
+            try (DtlsConnection c = DtlsClient.connect(new InetSocketAddress("127.0.0.1", port), DtlsConfig.builder()
+                    .backend(nativeBackend().name()).pinnedPublicKeys(List.of(pin), DtlsConfig.PinMode.INSTEAD_OF_CHAIN).build())) {
+                assertEquals(List.of(), c.session().peerCertificates(), "a raw key, no certificate");
+                assertEquals(pin, c.session().peerPublicKeyPin().orElseThrow());
+                c.send("raw key".getBytes(StandardCharsets.UTF_8));
+                assertEquals("raw key", new String(c.receive(STEP).orElseThrow(), StandardCharsets.UTF_8));
+                wolf.awaitOutput(java.util.regex.Pattern.compile("(?m)^server certificate type: RPK$"), STEP);
+            }
+        }
+        String otherPin = DtlsConfig.publicKeyPin(TestPki.freshKeyPair(TestPki.KeyType.EC_P256).getPublic());
+        int port2 = WolfSslPeer.freeUdpPort();
+        try (WolfSslPeer wolf = WolfSslPeer.start(WolfSslPeer.Role.SERVER, driver,
+                Stream.concat(Stream.of(Integer.toString(port2)), serverArgs.stream()).toList())) {
+            wolf.awaitUdpBound(port2, STEP);
+            DtlsException refused = org.junit.jupiter.api.Assertions.assertThrows(DtlsException.class, () -> DtlsClient.connect(
+                    new InetSocketAddress("127.0.0.1", port2), DtlsConfig.builder().backend(nativeBackend().name())
+                            .pinnedPublicKeys(List.of(otherPin), DtlsConfig.PinMode.INSTEAD_OF_CHAIN).build()));
+            assertEquals(DtlsAlert.BAD_CERTIFICATE, refused.alert(), refused.getMessage());
         }
     }
 
