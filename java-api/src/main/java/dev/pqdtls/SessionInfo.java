@@ -61,11 +61,12 @@ public record SessionInfo(String protocol, CipherSuite cipherSuite, NamedGroup g
 
     /**
      * The one-line summary the CLI prints after each handshake, e.g. {@code handshake: version=DTLSv1.3
-     * suite=TLS_AES_128_GCM_SHA256 group=X25519MLKEM768 backend=ffm peer=[::1]:4433}.
+     * suite=TLS_AES_128_GCM_SHA256 group=X25519MLKEM768 backend=ffm peer=[::1]:4433 resumed=no}, with
+     * {@code auth=psk} at the end for an external pre-shared key.
      */
     public String summary() {
         return "handshake: version=" + protocol + " suite=" + cipherSuite.name() + " group=" + (group == null ? "none" : group.displayName())
-                + " backend=" + backend + " peer=" + Display.address(peer)
-                + (authentication == Authentication.CERTIFICATE ? "" : " auth=" + authentication.name().toLowerCase(java.util.Locale.ROOT));
+                + " backend=" + backend + " peer=" + Display.address(peer) + " resumed=" + (resumed() ? "yes" : "no")
+                + (authentication == Authentication.PRE_SHARED_KEY ? " auth=psk" : "");
     }
 }

@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
                 + "store, and must name --server-name (default: HOST as written); with --pin its key must also be "
                 + "pinned, with --pin-only only that. With --psk (and no --ca or --pin) the server must take the "
                 + "pre-shared key instead. --reconnect N connects N more times with the same configuration: the "
-                + "server's session ticket makes those resumptions (the handshake line ends ' auth=resumption').")
+                + "server's session ticket makes those resumptions (their handshake lines end ' resumed=yes').")
 final class ClientCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -89,6 +89,23 @@ final class ClientCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}.")
     private int reconnect;
 
+    @Option(names = "--resume",
+            description = "Connect a second time with the same configuration: the server's session ticket makes that a "
+                    + "resumption (its handshake line ends 'resumed=yes'). Short for --reconnect 1.")
+    private boolean resume;
+
+    @Option(names = "--early-data", paramLabel = "TEXT",
+            description = "Send TEXT first on each connection: as 0-RTT data with the ClientHello when a ticket from "
+                    + "the server allows it ('server --early-data'), else right after the handshake; prints 'early "
+                    + "data: accepted (0-RTT)' or 'early data: sent after the handshake', and expects its echo before "
+                    + "the --message echoes. 0-RTT data can be replayed by an attacker.")
+    private String earlyData;
+
+    @Option(names = "--raw-public-key",
+            description = "If the server asks for a certificate, present the key of --cert as a raw public key (RFC 7250) "
+                    + "instead; the server must pin it.")
+    private boolean rawPublicKey;
+
     @Option(names = "--key-update",
             description = "After the handshake, update keys (KeyUpdate asking the server to update too).")
     private boolean keyUpdate;
@@ -125,7 +142,7 @@ final class ClientCommand implements Callable<Integer> {
         }
         byte[] payload = message.getBytes(StandardCharsets.UTF_8);
         // One configuration, so one session cache: each connection offers the ticket of the one before.
-        for (int i = 0; i <= reconnect; i++) {
+        for (int i = 0; i <= reconnect + (resume ? 1 : 0); i++) {
             exchange(out, server, hp, config, payload, timeout);
         }
         return 0;
@@ -135,6 +152,7 @@ final class ClientCommand implements Callable<Integer> {
     private void exchange(PrintWriter out, InetSocketAddress server, HostPort hp, DtlsConfig config, byte[] payload,
             Duration timeout) throws IOException {
         try (DtlsConnection conn = connect(server, hp, config)) {
+            byte[] early = earlyEcho(conn, hp, timeout);
             if (payload.length > conn.maxDatagramSize()) {
                 throw new ParameterException(spec.commandLine(), "--message is " + payload.length
                         + " bytes; at most " + conn.maxDatagramSize() + " fit one datagram at this MTU (--mtu)");
@@ -143,6 +161,11 @@ final class ClientCommand implements Callable<Integer> {
             byte[] reply = firstRoundTrip(conn, hp, payload, timeout);
             // Only now is the handshake known to be complete on both sides (see firstRoundTrip).
             ServerCommand.say(out, conn.session().summary());
+            if (early != null) {
+                ServerCommand.say(out, "early data: " + (conn.earlyDataAccepted() ? "accepted (0-RTT)"
+                        : "sent after the handshake (no ticket allowing 0-RTT, or the server refused it)"));
+                ServerCommand.say(out, "echo: " + ServerCommand.printable(early));
+            }
             if (keyUpdateNote != null) {
                 ServerCommand.say(out, keyUpdateNote);
             }
@@ -165,6 +188,24 @@ final class ClientCommand implements Callable<Integer> {
         }
     }
 
+    /** The echo of --early-data, which the server sends back before anything else; null without it. */
+    private byte[] earlyEcho(DtlsConnection conn, HostPort hp, Duration timeout) throws IOException {
+        if (earlyData == null) {
+            return null;
+        }
+        Optional<byte[]> reply;
+        try {
+            reply = conn.receive(timeout);
+        } catch (DtlsException e) {
+            throw handshakeFailed(e, hp);
+        }
+        if (reply.isEmpty()) {
+            throw new IOException("no echo of --early-data from " + hp + " within " + Display.duration(timeout)
+                    + " (is the server running with --echo? UDP may also have lost it)");
+        }
+        return reply.get();
+    }
+
     /** Every option checked before any work (reading files, resolving, sockets); returns the target. */
     private HostPort checkOptions() {
         CommandLine cl = spec.commandLine();
@@ -176,6 +217,12 @@ final class ClientCommand implements Callable<Integer> {
         }
         if (reconnect < 0 || reconnect > 1000) {
             throw new ParameterException(cl, "--reconnect must be 0..1000, was " + reconnect);
+        }
+        if (resume && reconnect > 0) {
+            throw new ParameterException(cl, "--resume is --reconnect 1: give one of them");
+        }
+        if (rawPublicKey && cert == null) {
+            throw new ParameterException(cl, "--raw-public-key presents the key of --cert: it needs --cert and --key");
         }
         if (count < 1) {
             throw new ParameterException(cl, "--count must be at least 1, was " + count);
@@ -205,7 +252,8 @@ final class ClientCommand implements Callable<Integer> {
     private DtlsConnection connect(InetSocketAddress server, HostPort hp, DtlsConfig config) throws IOException {
         long start = System.nanoTime();
         try {
-            return DtlsClient.connect(server, config);
+            return earlyData == null ? DtlsClient.connect(server, config)
+                    : DtlsClient.connect(server, config, java.util.List.of(earlyData.getBytes(StandardCharsets.UTF_8)));
         } catch (DtlsException e) {
             boolean timedOut = !e.fromPeer() && e.alert() == DtlsAlert.HANDSHAKE_FAILURE
                     && System.nanoTime() - start >= config.handshakeTimeout().toNanos();
@@ -279,6 +327,12 @@ final class ClientCommand implements Callable<Integer> {
                             .collect(java.util.stream.Collectors.joining(","))
                     + "); offer others with --groups/--suites";
         }
+        if (alert == DtlsAlert.UNSUPPORTED_CERTIFICATE && !pins.pinOnly()) {
+            // RFC 7250: no certificate type both sides take; typically a raw-key server and a client
+            // that accepts raw keys only when it pins them.
+            return ": no certificate type both sides accept; if the server presents a raw public key "
+                    + "(server --raw-public-key), pin it with --pin PIN --pin-only";
+        }
         if (!aboutOurCertificate) {
             return "";
         }
@@ -303,7 +357,11 @@ final class ClientCommand implements Callable<Integer> {
         }
         if (cert != null) {
             LocalCredentials creds = ServerCommand.credentials(cert, key);
-            b.certificate(creds.chain(), creds.privateKey());
+            if (rawPublicKey) {
+                b.rawPublicKey(new java.security.KeyPair(creds.chain().get(0).getPublicKey(), creds.privateKey()));
+            } else {
+                b.certificate(creds.chain(), creds.privateKey());
+            }
         }
         pins.applyTo(b);
         b.serverName(serverName != null ? serverName : hp.host());

@@ -32,6 +32,14 @@ final class PskOptions {
                 "Keys are for the SHA-256 suites; the hybrid key exchange still runs (psk_dhe_ke)."})
     List<PreSharedKey> keys;
 
+    @Option(names = "--psk-identity", paramLabel = "ID",
+            description = "With --psk-hex: one pre-shared key given as its identity (UTF-8 text) ...")
+    String identity;
+
+    @Option(names = "--psk-hex", paramLabel = "KEY",
+            description = "... and its key in hex (at least 16 bytes); the same as --psk ID:KEY.")
+    String hexKey;
+
     @Option(names = "--psk-file", paramLabel = "FILE",
             description = "Reads pre-shared keys from FILE, one IDENTITY:HEXKEY a line (blank lines and lines starting "
                     + "with # are skipped); keep it readable by this user only.")
@@ -39,9 +47,11 @@ final class PskOptions {
 
     /** With --psk-file: the keys read by {@link #check}. */
     private List<PreSharedKey> fromFile = List.of();
+    /** With --psk-identity and --psk-hex: the key made by {@link #check}. */
+    private PreSharedKey pair;
 
     boolean any() {
-        return keys != null && !keys.isEmpty() || file != null;
+        return keys != null && !keys.isEmpty() || file != null || identity != null || hexKey != null;
     }
 
     /**
@@ -50,6 +60,16 @@ final class PskOptions {
      * {@code protocol} can use as usage errors.
      */
     void check(CommandLine cl, ProtocolOptions protocol) throws IOException {
+        if ((identity == null) != (hexKey == null)) {
+            throw new ParameterException(cl, "--psk-identity and --psk-hex go together");
+        }
+        if (identity != null) {
+            try {
+                pair = parse(identity + ":" + hexKey);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(cl, "--psk-identity/--psk-hex: " + e.getMessage());
+            }
+        }
         if (file != null) {
             fromFile = read(cl, file);
         }
@@ -68,9 +88,12 @@ final class PskOptions {
         }
     }
 
-    /** Every key: {@code --psk} in order, then the file's. */
+    /** Every key: {@code --psk} in order, then {@code --psk-identity}'s, then the file's. */
     List<PreSharedKey> all() {
         List<PreSharedKey> all = new ArrayList<>(keys == null ? List.of() : keys);
+        if (pair != null) {
+            all.add(pair);
+        }
         all.addAll(fromFile);
         return all;
     }

@@ -17,6 +17,9 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -45,8 +48,8 @@ import picocli.CommandLine.Spec;
         description = "Runs a DTLS 1.3 server on a UDP port until killed (Ctrl-C closes every connection "
                 + "cleanly). Prints 'listening on ADDRESS:PORT (backend B)' once bound, and for each client "
                 + "that completes its handshake 'handshake: version=DTLSv1.3 suite=... group=... backend=... "
-                + "peer=...' (ending ' auth=resumption' for a resumed session, ' auth=pre_shared_key' for a --psk "
-                + "one). Without --cert it makes an ephemeral self-signed ECDSA P-256 certificate for localhost, "
+                + "peer=... resumed=no' (resumed=yes for a session resumed with a ticket; ' auth=psk' at the end for a "
+                + "--psk one). Without --cert it makes an ephemeral self-signed ECDSA P-256 certificate for localhost, "
                 + "127.0.0.1 and ::1 (clients then need --insecure), also with --psk; with --psk-only it presents "
                 + "no certificate and serves only clients holding one of its --psk keys.")
 final class ServerCommand implements Callable<Integer> {
@@ -99,6 +102,17 @@ final class ServerCommand implements Callable<Integer> {
             description = "Serve only clients holding one of the --psk/--psk-file keys: no certificate, not even the "
                     + "ephemeral one (clients without a key get handshake_failure).")
     private boolean pskOnly;
+
+    @Option(names = "--early-data",
+            description = "Accept 0-RTT data (up to 16384 bytes) from clients resuming with this server's tickets, and "
+                    + "print it as 'early data from PEER (0-RTT, replayable): TEXT' (with --echo, send it back). 0-RTT "
+                    + "needs no cookie round trip: --cookie defaults to under-load with it.")
+    private boolean earlyData;
+
+    @Option(names = "--raw-public-key",
+            description = "Present the key of --cert (or of the ephemeral certificate) as a raw public key (RFC 7250) "
+                    + "instead of the certificate: clients must pin it (client --pin PIN --pin-only).")
+    private boolean rawPublicKey;
 
     @Option(names = "--cookie", paramLabel = "WHEN", converter = CookieName.class,
             description = "When new clients must first prove their address with a stateless cookie: "
@@ -221,6 +235,12 @@ final class ServerCommand implements Callable<Integer> {
         String peer = Display.address(conn.session().peer());
         say(out, conn.session().summary());
         try {
+            for (byte[] early : conn.takeEarlyData()) {
+                say(out, "early data from " + peer + " (0-RTT, replayable): " + printable(early));
+                if (echo) {
+                    conn.send(early);
+                }
+            }
             while (!stopping) {
                 Optional<byte[]> d = conn.receive(POLL);
                 if (d.isEmpty()) {
@@ -274,6 +294,10 @@ final class ServerCommand implements Callable<Integer> {
             throw new ParameterException(cl, "--psk-only and --cert contradict each other: with --psk-only the server "
                     + "presents no certificate; drop --psk-only to serve both");
         }
+        if (rawPublicKey && pskOnly) {
+            throw new ParameterException(cl, "--raw-public-key and --psk-only contradict each other: with --psk-only the "
+                    + "server presents no key");
+        }
         if (pskOnly && askClients) {
             throw new ParameterException(cl, "--client-auth and --psk-only contradict each other: a PSK handshake "
                     + "authenticates the client by its key, without certificates");
@@ -296,10 +320,10 @@ final class ServerCommand implements Callable<Integer> {
         }
         if (cert != null) {
             LocalCredentials creds = credentials(cert, key);
-            b.certificate(creds.chain(), creds.privateKey());
+            present(b, creds.chain(), creds.privateKey());
         } else if (!pskOnly) {
             SelfSignedCertificate eph = SelfSignedCertificate.create();
-            b.certificate(eph.chain(), eph.privateKey());
+            present(b, eph.chain(), eph.privateKey());
             say(out, "no --cert given: using an ephemeral self-signed ECDSA P-256 certificate for localhost, "
                     + "127.0.0.1, ::1 (SHA-256 " + eph.fingerprint() + "); clients need --insecure, or --pin "
                     + DtlsConfig.publicKeyPin(eph.certificate().getPublicKey()) + " --pin-only");
@@ -310,6 +334,11 @@ final class ServerCommand implements Callable<Integer> {
         pins.applyTo(b);
         if (cookie != null) {
             b.cookiePolicy(cookie);
+        } else if (earlyData) {
+            b.cookiePolicy(DtlsConfig.CookiePolicy.UNDER_LOAD); // a HelloRetryRequest rules 0-RTT out
+        }
+        if (earlyData) {
+            b.maxEarlyData(EARLY_DATA_BYTES);
         }
         if (metricsSeconds != null && metricsSeconds < 1) {
             throw new ParameterException(spec.commandLine(), "--metrics must be at least 1 second, was " + metricsSeconds);
@@ -331,6 +360,18 @@ final class ServerCommand implements Callable<Integer> {
         }
         protocol.applyTo(b);
         return ProtocolOptions.build(spec.commandLine(), b);
+    }
+
+    /** Bytes of 0-RTT data a client may send with --early-data. */
+    static final int EARLY_DATA_BYTES = 16_384;
+
+    /** The certificate, or with --raw-public-key its key alone (RFC 7250). */
+    private void present(DtlsConfig.Builder b, List<X509Certificate> chain, PrivateKey privateKey) {
+        if (rawPublicKey) {
+            b.rawPublicKey(new KeyPair(chain.get(0).getPublicKey(), privateKey));
+        } else {
+            b.certificate(chain, privateKey);
+        }
     }
 
     /** What the 'listening on' line says of pre-shared keys: how many, never which. */

@@ -29,12 +29,12 @@ class SessionsCliTest {
             List<String> lines = handshakes(r.out());
             assertEquals(3, lines.size(), r.out());
             assertFalse(lines.get(0).contains(" auth="), "the first is a full handshake: " + lines.get(0));
-            assertTrue(lines.get(1).endsWith(" auth=resumption"), lines.get(1));
-            assertTrue(lines.get(2).endsWith(" auth=resumption"), "the resumed session got a ticket too: " + lines.get(2));
+            assertTrue(lines.get(1).endsWith(" resumed=yes"), lines.get(1));
+            assertTrue(lines.get(2).endsWith(" resumed=yes"), "the resumed session got a ticket too: " + lines.get(2));
             assertEquals(3, r.out().lines().filter("echo: again"::equals).count(), r.out());
             // The server says so too, once per connection (its lines come from the connections' threads).
             for (int i = 0; i < 2; i++) {
-                assertTrue(server.out.await(l -> l.startsWith("handshake: ") && l.endsWith(" auth=resumption"),
+                assertTrue(server.out.await(l -> l.startsWith("handshake: ") && l.endsWith(" resumed=yes"),
                         java.time.Duration.ofSeconds(10)).isPresent(), server.out.toString());
             }
         }
@@ -51,14 +51,14 @@ class SessionsCliTest {
 
             CliRun ok = CliRun.run("client", server.target(), "--psk", "device-17:" + KEY, "--message", "keyed");
             assertEquals(0, ok.exit(), ok.out() + ok.err());
-            assertTrue(handshakes(ok.out()).get(0).endsWith(" auth=pre_shared_key"), ok.out());
+            assertTrue(handshakes(ok.out()).get(0).endsWith(" resumed=no auth=psk"), ok.out());
             assertTrue(ok.out().contains("echo: keyed"), ok.out());
 
             Path clientKeys = dir.resolve("client-keys");
             Files.writeString(clientKeys, "device:with:colons:" + OTHER_KEY + "\n");
             CliRun fromFile = CliRun.run("client", server.target(), "--psk-file", clientKeys.toString());
             assertEquals(0, fromFile.exit(), fromFile.out() + fromFile.err());
-            assertTrue(handshakes(fromFile.out()).get(0).endsWith(" auth=pre_shared_key"), fromFile.out());
+            assertTrue(handshakes(fromFile.out()).get(0).endsWith(" resumed=no auth=psk"), fromFile.out());
 
             CliRun wrongKey = CliRun.run("client", server.target(), "--psk", "device-17:" + OTHER_KEY);
             assertEquals(Main.EXIT_FAILURE, wrongKey.exit(), wrongKey.out() + wrongKey.err());
@@ -83,9 +83,9 @@ class SessionsCliTest {
             CliRun psk = CliRun.run("client", server.target(), "--psk", "device-17:" + KEY, "--reconnect", "1");
             assertEquals(0, psk.exit(), psk.out() + psk.err());
             List<String> lines = handshakes(psk.out());
-            assertTrue(lines.get(0).endsWith(" auth=pre_shared_key"), psk.out());
+            assertTrue(lines.get(0).endsWith(" resumed=no auth=psk"), psk.out());
             // The ticket comes first in the offer (README: "after a ticket, if it has one").
-            assertTrue(lines.get(1).endsWith(" auth=resumption"), psk.out());
+            assertTrue(lines.get(1).endsWith(" resumed=yes"), psk.out());
         }
     }
 
@@ -151,5 +151,49 @@ class SessionsCliTest {
         r = CliRun.run("client", "127.0.0.1:4433", "--insecure", "--reconnect", "-1");
         assertEquals(Main.EXIT_USAGE, r.exit());
         assertTrue(r.err().contains("--reconnect must be 0..1000, was -1"), r.err());
+    }
+
+    @Test
+    void resumeAndEarlyDataAsTheIssueSpellsThem() throws Exception {
+        try (RunningServer server = new RunningServer("--echo", "--early-data")) {
+            CliRun r = CliRun.run("client", server.target(), "--insecure", "--resume", "--early-data", "GET /status");
+            assertEquals(0, r.exit(), r.out() + r.err());
+            List<String> lines = handshakes(r.out());
+            assertEquals(2, lines.size(), r.out());
+            assertTrue(lines.get(0).endsWith(" resumed=no"), lines.get(0));
+            assertTrue(lines.get(1).endsWith(" resumed=yes"), lines.get(1));
+            assertTrue(r.out().contains("early data: sent after the handshake"), "no ticket yet: " + r.out());
+            assertTrue(r.out().contains("early data: accepted (0-RTT)"), "the second rides the ClientHello: " + r.out());
+            assertEquals(2, r.out().lines().filter("echo: GET /status"::equals).count(), r.out());
+            assertTrue(server.out.await(l -> l.startsWith("early data from ") && l.endsWith("(0-RTT, replayable): GET /status"),
+                    java.time.Duration.ofSeconds(10)).isPresent(), server.out.toString());
+        }
+    }
+
+    @Test
+    void aKeyGivenAsIdentityAndHex() throws Exception {
+        try (RunningServer server = new RunningServer("--echo", "--psk-only", "--psk-identity", "device-17", "--psk-hex", KEY)) {
+            CliRun ok = CliRun.run("client", server.target(), "--psk-identity", "device-17", "--psk-hex", KEY);
+            assertEquals(0, ok.exit(), ok.out() + ok.err());
+            assertTrue(handshakes(ok.out()).get(0).endsWith(" resumed=no auth=psk"), ok.out());
+        }
+        CliRun half = CliRun.run("client", "127.0.0.1:4433", "--psk-identity", "device-17");
+        assertEquals(Main.EXIT_USAGE, half.exit(), half.err());
+        assertTrue(half.err().contains("--psk-identity and --psk-hex go together"), half.err());
+    }
+
+    @Test
+    void aRawPublicKeyServerIsReachedByPinningItsKey() throws Exception {
+        try (RunningServer server = new RunningServer("--echo", "--raw-public-key")) {
+            java.util.regex.Matcher pin = java.util.regex.Pattern.compile("--pin (sha256/\\S+) --pin-only")
+                    .matcher(server.out.toString());
+            assertTrue(pin.find(), server.out.toString());
+            CliRun ok = CliRun.run("client", server.target(), "--pin", pin.group(1), "--pin-only");
+            assertEquals(0, ok.exit(), ok.out() + ok.err());
+            CliRun unpinned = CliRun.run("client", server.target(), "--insecure");
+            assertEquals(Main.EXIT_FAILURE, unpinned.exit(), unpinned.out() + unpinned.err());
+            assertTrue(unpinned.err().contains("unsupported_certificate") && unpinned.err().contains("--pin PIN --pin-only"),
+                    unpinned.err());
+        }
     }
 }

@@ -215,7 +215,7 @@ class SessionResumptionTest {
         assertEquals(NamedGroup.X25519_MLKEM768, client.group(), "psk_dhe_ke with the hybrid group by default");
         assertEquals(full[0].session().peerCertificates(), client.peerCertificates(),
                 "the resumed session reports the server certificate verified when the ticket was issued");
-        assertTrue(client.summary().endsWith(" auth=resumption"), client.summary());
+        assertTrue(client.summary().endsWith(" resumed=yes"), client.summary());
 
         // The resumed session issued a fresh ticket: a third connection resumes as well.
         assertTrue(connect(clientConfig, serverConfig)[0].session().resumed());
