@@ -205,4 +205,41 @@ public abstract class SessionRuntimeSuite extends NativeBackendSuite {
             assertEquals(1, m.handshakesResumed(), m::summary);
         }
     }
+
+    /**
+     * 0-RTT through the runtime, on two loops without the cookie exchange (which would rule it out):
+     * the first connection's early data goes after the handshake, each later one rides its
+     * (fragmented, hybrid) ClientHello and reaches the server application through takeEarlyData, not
+     * receive.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"native", "fallback"})
+    void earlyDataRidesTheClientHelloOfEveryResumption(String backend) throws Exception {
+        DtlsConfig config = client(backend).build();
+        try (DtlsServer server = server(backend, DtlsConfig.builder().eventLoops(2)
+                .cookiePolicy(DtlsConfig.CookiePolicy.NEVER).maxEarlyData(4096))) {
+            for (int i = 0; i < 4; i++) {
+                byte[] request = ("request " + i).getBytes(StandardCharsets.UTF_8);
+                try (DtlsConnection c = DtlsClient.connect(server.localAddress(), config, List.of(request))) {
+                    DtlsConnection s = server.accept(WAIT).orElseThrow(() -> new AssertionError("nothing accepted"));
+                    try {
+                        boolean early = i > 0;
+                        assertEquals(early, c.earlyDataAccepted(), "connection " + i);
+                        assertEquals(early, s.earlyDataAccepted(), "connection " + i);
+                        List<byte[]> took = s.takeEarlyData();
+                        byte[] got = early ? (took.isEmpty() ? null : took.get(0)) : s.receive(WAIT).orElseThrow();
+                        assertEquals("request " + i, got == null ? null : new String(got, StandardCharsets.UTF_8),
+                                "connection " + i + (early ? ": 0-RTT" : ": after the handshake"));
+                        c.send("ping".getBytes(StandardCharsets.UTF_8));
+                        assertEquals("ping", new String(s.receive(WAIT).orElseThrow(), StandardCharsets.UTF_8),
+                                "nothing else before it: early data is not repeated as ordinary data");
+                        s.send("pong".getBytes(StandardCharsets.UTF_8));
+                        assertEquals("pong", new String(c.receive(WAIT).orElseThrow(), StandardCharsets.UTF_8));
+                    } finally {
+                        s.close();
+                    }
+                }
+            }
+        }
+    }
 }
