@@ -54,7 +54,7 @@ public class EngineHandshakeTest {
         return new Connection[] {c, s};
     }
 
-    private static void exchange(Connection c, Connection s, LoopbackPump pump) {
+    static void exchange(Connection c, Connection s, LoopbackPump pump) {
         c.send(ByteBuffer.wrap("ping".getBytes(StandardCharsets.UTF_8)), pump.now);
         pump.settle(100);
         assertEquals("ping", new String(s.pollApplicationData(), StandardCharsets.UTF_8));

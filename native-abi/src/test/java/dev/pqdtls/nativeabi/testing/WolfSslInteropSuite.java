@@ -236,28 +236,42 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
                 NamedGroup.X25519_MLKEM768);
     }
 
+    /** What a served connection showed: its session and the 0-RTT data it took. */
+    private record Served(SessionInfo session, boolean earlyDataAccepted, List<String> earlyData) {
+    }
+
+    /**
+     * Serves {@code connections} connections one after the other on a thread of its own: takes the early
+     * data, echoes one datagram, closes.
+     */
+    private static CompletableFuture<List<Served>> serveEchoes(DtlsServer server, int connections) {
+        return CompletableFuture.supplyAsync(() -> {
+            List<Served> served = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                try (DtlsConnection c = server.accept(STEP).orElseThrow()) {
+                    List<String> early = c.takeEarlyData().stream().map(d -> new String(d, StandardCharsets.UTF_8)).toList();
+                    c.send(c.receive(STEP).orElseThrow());
+                    served.add(new Served(c.session(), c.earlyDataAccepted(), early));
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }
+            return served;
+        }, task -> new Thread(task, "pqdtls-server-test").start());
+    }
+
     /** A wolfSSL client (-r) resumes with our ticket: its binder verifies here, our Finished there. */
     @Test
     void wolfSslClientResumesWithOurTicket() throws Exception {
         TestPki.Pki pki = TestPki.quickServer();
         try (DtlsServer server = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0), DtlsConfig.builder()
                 .backend(nativeBackend().name()).certificate(pki.leaf().chain(), pki.leaf().privateKey()).build())) {
-            CompletableFuture<List<Boolean>> served = CompletableFuture.supplyAsync(() -> {
-                List<Boolean> resumed = new ArrayList<>();
-                for (int i = 0; i < 2; i++) {
-                    try (DtlsConnection c = server.accept(STEP).orElseThrow()) {
-                        c.send(c.receive(STEP).orElseThrow());
-                        resumed.add(c.session().resumed());
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                }
-                return resumed;
-            }, task -> new Thread(task, "pqdtls-server-test").start());
+            CompletableFuture<List<Served>> served = serveEchoes(server, 2);
             try (WolfSslPeer wolf = WolfSslPeer.startClient(args(server.localAddress().getPort(), "-d", "-r",
                     "--pqc", "X25519MLKEM768").toArray(String[]::new))) {
                 wolf.awaitOutput(java.util.regex.Pattern.compile("(?m)^reused session id$"), STEP);
-                assertEquals(List.of(false, true), served.get(STEP.toSeconds(), TimeUnit.SECONDS));
+                assertEquals(List.of(false, true), served.get(STEP.toSeconds(), TimeUnit.SECONDS).stream()
+                        .map(c -> c.session().resumed()).toList());
                 assertEquals(0, wolf.waitFor(STEP), "wolfSSL client exit code");
             }
         }
@@ -273,25 +287,13 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
         try (DtlsServer server = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0), DtlsConfig.builder()
                 .backend(nativeBackend().name()).certificate(pki.leaf().chain(), pki.leaf().privateKey())
                 .cookiePolicy(DtlsConfig.CookiePolicy.NEVER).maxEarlyData(4096).build())) {
-            CompletableFuture<List<String>> served = CompletableFuture.supplyAsync(() -> {
-                List<String> early = new ArrayList<>();
-                for (int i = 0; i < 2; i++) {
-                    try (DtlsConnection c = server.accept(STEP).orElseThrow()) {
-                        byte[] msg = c.receive(STEP).orElseThrow();
-                        early.add(c.earlyDataAccepted() + " " + c.takeEarlyData().stream()
-                                .map(d -> new String(d, StandardCharsets.UTF_8)).toList());
-                        c.send(msg);
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                }
-                return early;
-            }, task -> new Thread(task, "pqdtls-server-test").start());
+            CompletableFuture<List<Served>> served = serveEchoes(server, 2);
             // A classic group: its share fits wolfSSL's first ClientHello, so no HelloRetryRequest.
             try (WolfSslPeer wolf = WolfSslPeer.startClient(args(server.localAddress().getPort(), "-d", "-r", "-0")
                     .toArray(String[]::new))) {
                 wolf.awaitOutput(java.util.regex.Pattern.compile("(?m)^reused session id$"), STEP);
-                assertEquals(List.of("false []", "true [A drop of info]"), served.get(STEP.toSeconds(), TimeUnit.SECONDS));
+                assertEquals(List.of("false []", "true [A drop of info]"), served.get(STEP.toSeconds(), TimeUnit.SECONDS)
+                        .stream().map(c -> c.earlyDataAccepted() + " " + c.earlyData()).toList());
                 assertEquals(0, wolf.waitFor(STEP), "wolfSSL client exit code");
             }
         }
@@ -346,18 +348,11 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
         try (DtlsServer server = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0), DtlsConfig.builder()
                 .backend(nativeBackend().name()).preSharedKeys(wolfSslExamplePsk("Client_identitySHA256"))
                 .pskModes(DtlsConfig.PskMode.PSK_KE, DtlsConfig.PskMode.PSK_DHE_KE).build())) {
-            CompletableFuture<SessionInfo> served = CompletableFuture.supplyAsync(() -> {
-                try (DtlsConnection c = server.accept(STEP).orElseThrow()) {
-                    c.send(c.receive(STEP).orElseThrow());
-                    return c.session();
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            }, task -> new Thread(task, "pqdtls-server-test").start());
+            CompletableFuture<List<Served>> served = serveEchoes(server, 1);
             try (WolfSslPeer wolf = WolfSslPeer.startClient(args(server.localAddress().getPort(), "-s", "-K")
                     .toArray(String[]::new))) {
                 wolf.awaitOutput(WolfSslPeer.HANDSHAKE_DONE, STEP);
-                SessionInfo session = served.get(STEP.toSeconds(), TimeUnit.SECONDS);
+                SessionInfo session = served.get(STEP.toSeconds(), TimeUnit.SECONDS).get(0).session();
                 assertEquals(SessionInfo.Authentication.PRE_SHARED_KEY, session.authentication());
                 assertEquals(null, session.group(), "psk_ke: no key exchange");
                 assertEquals(0, wolf.waitFor(STEP), "wolfSSL client exit code");
@@ -451,19 +446,12 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
         }
         try (DtlsServer server = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0), DtlsConfig.builder()
                 .backend(nativeBackend().name()).preSharedKeys(wolfSslExamplePsk("Client_identitySHA256")).build())) {
-            CompletableFuture<SessionInfo> served = CompletableFuture.supplyAsync(() -> {
-                try (DtlsConnection c = server.accept(STEP).orElseThrow()) {
-                    c.send(c.receive(STEP).orElseThrow());
-                    return c.session();
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            }, task -> new Thread(task, "pqdtls-server-test").start());
+            CompletableFuture<List<Served>> served = serveEchoes(server, 1);
             try (WolfSslPeer wolf = WolfSslPeer.startClient(args(server.localAddress().getPort(), "-s")
                     .toArray(String[]::new))) {
                 wolf.awaitOutput(WolfSslPeer.HANDSHAKE_DONE, STEP);
                 assertEquals(SessionInfo.Authentication.PRE_SHARED_KEY,
-                        served.get(STEP.toSeconds(), TimeUnit.SECONDS).authentication());
+                        served.get(STEP.toSeconds(), TimeUnit.SECONDS).get(0).session().authentication());
                 assertEquals(0, wolf.waitFor(STEP), "wolfSSL client exit code");
             }
         }
