@@ -148,6 +148,21 @@ class SessionResumptionTest {
     }
 
     @Test
+    void earlyDataTheServerRefusesIsSentAgainAfterTheHandshake() {
+        TicketKeys keys = TicketKeys.of(List.of(new byte[32]));
+        DtlsConfig clientConfig = client().build();
+        connect(clientConfig, server().ticketKeys(keys).maxEarlyData(1024).build());
+        // The same ticket keys, but early data turned off since the ticket was issued.
+        Connection[] p = connectWithEarlyData(clientConfig, server().ticketKeys(keys).build(), EARLY);
+        assertTrue(p[0].session().resumed());
+        assertFalse(p[0].earlyDataAccepted(), "the server refused it in EncryptedExtensions");
+        assertTrue(p[1].takeEarlyData().isEmpty());
+        assertTrue(p[1].stats().recordsDropped() >= 2, "the 0-RTT records it could not read were dropped and counted");
+        assertEquals(EARLY.get(0), new String(p[1].pollApplicationData(), StandardCharsets.UTF_8), "sent again: nothing lost");
+        assertEquals(EARLY.get(1), new String(p[1].pollApplicationData(), StandardCharsets.UTF_8));
+    }
+
+    @Test
     void earlyDataTheTicketCannotCarryGoesAfterTheHandshake() {
         DtlsConfig clientConfig = client().build();
         DtlsConfig serverConfig = server().maxEarlyData(8).build();

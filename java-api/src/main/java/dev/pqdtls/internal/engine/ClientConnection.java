@@ -24,7 +24,6 @@ import dev.pqdtls.internal.handshake.HandshakeType;
 import dev.pqdtls.internal.handshake.KeySchedule;
 import dev.pqdtls.internal.handshake.ServerHello;
 import dev.pqdtls.internal.psk.PskCodec;
-import dev.pqdtls.internal.recordlayer.EpochCipher;
 import dev.pqdtls.internal.wire.DecodeException;
 import dev.pqdtls.internal.wire.WireWriter;
 import dev.pqdtls.spi.CryptoBackend;
@@ -56,14 +55,8 @@ public final class ClientConnection extends Connection {
     private byte[] exporterSecret;
     private CertificateRequestMessage certificateRequest;
     private List<SignatureScheme> offeredSignatureSchemes = SignatureSchemes.DEFAULT_SIGNATURE_ALGORITHMS;
-    /** PSKs to offer: a cached ticket for this server, then the external keys. */
-    private final List<PskOffer> pskOffers = new ArrayList<>();
-    /** The offers in the last ClientHello sent, whose order the server's selected_identity indexes. */
-    private List<PskOffer> sentPskOffers = List.of();
+    private final ClientPsks psks;
     private PskOffer chosenPsk;
-    /** Datagrams to send first: as 0-RTT data if a ticket allows, else right after the handshake. */
-    private List<ByteBuffer> earlyData = List.of();
-    private boolean earlyDataSent;
     /** resumption_master_secret, kept to derive the PSK of each NewSessionTicket (RFC 8446 §4.6.1). */
     private byte[] resumptionMaster;
 
@@ -75,6 +68,7 @@ public final class ClientConnection extends Connection {
         crypto.randomBytes(random);
         ownCid = new byte[config.connectionIdLength()];
         crypto.randomBytes(ownCid);
+        psks = new ClientPsks(config, crypto);
     }
 
     /**
@@ -84,13 +78,13 @@ public final class ClientConnection extends Connection {
      * HelloRetryRequest (which cookie-checking servers send anyway) name the group (RFC 8446 §4.2.8).
      */
     public void start(long nowMillis) {
-        collectPskOffers();
+        psks.collect(serverKey());
         NamedGroup preferred = config.groups().get(0);
-        int helloWithoutShare = 300 + 8 * config.groups().size() + pskExtensionsLength(pskOffers);
+        int helloWithoutShare = 300 + 8 * config.groups().size() + psks.extensionsLength();
         // 0-RTT data is lost to a HelloRetryRequest, so then the share goes even if the ClientHello
         // must be fragmented (the server took early data before: it is one that reassembles).
         if (helloWithoutShare + preferred.clientShareLength() + RecordLayer.PLAINTEXT_HEADER + 12 <= config.mtu()
-                || earlyDataFits(pskOffers)) {
+                || psks.earlyDataFits()) {
             newShare(preferred);
         }
         sendClientHello(nowMillis);
@@ -102,58 +96,12 @@ public final class ClientConnection extends Connection {
      * refuses them) as ordinary data as soon as the handshake completes, so none is lost to a refusal.
      */
     public void earlyData(List<ByteBuffer> datagrams) {
-        earlyData = datagrams.stream().map(ByteBuffer::duplicate).toList();
-    }
-
-    /** Whether the first offer is a ticket that takes our early data in one of our suites (§4.2.10). */
-    private boolean earlyDataFits(List<PskOffer> offers) {
-        if (earlyData.isEmpty() || helloRetried || offers.isEmpty() || offers.get(0).external()) {
-            return false;
-        }
-        PskOffer first = offers.get(0);
-        long bytes = earlyData.stream().mapToLong(ByteBuffer::remaining).sum();
-        return bytes <= first.maxEarlyData() && config.cipherSuites().contains(first.ticketSuite());
-    }
-
-    /** Sends the early data under client_early_traffic_secret, in epoch 1 (RFC 9147 §6.1). */
-    private void sendEarlyData() {
-        PskOffer first = sentPskOffers.get(0);
-        KeySchedule early = new KeySchedule(crypto, first.ticketSuite(), KeySchedule.DTLS13);
-        early.earlySecret(first.psk());
-        KeySchedule.TrafficKeys keys = early.earlyTrafficKeys(transcript.hashAs(first.hash()));
-        early.destroy();
-        records.installWrite(new EpochCipher(EARLY_EPOCH, early.recordProtection(keys)));
-        queueEarlyData(earlyData);
-        earlyDataSent = true;
+        psks.earlyData(datagrams);
     }
 
     /** Where this connection's tickets are cached: the server's name (or address) and port. */
     private String serverKey() {
         return config.serverName().orElse(peer.getHostString()) + ":" + peer.getPort();
-    }
-
-    private void collectPskOffers() {
-        if (config.sessionTickets()) {
-            long now = System.currentTimeMillis(); // tickets carry wall-clock time
-            config.sessionCache().take(serverKey(), now).ifPresent(t -> {
-                if (config.cipherSuites().stream().anyMatch(s -> s.hash() == t.cipherSuite().hash())) {
-                    pskOffers.add(PskOffer.of(t, now));
-                }
-                t.destroy(); // taken out: a ticket is offered once (RFC 8446 §C.4)
-            });
-        }
-        config.preSharedKeys().forEach(k -> pskOffers.add(PskOffer.of(k)));
-    }
-
-    private static int pskExtensionsLength(List<PskOffer> offers) {
-        if (offers.isEmpty()) {
-            return 0;
-        }
-        int n = 8 + 4 + 3 + PskCodec.bindersLength(offers.stream().map(o -> o.hash().length()).toList());
-        for (PskOffer o : offers) {
-            n += 6 + o.identity().length;
-        }
-        return n;
     }
 
     /** A client with external keys and nothing to verify a certificate with must get a PSK handshake. */
@@ -197,49 +145,19 @@ public final class ClientConnection extends Connection {
         CertificateTypes.offer(ext, credentials, authenticator);
         ext.add(ExtensionType.KEY_SHARE, ExtensionCodec.clientKeyShares(share == null ? List.of() : List.of(
                 new ExtensionCodec.KeyShareEntry(shareGroup.codepoint(), share.publicShare()))));
-        // After a HelloRetryRequest only PSKs for its suite's hash can still be used (RFC 8446 §4.1.4).
-        sentPskOffers = pskOffers.stream().filter(o -> retrySuite == null || o.hash() == retrySuite.hash()).toList();
-        List<Integer> binderLengths = sentPskOffers.stream().map(o -> o.hash().length()).toList();
-        boolean sendEarly = earlyDataFits(sentPskOffers);
-        if (sendEarly) {
-            ext.add(ExtensionType.EARLY_DATA, new byte[0]);
-        }
-        // The modes also say which tickets we take (RFC 8446 §4.2.9): sent whenever we keep tickets.
-        if (!sentPskOffers.isEmpty() || config.sessionTickets()) {
-            ext.add(ExtensionType.PSK_KEY_EXCHANGE_MODES, PskCodec.modes(config.pskModes()));
-        }
-        if (!sentPskOffers.isEmpty()) {
-            ext.add(ExtensionType.PRE_SHARED_KEY, PskCodec.clientPsks(sentPskOffers.stream()
-                    .map(o -> new PskCodec.Identity(o.identity(), o.obfuscatedTicketAge())).toList(), binderLengths));
-        }
+        boolean sendEarly = psks.addExtensions(ext, retrySuite);
         ClientHello hello = new ClientHello(ClientHello.DTLS12, random, new byte[0], new byte[0],
                 config.cipherSuites().stream().map(CipherSuite::codepoint).toList(), ext.build());
         byte[] body = hello.encode();
-        if (!sentPskOffers.isEmpty()) {
-            fillBinders(body, PskCodec.bindersLength(binderLengths));
-        }
+        psks.fillBinders(body, transcript);
         transcript.add(HandshakeType.CLIENT_HELLO, body);
         HandshakeFlight f = new HandshakeFlight();
         f.add(newMessage(HandshakeType.CLIENT_HELLO, body, 0));
         sendFlight(f, nowMillis);
         if (sendEarly) {
-            sendEarlyData(); // after the ClientHello: the server needs it to read them
-        }
-    }
-
-    /**
-     * Writes the binders over the zeros at the end of the ClientHello (pre_shared_key is its last
-     * extension): each over the transcript through the ClientHello without its binders (§4.2.11.2).
-     */
-    private void fillBinders(byte[] body, int bindersLength) {
-        int truncated = body.length - bindersLength;
-        int pos = truncated + 2;
-        for (PskOffer o : sentPskOffers) {
-            byte[] hash = transcript.withTruncated(o.hash(), HandshakeType.CLIENT_HELLO, body, truncated);
-            byte[] binder = KeySchedule.binder(crypto, o.hash(), KeySchedule.DTLS13, o.psk(), o.external(), hash);
-            body[pos] = (byte) binder.length;
-            System.arraycopy(binder, 0, body, pos + 1, binder.length);
-            pos += 1 + binder.length;
+            // After the ClientHello, which the server needs to read them (RFC 9147 §6.1: epoch 1).
+            records.installWrite(psks.earlyCipher(transcript, EARLY_EPOCH));
+            queueEarlyData(psks.earlyData());
         }
     }
 
@@ -250,8 +168,7 @@ public final class ClientConnection extends Connection {
     @Override
     protected void releaseHandshakeState() {
         releaseShare();
-        pskOffers.forEach(PskOffer::wipe);
-        pskOffers.clear();
+        psks.wipe();
         if (resumptionMaster != null) {
             Arrays.fill(resumptionMaster, (byte) 0);
             resumptionMaster = null;
@@ -333,7 +250,7 @@ public final class ClientConnection extends Connection {
                     : SessionInfo.Authentication.RESUMPTION;
             peerCertificates = chosenPsk.peerCertificates();
         }
-        pskOffers.forEach(PskOffer::wipe);
+        psks.wipe();
         KeySchedule.Traffic.Pair handshake = schedule.handshakeStep(secret, transcript.current());
         Arrays.fill(secret, (byte) 0);
         clientHandshakeSecret = handshake.client().secret();
@@ -353,15 +270,7 @@ public final class ClientConnection extends Connection {
             }
             return null;
         }
-        int index = PskCodec.parseServerPsk(sh.extensions().get(ExtensionType.PRE_SHARED_KEY).get());
-        if (index >= sentPskOffers.size()) {
-            throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "server selected PSK " + index + " of the " + sentPskOffers.size() + " we offered");
-        }
-        PskOffer chosen = sentPskOffers.get(index);
-        if (chosen.hash() != selected.hash()) {
-            throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "server selected a PSK for " + chosen.hash().jcaName() + " with " + selected);
-        }
-        return chosen;
+        return psks.selected(PskCodec.parseServerPsk(sh.extensions().get(ExtensionType.PRE_SHARED_KEY).get()), selected);
     }
 
     /**
@@ -422,7 +331,7 @@ public final class ClientConnection extends Connection {
             throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "HelloRetryRequest changes nothing (RFC 8446 §4.1.4)");
         }
         // Without a share we need the server to name a group, unless it may take our PSK without one (psk_ke).
-        boolean pskKe = !pskOffers.isEmpty() && config.pskModes().contains(DtlsConfig.PskMode.PSK_KE);
+        boolean pskKe = psks.any() && config.pskModes().contains(DtlsConfig.PskMode.PSK_KE);
         if (share == null && !pskKe) {
             throw fatal(DtlsAlert.ILLEGAL_PARAMETER, "HelloRetryRequest names no group although we sent no key share");
         }
@@ -461,7 +370,7 @@ public final class ClientConnection extends Connection {
         r.finish("EncryptedExtensions");
         certificateTypes = CertificateTypes.accepted(ee, credentials, authenticator);
         if (ee.has(ExtensionType.EARLY_DATA)) {
-            if (!earlyDataSent || chosenPsk == null || sentPskOffers.indexOf(chosenPsk) != 0) {
+            if (!psks.earlyDataSent() || chosenPsk == null || !psks.first(chosenPsk)) {
                 throw fatal(DtlsAlert.UNSUPPORTED_EXTENSION, "the server accepted early data we did not send");
             }
             earlyDataAccepted(true);
@@ -513,10 +422,10 @@ public final class ClientConnection extends Connection {
             resumptionMaster = schedule.resumptionMasterSecret(transcript.current());
         }
         established(application, nowMillis);
-        if (!earlyDataAccepted() && !earlyData.isEmpty()) {
-            earlyData.forEach(d -> send(d, nowMillis)); // refused or never sent as 0-RTT: now as ordinary data
+        List<ByteBuffer> early = psks.takeEarlyData();
+        if (!earlyDataAccepted()) {
+            early.forEach(d -> send(d, nowMillis)); // refused or never sent as 0-RTT: now as ordinary data
         }
-        earlyData = List.of();
     }
 
     /** Keeps the server's ticket in the session cache, with the PSK it resumes with (RFC 8446 §4.6.1). */
