@@ -282,8 +282,10 @@ public final class WolfSslPeer implements AutoCloseable {
     public static WolfSslPeer startServer(String... args) {
         WolfSslPeer p = start(Role.SERVER, List.of(args));
         int port = portArgument(List.of(args));
-        if (port > 0) {
-            p.awaitUdpBound(port, Duration.ofSeconds(10));
+        if (port > 0 && !p.awaitUdpBound(port, Duration.ofSeconds(10))) {
+            p.close();
+            throw new IllegalStateException("the wolfSSL server did not bind UDP port " + port + " within 10 s: "
+                    + String.join(" ", p.command) + "\n" + p.output());
         }
         return p;
     }
@@ -359,8 +361,27 @@ public final class WolfSslPeer implements AutoCloseable {
         }
     }
 
-    /** A UDP port that was free on 127.0.0.1 a moment ago (bind to port 0, read it, close). */
+    /**
+     * A UDP port that was free on 127.0.0.1 a moment ago, below the kernel's ephemeral range, so no
+     * socket bound to port 0 meanwhile (ours, or a load generator's) can take it before the peer
+     * binds it.
+     */
     public static int freeUdpPort() {
+        int below = 32_768;
+        try {
+            below = Integer.parseInt(Files.readString(Paths.get("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the usual default
+        }
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200 && below > 10_001; attempt++) {
+            int port = random.nextInt(10_000, below);
+            try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+                return port;
+            } catch (IOException e) {
+                // taken: try another
+            }
+        }
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             return s.getLocalPort();
         } catch (IOException e) {
