@@ -493,6 +493,19 @@ public final class WolfSslPeer implements AutoCloseable {
      * or the process exited) — callers may then rely on DTLS retransmission instead.
      */
     public boolean awaitUdpBound(int port, Duration timeout) {
+        return awaitUdpSocket(port, false, timeout);
+    }
+
+    /**
+     * Waits until a socket bound to {@code port} is not connected to a peer: a wolfSSL example server
+     * connects its socket to its client, and for its next client (-C) binds a fresh one; datagrams sent
+     * in between are lost.
+     */
+    public boolean awaitUdpListening(int port, Duration timeout) {
+        return awaitUdpSocket(port, true, timeout);
+    }
+
+    private boolean awaitUdpSocket(int port, boolean unconnected, Duration timeout) {
         String hexPort = String.format(Locale.ROOT, ":%04X", port);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -501,7 +514,7 @@ public final class WolfSslPeer implements AutoCloseable {
                 try {
                     for (String line : Files.readAllLines(Paths.get(table), StandardCharsets.US_ASCII)) {
                         String[] f = line.trim().split("\\s+");
-                        if (f.length > 2 && f[1].endsWith(hexPort)) {
+                        if (f.length > 2 && f[1].endsWith(hexPort) && (!unconnected || f[2].matches("0+:0000"))) {
                             return true;
                         }
                     }

@@ -324,6 +324,9 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
                 c.send("hello".getBytes(StandardCharsets.UTF_8));
                 assertTrue(new String(c.receive(STEP).orElseThrow(), StandardCharsets.UTF_8).startsWith("I hear you"));
             }
+            // Early data is not retransmitted: it must not go out before the server listens again (the
+            // example server binds a fresh socket for each client; its "Client message" line is unreliable).
+            assertTrue(wolf.awaitUdpListening(port, STEP), "the wolfSSL server listens for its second client");
             try (DtlsConnection c = DtlsClient.connect(new InetSocketAddress("127.0.0.1", port), config,
                     List.of("early hello".getBytes(StandardCharsets.UTF_8)))) {
                 assertTrue(c.session().resumed());
@@ -406,6 +409,7 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
         DtlsConfig config = clientTrustingWolfSsl().build(); // one configuration, one session cache
         try (WolfSslPeer wolf = WolfSslPeer.startServer(args(port, "-d", "-C", "2").toArray(String[]::new))) {
             for (boolean resumed : new boolean[] {false, true}) {
+                assertTrue(wolf.awaitUdpListening(port, STEP), "the wolfSSL server listens for its next client");
                 try (DtlsConnection c = DtlsClient.connect(new InetSocketAddress("127.0.0.1", port), config)) {
                     c.send("hello".getBytes(StandardCharsets.UTF_8));
                     assertTrue(new String(c.receive(STEP).orElseThrow(), StandardCharsets.UTF_8).startsWith("I hear you"));
