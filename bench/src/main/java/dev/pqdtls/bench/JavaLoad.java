@@ -4,6 +4,7 @@ import dev.pqdtls.DtlsClient;
 import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsConnection;
 import dev.pqdtls.NamedGroup;
+import dev.pqdtls.SessionInfo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,8 +20,11 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The Java load generator of the handshake benchmark's last row: {@code threads} platform threads in this JVM,
  * each looping one-off {@link DtlsClient#connect} (its own socket and event-loop thread per connection, the
- * full handshake with the cookie round trip), optionally one echoed record, and close. Counts what completes
- * inside the window, as wolfssl_clients does.
+ * handshake with the cookie round trip), optionally one echoed record, and close. Counts what completes
+ * inside the window, as wolfssl_clients does. Kinds: full (certificate; the client keeps no tickets, or its
+ * later connections would resume) and psk (the benchmark's external PSK, no trust anchors: a server that
+ * answers with a certificate fails the handshake); no resumed kind (a one-off connection cannot wait for its
+ * ticket before closing).
  */
 final class JavaLoad {
     private static final byte[] PING = "pqdtls-hs-bench".getBytes(StandardCharsets.US_ASCII);
@@ -32,13 +36,14 @@ final class JavaLoad {
         void closed() throws IOException;
     }
 
-    record Result(long handshakes, double seconds, long p50Micros, long p99Micros, long retransmissions, long failures,
+    record Result(long handshakes, long pskUsed, double seconds, long p50Micros, long p99Micros, long retransmissions, long failures,
             double cpuMs, String backend) {
     }
 
     /** What one thread saw inside the window. */
     private static final class Tally {
         long handshakes;
+        long pskUsed;
         long retransmissions;
         long failures;
         long[] latencies = new long[1024];
@@ -54,10 +59,16 @@ final class JavaLoad {
     private JavaLoad() {
     }
 
-    static Result run(int port, Path trustedPem, NamedGroup group, int threads, boolean echo, double warmup,
-            double seconds, Window window) throws Exception {
-        DtlsConfig config = DtlsConfig.builder().trustedCertificates(trustedPem).serverName("localhost").groups(group)
-                .handshakeTimeout(Duration.ofSeconds(10)).build();
+    static Result run(int port, Path trustedPem, NamedGroup group, HandshakeKind kind, int threads, boolean echo,
+            double warmup, double seconds, Window window) throws Exception {
+        DtlsConfig.Builder b = DtlsConfig.builder().groups(group).handshakeTimeout(Duration.ofSeconds(10))
+                .sessionTickets(false);
+        switch (kind) {
+            case FULL -> b.trustedCertificates(trustedPem).serverName("localhost");
+            case PSK -> b.preSharedKeys(HandshakeKind.preSharedKey());
+            case RESUMED -> throw new IllegalArgumentException("the Java load generator has no resumed kind");
+        }
+        DtlsConfig config = b.build();
         InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         String backend;
         try (DtlsClient probe = DtlsClient.create(config)) {
@@ -99,11 +110,13 @@ final class JavaLoad {
             throw new IllegalStateException("a client thread failed: " + failure.get(), failure.get());
         }
         long handshakes = 0;
+        long pskUsed = 0;
         long retransmissions = 0;
         long failures = 0;
         long[] all = new long[0];
         for (Tally t : tallies) {
             handshakes += t.handshakes;
+            pskUsed += t.pskUsed;
             retransmissions += t.retransmissions;
             failures += t.failures;
             int from = all.length;
@@ -111,7 +124,7 @@ final class JavaLoad {
             System.arraycopy(t.latencies, 0, all, from, (int) t.handshakes);
         }
         Arrays.sort(all);
-        return new Result(handshakes, seconds, quantileMicros(all, 0.5), quantileMicros(all, 0.99), retransmissions,
+        return new Result(handshakes, pskUsed, seconds, quantileMicros(all, 0.5), quantileMicros(all, 0.99), retransmissions,
                 failures, cpu1 - cpu0, backend);
     }
 
@@ -132,6 +145,9 @@ final class JavaLoad {
                 }
                 if (counted) {
                     tally.latency(t1 - t0);
+                    if (c.session().authentication() != SessionInfo.Authentication.CERTIFICATE) {
+                        tally.pskUsed++;
+                    }
                     tally.retransmissions += c.stats().retransmissions();
                 }
             } catch (IOException e) {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Full DTLS 1.3 handshakes per second and server CPU per handshake; writes a report.",
+            "DTLS 1.3 handshakes per second and server CPU per handshake (full, resumed, PSK); writes a report.",
             "",
             "Each server runs in a process of its own, one after the other, and its CPU time is read around the "
                     + "measured window: 1, 2 pqdtls ffm on the system libcrypto with 1 and N event loops; 3, 4 the same on "
@@ -25,6 +25,9 @@ import picocli.CommandLine.Spec;
                     + "driven by pqdtls' own Java client. The load generator of rows 1-8 is a C program over "
                     + "wolfSSL: --clients handshakes in flight, each on a new socket (cookie round trip, optional "
                     + "echo, close_notify); row 9 uses --clients threads of DtlsClient.connect.",
+            "--kinds measures each row and group with full handshakes (certificate and signature), resumed ones "
+                    + "(psk_dhe_ke with the ticket of the slot's previous handshake) and PSK ones (psk_dhe_ke with a "
+                    + "fixed external PSK, pqdtls-bench); the table says how many took the ticket or PSK.",
             "Shows progress on stderr, prints the table (handshakes/s, server CPU ms per handshake, p50/p99 latency, "
                     + "retransmissions, failures, the load generator's CPU share, ratio to wolfSSL) and the goals on "
                     + "stdout, and writes handshakes.md and handshakes.png to --out. Short mode (default): well under 2 "
@@ -35,7 +38,7 @@ final class BenchHandshakesCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--seconds", paramLabel = "S",
-            description = "Measured window per row and group, in seconds, (0, 600] (default 2.5; 10 with --full).")
+            description = "Measured window per row, group and kind, in seconds, (0, 600] (default 2.5; 10 with --full).")
     private Double seconds;
 
     @Option(names = "--warmup", paramLabel = "W",
@@ -48,6 +51,10 @@ final class BenchHandshakesCommand implements Callable<Integer> {
                     + "X25519MLKEM768,X25519 with --full).",
                 "Names: " + ProtocolOptions.GROUPS_HELP + " (wolfSSL's build has no MLKEM768 alone)."})
     private List<NamedGroup> groups;
+
+    @Option(names = "--kinds", split = ",", paramLabel = "KIND", description = "Handshake kinds, each measured on "
+            + "every row and group: full, resumed, psk (default full; row 9 has no resumed).")
+    private List<String> kinds;
 
     @Option(names = "--rows", split = ",", paramLabel = "N", description = "Rows to run, from 1..9 (default all), "
             + "e.g. --rows 1,3,7.")
@@ -84,6 +91,7 @@ final class BenchHandshakesCommand implements Callable<Integer> {
         BenchRunner.add(args, "--seconds", seconds);
         BenchRunner.add(args, "--warmup", warmup);
         BenchRunner.add(args, "--group", groups);
+        BenchRunner.add(args, "--kinds", kinds);
         BenchRunner.add(args, "--rows", rows);
         BenchRunner.add(args, "--clients", clients);
         BenchRunner.add(args, "--loops", loops);
