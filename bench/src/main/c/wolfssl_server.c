@@ -81,6 +81,7 @@ static WOLFSSL_CTX *ctx;
 static unsigned char cookie_secret[32];
 static atomic_ullong accepted, psk_used, retransmissions, failures;
 static atomic_llong connections;
+static __thread WOLFSSL *psk_named_on; /* the object whose ClientHello named our PSK, in this datagram */
 
 /* ---- one thread: a socket, a listener, its connections ------------------------------------ */
 
@@ -92,6 +93,7 @@ struct conn {
     int64_t started;
     int64_t deadline; /* next retransmission (handshake) or the idle limit (established) */
     int established;
+    int external_psk; /* the ClientHello named our PSK (the handshake completes only if its binder verified) */
 };
 
 struct worker {
@@ -185,7 +187,9 @@ static int64_t retransmit_ns(WOLFSSL *ssl) {
 /* Runs the handshake or reads (and echoes) after it; frees the connection when it ends. */
 static void advance(struct worker *w, struct conn *c, int64_t now) {
     if (!c->established) {
+        psk_named_on = NULL;
         int r = wolfSSL_accept(c->ssl);
+        c->external_psk |= psk_named_on == c->ssl;
         if (r != WOLFSSL_SUCCESS) {
             int err = wolfSSL_get_error(c->ssl, r);
             if (err == WOLFSSL_ERROR_WANT_READ || err == WOLFSSL_ERROR_WANT_WRITE) {
@@ -198,7 +202,7 @@ static void advance(struct worker *w, struct conn *c, int64_t now) {
         }
         c->established = 1;
         atomic_fetch_add(&accepted, 1);
-        if (wolfSSL_session_reused(c->ssl)) {
+        if (c->external_psk || wolfSSL_session_reused(c->ssl)) { /* a ticket leaves "resuming" set, an external PSK not */
             atomic_fetch_add(&psk_used, 1);
         }
     }
@@ -230,9 +234,11 @@ static void dispatch(struct worker *w, unsigned char *data, int len, const struc
         wolfSSL_dtls_set_peer(w->listener, (void *)peer, sizeof *peer) != WOLFSSL_SUCCESS) {
         return;
     }
+    psk_named_on = NULL;
     int r = wolfDTLS_accept_stateless(w->listener);
     if (r == WOLFSSL_SUCCESS) { /* a ClientHello with a valid cookie: from now on the listener has state */
         c = add_conn(w, w->listener, peer, now);
+        c->external_psk = psk_named_on == c->ssl; /* a ClientHello in one datagram was read here, a fragmented one in advance() */
         w->listener = new_listener(w);
         advance(w, c, now); /* ServerHello ... Finished go out now */
     } else if (r == WOLFSSL_FATAL_ERROR) {
@@ -244,8 +250,11 @@ static void dispatch(struct worker *w, unsigned char *data, int len, const struc
 /* The external PSK for the identity the client names, if it is ours. */
 static unsigned psk_server(WOLFSSL *ssl, const char *identity, unsigned char *key, unsigned key_cap,
                            const char **suite) {
-    (void)ssl;
-    return strcmp(identity, psk.identity) == 0 ? psk_copy_key(key, key_cap, suite) : 0;
+    if (strcmp(identity, psk.identity) != 0) {
+        return 0;
+    }
+    psk_named_on = ssl;
+    return psk_copy_key(key, key_cap, suite);
 }
 
 /* Retransmits handshake flights that are due, ends stalled handshakes and idle connections. */
