@@ -25,10 +25,11 @@
  *   resumed  a resumption with the ticket of the previous handshake on a slot, psk_dhe_ke in --group:
  *            after each handshake the client waits for the server's NewSessionTicket (then echoes,
  *            with --echo 1) and hands the session (wolfSSL_get1_session) to the next handshake
- *            (wolfSSL_set_session). A handshake started without a ticket (the first ones, and after
- *            a failure lost one, and every CHAIN_MAX-th) is a full one that fetches a ticket: counted
- *            as priming, not in handshakes or the latencies. A handshake whose ticket the server did not take counts,
- *            but not in psk_used (wolfSSL_session_reused);
+ *            (wolfSSL_set_session). A handshake started without a ticket (the first ones, after a
+ *            failure lost one, and every CHAIN_MAX-th) is a full one that fetches a ticket: counted
+ *            as priming, not in handshakes or the latencies. A handshake whose ticket the server did
+ *            not take counts, but not in psk_used (wolfSSL_session_reused); no new ticket within 2 s
+ *            is a failure;
  *   psk      the external PSK of --psk (SHA-256, TLS13-AES128-GCM-SHA256), psk_dhe_ke in --group. The
  *            client accepts no certificate (verify on, no trust anchors): a server that does not take
  *            the PSK fails the handshake, so psk_used = handshakes.
