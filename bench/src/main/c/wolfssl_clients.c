@@ -7,7 +7,8 @@
  * server's cost is what is measured).
  *
  *   wolfssl_clients --server 127.0.0.1:PORT --mode handshakes [--group X25519MLKEM768]
- *                   [--concurrency 16] [--echo 0|1] [--seconds 3] [--warmup 1]
+ *                   [--kind full|resumed|psk] [--psk IDENTITY:HEXKEY] [--concurrency 16] [--echo 0|1]
+ *                   [--seconds 3] [--warmup 1]
  *   wolfssl_clients --server 127.0.0.1:PORT --mode hold [--group ...] [--concurrency 16]
  *                   [--source 127.0.0.2] [--datagrams 3]
  *
@@ -15,10 +16,24 @@
  * (with the server's cookie round trip), with --echo 1 one 16-byte record echoed, then
  * close_notify and close. Prints "window open" and "window close" (flushed) when the measured
  * window opens and closes, then
- *   result handshakes=N window_seconds=X p50_us=N p90_us=N p99_us=N max_us=N retransmissions=N
- *          failures=N cpu_ms=X total=N
+ *   result kind=K handshakes=N psk_used=N priming=N window_seconds=X p50_us=N p90_us=N p99_us=N
+ *          max_us=N retransmissions=N failures=N cpu_ms=X total=N
  * counting what completed (or failed, or was retransmitted) inside the window; latency is from
  * socket() to the completed handshake; cpu_ms is this process's user+system time in the window.
+ * --kind says what every counted handshake is:
+ *   full     a certificate handshake (the client offers no ticket and no PSK);
+ *   resumed  a resumption with the ticket of the previous handshake on a slot, psk_dhe_ke in --group:
+ *            after each handshake the client waits for the server's NewSessionTicket (then echoes,
+ *            with --echo 1) and hands the session (wolfSSL_get1_session) to the next handshake
+ *            (wolfSSL_set_session). A handshake started without a ticket (the first ones, after a
+ *            failure lost one, and every CHAIN_MAX-th) is a full one that fetches a ticket: counted
+ *            as priming, not in handshakes or the latencies. A handshake whose ticket the server did
+ *            not take counts, but not in psk_used (wolfSSL_session_reused); no new ticket within 2 s
+ *            is a failure;
+ *   psk      the external PSK of --psk (SHA-256, TLS13-AES128-GCM-SHA256), psk_dhe_ke in --group. The
+ *            client accepts no certificate (verify on, no trust anchors): a server that does not take
+ *            the PSK fails the handshake, so psk_used = handshakes.
+ * psk_used counts the counted handshakes the server accepted the ticket or PSK in.
  *
  * hold: prints "ready", then obeys stdin, one command a line, --concurrency handshakes at a time:
  *   fill N     opens connections until N are held, idle, each socket bound to a loopback source
@@ -56,6 +71,14 @@
 #define MAX_CONCURRENCY 4096
 #define HANDSHAKE_MAX_NS (10 * NS)
 #define ECHO_WAIT_NS (2 * NS)
+#define TICKET_WAIT_NS (2 * NS)
+#define TICKET_MAX 4096
+/*
+ * Resumptions in one chain (each with the ticket of the one before) before a full handshake starts
+ * a new one: wolfSSL's server numbers a session's tickets with one byte carried along the chain and
+ * sends none after the 255th (tls13.c, SESSION_TICKET_NONCE_OVERFLOW).
+ */
+#define CHAIN_MAX 200
 #define DRAIN_NS NS
 #define ECHO_BYTES 16
 #define EVENTS 256
@@ -64,10 +87,13 @@
 #define CLOSE_PAUSE_NS (5 * 1000 * 1000L)
 
 enum mode { HANDSHAKES, HOLD };
-enum state { HANDSHAKING, ECHOING, HELD };
+enum kind { FULL, RESUMED, PSK };
+static const char *const KIND_NAMES[] = {"full", "resumed", "psk"};
+enum state { HANDSHAKING, TICKETING, ECHOING, HELD };
 
 static struct {
     enum mode mode;
+    enum kind kind;
     struct sockaddr_in server;
     int group;
     int concurrency;
@@ -76,11 +102,12 @@ static struct {
     int datagrams;
     double seconds;
     double warmup;
-} opt = {.mode = HANDSHAKES, .group = WOLFSSL_X25519MLKEM768, .concurrency = 16, .datagrams = 3, .seconds = 3,
+} opt = {.mode = HANDSHAKES, .kind = FULL, .group = WOLFSSL_X25519MLKEM768, .concurrency = 16, .datagrams = 3, .seconds = 3,
          .warmup = 1};
 
-#define USAGE "usage: --server HOST:PORT --mode handshakes|hold [--group NAME] [--concurrency N] [--echo 0|1] " \
-              "[--seconds S] [--warmup S] [--source 127.0.0.2] [--datagrams N]"
+#define USAGE "usage: --server HOST:PORT --mode handshakes|hold [--group NAME] [--kind full|resumed|psk] " \
+              "[--psk IDENTITY:HEXKEY] [--concurrency N] [--echo 0|1] [--seconds S] [--warmup S] " \
+              "[--source 127.0.0.2] [--datagrams N]"
 
 static void parse_address(const char *v, struct sockaddr_in *out) {
     char host[64];
@@ -111,6 +138,17 @@ static int option(const char *a, const char *v) {
         }
     } else if (strcmp(a, "--group") == 0) {
         opt.group = parse_group(v);
+    } else if (strcmp(a, "--kind") == 0) {
+        size_t k = 0;
+        while (k < sizeof KIND_NAMES / sizeof KIND_NAMES[0] && strcmp(v, KIND_NAMES[k]) != 0) {
+            k++;
+        }
+        if (k == sizeof KIND_NAMES / sizeof KIND_NAMES[0]) {
+            fail("--kind must be full, resumed or psk, got '%s'", v);
+        }
+        opt.kind = (enum kind)k;
+    } else if (strcmp(a, "--psk") == 0) {
+        parse_psk(v);
     } else if (strcmp(a, "--concurrency") == 0) {
         opt.concurrency = (int)parse_number(a, v, 1, MAX_CONCURRENCY);
     } else if (strcmp(a, "--echo") == 0) {
@@ -178,11 +216,14 @@ struct conn {
     long held_index; /* index in held_list[] when held */
     int64_t started;
     int64_t deadline;
+    int offered;          /* resumed: started with a ticket */
+    int chain;            /* resumed: resumptions before this one in its chain */
+    uint64_t ticket_hash; /* resumed: the ticket it started with (none: the hash of nothing) */
 };
 
 /* What happened, for the phase being counted. */
 struct counts {
-    uint64_t handshakes, retransmissions, failures;
+    uint64_t handshakes, psk_used, priming, retransmissions, failures;
     struct samples latency;
 };
 
@@ -198,6 +239,13 @@ static long held_len, held_cap;
 static long nofile;
 static struct counts *counting; /* the counts of the current phase, NULL outside a counted window */
 static uint64_t total_handshakes;
+
+/* Resumed: the sessions (with their ticket) waiting for the next handshake; at most --concurrency. */
+static struct kept {
+    WOLFSSL_SESSION *session;
+    int chain; /* resumptions in its chain so far */
+} sessions[MAX_CONCURRENCY];
+static int nsessions;
 
 /* Source addresses (hold): the current one and how many were used. */
 static struct in_addr source;
@@ -244,6 +292,44 @@ static void release(struct conn *c, int notify) {
     free(c);
 }
 
+/* FNV-1a of the connection's current ticket: a new one from the server changes it. */
+static uint64_t ticket_hash(WOLFSSL *ssl) {
+    unsigned char t[TICKET_MAX];
+    word32 len = sizeof t;
+    uint64_t h = 14695981039346656037ULL;
+    if (wolfSSL_get_SessionTicket(ssl, t, &len) == WOLFSSL_SUCCESS) {
+        for (word32 i = 0; i < len; i++) {
+            h = (h ^ t[i]) * 1099511628211ULL;
+        }
+    }
+    return h;
+}
+
+/* Keeps the session with its new ticket for the next handshake, unless its chain is long enough. */
+static void keep_session(const struct conn *c) {
+    int chain = c->offered ? c->chain + 1 : 0;
+    if (chain >= CHAIN_MAX || nsessions == MAX_CONCURRENCY) {
+        return;
+    }
+    WOLFSSL_SESSION *s = wolfSSL_get1_session(c->ssl);
+    if (s == NULL) {
+        fail("wolfSSL_get1_session returned no session after a ticket");
+    }
+    sessions[nsessions++] = (struct kept){s, chain};
+}
+
+/* The external PSK for the client's ClientHello (wolfSSL asks once per ClientHello). */
+static unsigned psk_client(WOLFSSL *ssl, const char *hint, char *identity, unsigned id_cap, unsigned char *key,
+                           unsigned key_cap, const char **suite) {
+    (void)ssl;
+    (void)hint;
+    if (strlen(psk.identity) >= id_cap) {
+        return 0;
+    }
+    strcpy(identity, psk.identity);
+    return psk_copy_key(key, key_cap, suite);
+}
+
 static int64_t retransmit_ns(WOLFSSL *ssl) {
     int64_t t = (int64_t)wolfSSL_dtls_get_current_timeout(ssl) * NS;
     return wolfSSL_dtls13_use_quick_timeout(ssl) ? t / 4 : t;
@@ -275,6 +361,18 @@ static int start(struct in_addr src) {
         fail("wolfSSL_set_groups/UseKeyShare failed (group not compiled in?)");
     }
     *c = (struct conn){.fd = fd, .ssl = ssl, .state = HANDSHAKING, .slot = ninflight, .started = now_ns()};
+    if (opt.kind == RESUMED && nsessions > 0) {
+        struct kept k = sessions[--nsessions];
+        if (wolfSSL_set_session(ssl, k.session) != WOLFSSL_SUCCESS) {
+            fail("wolfSSL_set_session failed");
+        }
+        wolfSSL_SESSION_free(k.session); /* the WOLFSSL holds its own copy */
+        c->offered = 1;
+        c->chain = k.chain;
+    }
+    if (opt.kind == RESUMED) {
+        c->ticket_hash = ticket_hash(ssl);
+    }
     inflight[ninflight++] = c;
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
     if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
@@ -285,16 +383,33 @@ static int start(struct in_addr src) {
 }
 
 
+/* A completed handshake: counted (unless it only fetched a ticket), then on to the ticket or what the mode does. */
+static void completed(struct conn *c, int64_t now) {
+    total_handshakes++;
+    if (counting != NULL) {
+        if (opt.kind == RESUMED && !c->offered) {
+            counting->priming++;
+        } else {
+            counting->handshakes++;
+            /* psk: the client takes no certificate, so a completed handshake used the PSK */
+            counting->psk_used += opt.kind == PSK || (opt.kind == RESUMED && wolfSSL_session_reused(c->ssl));
+            sample(&counting->latency, now - c->started);
+        }
+    }
+    if (opt.kind == RESUMED && opt.mode == HANDSHAKES) {
+        c->state = TICKETING;
+        c->deadline = now + TICKET_WAIT_NS;
+        step(c, now); /* the ticket may be here already */
+        return;
+    }
+    established(c, now);
+}
+
 static void step(struct conn *c, int64_t now) {
     if (c->state == HANDSHAKING) {
         int r = wolfSSL_connect(c->ssl);
         if (r == WOLFSSL_SUCCESS) {
-            total_handshakes++;
-            if (counting != NULL) {
-                counting->handshakes++;
-                sample(&counting->latency, now - c->started);
-            }
-            established(c, now);
+            completed(c, now);
             return;
         }
         int err = wolfSSL_get_error(c->ssl, r);
@@ -318,6 +433,10 @@ static void step(struct conn *c, int64_t now) {
         }
         int err = wolfSSL_get_error(c->ssl, n);
         if (err == WOLFSSL_ERROR_WANT_READ || err == WOLFSSL_ERROR_WANT_WRITE) {
+            if (c->state == TICKETING && ticket_hash(c->ssl) != c->ticket_hash) {
+                keep_session(c);
+                established(c, now);
+            }
             return;
         }
         if (c->state == HELD) {
@@ -339,7 +458,7 @@ static void timers(int64_t now) {
         if (now < c->deadline) {
             continue;
         }
-        if (c->state == ECHOING || now - c->started > HANDSHAKE_MAX_NS ||
+        if (c->state == ECHOING || c->state == TICKETING || now - c->started > HANDSHAKE_MAX_NS ||
             wolfSSL_dtls_got_timeout(c->ssl) != WOLFSSL_SUCCESS) {
             count_failure();
             release(c, 0);
@@ -453,9 +572,10 @@ static void handshakes(void) {
     }
     long long p50 = quantile_us(&window.latency, 0.50), p90 = quantile_us(&window.latency, 0.90),
               p99 = quantile_us(&window.latency, 0.99), max = quantile_us(&window.latency, 1.0);
-    printf("result handshakes=%llu window_seconds=%.6f p50_us=%lld p90_us=%lld p99_us=%lld max_us=%lld "
-           "retransmissions=%llu failures=%llu cpu_ms=%.1f total=%llu\n",
-           (unsigned long long)window.handshakes, opt.seconds, p50, p90, p99, max,
+    printf("result kind=%s handshakes=%llu psk_used=%llu priming=%llu window_seconds=%.6f p50_us=%lld p90_us=%lld "
+           "p99_us=%lld max_us=%lld retransmissions=%llu failures=%llu cpu_ms=%.1f total=%llu\n",
+           KIND_NAMES[opt.kind], (unsigned long long)window.handshakes, (unsigned long long)window.psk_used,
+           (unsigned long long)window.priming, opt.seconds, p50, p90, p99, max,
            (unsigned long long)window.retransmissions, (unsigned long long)window.failures, cpu,
            (unsigned long long)total_handshakes);
     fflush(stdout);
@@ -600,8 +720,20 @@ int main(int argc, char **argv) {
     if (wolfSSL_Init() != WOLFSSL_SUCCESS) {
         fail("wolfSSL_Init failed");
     }
+    if (opt.kind != FULL && opt.mode != HANDSHAKES) {
+        fail("--kind %s is for --mode handshakes", KIND_NAMES[opt.kind]);
+    }
+    if (opt.kind == PSK && psk.key_len == 0) {
+        fail("--kind psk needs --psk IDENTITY:HEXKEY");
+    }
     ctx = new_dtls13_ctx(wolfDTLSv1_3_client_method(), "client");
-    wolfSSL_CTX_set_verify(ctx, WOLFSSL_VERIFY_NONE, NULL); /* the load generator's cost is not measured */
+    if (opt.kind == PSK) {
+        /* verify on with no trust anchor: a server that answers with its certificate instead of the PSK fails */
+        wolfSSL_CTX_set_verify(ctx, WOLFSSL_VERIFY_PEER, NULL);
+        wolfSSL_CTX_set_psk_client_tls13_callback(ctx, psk_client);
+    } else {
+        wolfSSL_CTX_set_verify(ctx, WOLFSSL_VERIFY_NONE, NULL); /* the load generator's cost is not measured */
+    }
     ep = epoll_create1(EPOLL_CLOEXEC);
     if (ep < 0) {
         fail("epoll_create1: %s", strerror(errno));

@@ -1,7 +1,8 @@
 /*
  * wolfssl_common.h: what the wolfSSL programs of the benchmarks (wolfssl_stream.c,
- * wolfssl_server.c, wolfssl_clients.c) share: the group names, one-line wolfSSL errors, and
- * switching off the key log of a wolfSSL built with --enable-keylog-export.
+ * wolfssl_server.c, wolfssl_clients.c) share: the group names, one-line wolfSSL errors,
+ * switching off the key log of a wolfSSL built with --enable-keylog-export, and the external PSK
+ * (--psk IDENTITY:HEXKEY) of the handshake benchmark's psk kind.
  *
  * Include after bench_common.h (it uses fail()) and after <wolfssl/options.h> and <wolfssl/ssl.h>.
  * CPrograms writes it next to every program's source, like bench_common.h.
@@ -70,6 +71,54 @@ static inline WOLFSSL_CTX *new_dtls13_ctx(WOLFSSL_METHOD *method, const char *wh
         fail("%s: wolfSSL_CTX_new(DTLS 1.3) failed (wolfSSL built without --enable-dtls13?)", who);
     }
     return ctx;
+}
+
+/* ---- the external PSK (--psk IDENTITY:HEXKEY) ------------------------------------------------ */
+
+#define PSK_IDENTITY_MAX 128
+#define PSK_KEY_MAX 64
+/* A SHA-256 PSK: the suite both sides use with it (RFC 8446 §4.2.11: the PSK's hash fixes the suite's). */
+#define PSK_SUITE "TLS13-AES128-GCM-SHA256"
+
+static struct {
+    char identity[PSK_IDENTITY_MAX + 1];
+    unsigned char key[PSK_KEY_MAX];
+    unsigned key_len; /* 0: no --psk given */
+} psk;
+
+static inline int hex_digit(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* --psk IDENTITY:HEXKEY (identity 1..128 bytes without ':', key 16..64 bytes), else fail(). */
+static inline void parse_psk(const char *v) {
+    const char *colon = strchr(v, ':');
+    size_t id_len = colon != NULL ? (size_t)(colon - v) : 0;
+    size_t hex_len = colon != NULL ? strlen(colon + 1) : 0;
+    if (id_len == 0 || id_len > PSK_IDENTITY_MAX || hex_len % 2 != 0 || hex_len < 32 || hex_len > 2 * PSK_KEY_MAX) {
+        fail("--psk must be IDENTITY:HEXKEY (identity 1..%d bytes, key 16..%d bytes in hex), got '%s'",
+             PSK_IDENTITY_MAX, PSK_KEY_MAX, v);
+    }
+    for (size_t i = 0; i < hex_len / 2; i++) {
+        int hi = hex_digit(colon[1 + 2 * i]), lo = hex_digit(colon[2 + 2 * i]);
+        if (hi < 0 || lo < 0) {
+            fail("--psk: the key is not hex: '%s'", colon + 1);
+        }
+        psk.key[i] = (unsigned char)(hi << 4 | lo);
+    }
+    memcpy(psk.identity, v, id_len);
+    psk.identity[id_len] = '\0';
+    psk.key_len = (unsigned)(hex_len / 2);
+}
+
+/* The key into wolfSSL's buffer (its size `cap`), the suite named; returns the key's length, 0 when it does not fit. */
+static inline unsigned psk_copy_key(unsigned char *key, unsigned cap, const char **suite) {
+    if (psk.key_len > cap) {
+        return 0;
+    }
+    memcpy(key, psk.key, psk.key_len);
+    *suite = PSK_SUITE;
+    return psk.key_len;
 }
 
 #endif

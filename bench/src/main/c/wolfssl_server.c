@@ -8,17 +8,18 @@
  * with wolfSSL_inject (reading disabled), new sources answered by a stateless listener object
  * (wolfDTLS_accept_stateless: HelloRetryRequest with a cookie, no state until the cookie returns),
  * one cookie secret for every listener and thread, retransmission timers per handshake.
- * Application data is echoed; close_notify or 30 s of silence frees a connection. No session
- * tickets (pqdtls sends none either).
+ * Application data is echoed; close_notify or 30 s of silence frees a connection. A session
+ * ticket after each handshake (wolfSSL's default ticket key, one for all threads), as a pqdtls
+ * server sends; with --psk the external PSK IDENTITY:HEXKEY (SHA-256) is accepted too.
  *
- *   wolfssl_server --cert PEM --key PEM [--port 0] [--threads 1]
+ *   wolfssl_server --cert PEM --key PEM [--port 0] [--threads 1] [--psk IDENTITY:HEXKEY]
  *
  * stdout: "listening port=<p> threads=<t> version=<wolfSSL version> groups=<a,b,...>" once every
  * thread is ready;
  * then for each "stats" line on stdin one line
- *   stats accepted=N retransmissions=N failures=N connections=N
- * (handshakes completed, handshake flights re-sent on a timer, handshakes that failed or timed
- * out, connections now in the tables). End of stdin ends the program (exit 0). Errors: one line on
+ *   stats accepted=N psk_used=N retransmissions=N failures=N connections=N
+ * (handshakes completed, of them those that took a ticket or the PSK, handshake flights re-sent on
+ * a timer, handshakes that failed or timed out, connections now in the tables). End of stdin ends the program (exit 0). Errors: one line on
  * stderr, exit code 2.
  *
  * Build: gcc -std=c11 -O2 -Wall -Wextra -pthread -I<prefix>/include wolfssl_server.c
@@ -55,7 +56,7 @@ static struct {
     int threads;
 } opt = {NULL, NULL, 0, 1};
 
-#define USAGE "usage: --cert PEM --key PEM [--port 0] [--threads 1]"
+#define USAGE "usage: --cert PEM --key PEM [--port 0] [--threads 1] [--psk IDENTITY:HEXKEY]"
 
 static int option(const char *a, const char *v) {
     if (strcmp(a, "--cert") == 0) {
@@ -66,6 +67,8 @@ static int option(const char *a, const char *v) {
         opt.port = (int)parse_number(a, v, 0, 65535);
     } else if (strcmp(a, "--threads") == 0) {
         opt.threads = (int)parse_number(a, v, 1, MAX_THREADS);
+    } else if (strcmp(a, "--psk") == 0) {
+        parse_psk(v);
     } else {
         return 0;
     }
@@ -76,8 +79,9 @@ static int option(const char *a, const char *v) {
 
 static WOLFSSL_CTX *ctx;
 static unsigned char cookie_secret[32];
-static atomic_ullong accepted, retransmissions, failures;
+static atomic_ullong accepted, psk_used, retransmissions, failures;
 static atomic_llong connections;
+static __thread WOLFSSL *psk_named_on; /* the object whose ClientHello named our PSK, in this datagram */
 
 /* ---- one thread: a socket, a listener, its connections ------------------------------------ */
 
@@ -89,6 +93,7 @@ struct conn {
     int64_t started;
     int64_t deadline; /* next retransmission (handshake) or the idle limit (established) */
     int established;
+    int external_psk; /* the ClientHello named our PSK (the handshake completes only if its binder verified) */
 };
 
 struct worker {
@@ -182,7 +187,9 @@ static int64_t retransmit_ns(WOLFSSL *ssl) {
 /* Runs the handshake or reads (and echoes) after it; frees the connection when it ends. */
 static void advance(struct worker *w, struct conn *c, int64_t now) {
     if (!c->established) {
+        psk_named_on = NULL;
         int r = wolfSSL_accept(c->ssl);
+        c->external_psk |= psk_named_on == c->ssl;
         if (r != WOLFSSL_SUCCESS) {
             int err = wolfSSL_get_error(c->ssl, r);
             if (err == WOLFSSL_ERROR_WANT_READ || err == WOLFSSL_ERROR_WANT_WRITE) {
@@ -195,6 +202,9 @@ static void advance(struct worker *w, struct conn *c, int64_t now) {
         }
         c->established = 1;
         atomic_fetch_add(&accepted, 1);
+        if (c->external_psk || wolfSSL_session_reused(c->ssl)) { /* a ticket leaves "resuming" set, an external PSK not */
+            atomic_fetch_add(&psk_used, 1);
+        }
     }
     for (;;) {
         int n = wolfSSL_read(c->ssl, w->app, sizeof w->app);
@@ -224,15 +234,27 @@ static void dispatch(struct worker *w, unsigned char *data, int len, const struc
         wolfSSL_dtls_set_peer(w->listener, (void *)peer, sizeof *peer) != WOLFSSL_SUCCESS) {
         return;
     }
+    psk_named_on = NULL;
     int r = wolfDTLS_accept_stateless(w->listener);
     if (r == WOLFSSL_SUCCESS) { /* a ClientHello with a valid cookie: from now on the listener has state */
         c = add_conn(w, w->listener, peer, now);
+        c->external_psk = psk_named_on == c->ssl; /* a ClientHello in one datagram was read here, a fragmented one in advance() */
         w->listener = new_listener(w);
         advance(w, c, now); /* ServerHello ... Finished go out now */
     } else if (r == WOLFSSL_FATAL_ERROR) {
         wolfSSL_free(w->listener); /* garbage from this source: start from a clean listener */
         w->listener = new_listener(w);
     } /* else WOLFSSL_FAILURE: a cookie HRR went out (or nothing to do); the listener holds no state */
+}
+
+/* The external PSK for the identity the client names, if it is ours. */
+static unsigned psk_server(WOLFSSL *ssl, const char *identity, unsigned char *key, unsigned key_cap,
+                           const char **suite) {
+    if (strcmp(identity, psk.identity) != 0) {
+        return 0;
+    }
+    psk_named_on = ssl;
+    return psk_copy_key(key, key_cap, suite);
 }
 
 /* Retransmits handshake flights that are due, ends stalled handshakes and idle connections. */
@@ -337,7 +359,9 @@ int main(int argc, char **argv) {
         wolfSSL_CTX_use_PrivateKey_file(ctx, opt.key, WOLFSSL_FILETYPE_PEM) != WOLFSSL_SUCCESS) {
         fail("loading %s / %s failed", opt.cert, opt.key);
     }
-    (void)wolfSSL_CTX_no_ticket_TLSv13(ctx);
+    if (psk.key_len > 0) {
+        wolfSSL_CTX_set_psk_server_tls13_callback(ctx, psk_server);
+    }
     /* Every group of GROUPS this build has (ci/build-wolfssl.sh's leaves out MLKEM768 alone), in that order. */
     int groups[sizeof GROUPS / sizeof GROUPS[0]];
     int ngroups = 0;
@@ -381,8 +405,9 @@ int main(int argc, char **argv) {
     char line[256];
     while (fgets(line, sizeof line, stdin) != NULL) {
         if (strncmp(line, "stats", 5) == 0) {
-            printf("stats accepted=%llu retransmissions=%llu failures=%llu connections=%lld\n",
-                   (unsigned long long)atomic_load(&accepted), (unsigned long long)atomic_load(&retransmissions),
+            printf("stats accepted=%llu psk_used=%llu retransmissions=%llu failures=%llu connections=%lld\n",
+                   (unsigned long long)atomic_load(&accepted), (unsigned long long)atomic_load(&psk_used),
+                   (unsigned long long)atomic_load(&retransmissions),
                    (unsigned long long)atomic_load(&failures), (long long)atomic_load(&connections));
             fflush(stdout);
         }

@@ -96,17 +96,22 @@ final class BenchArgs {
 
     /** "X25519,X25519MLKEM768" → the groups, in that order. */
     List<NamedGroup> groups(String name, List<NamedGroup> otherwise) {
+        return list(name, NamedGroup::byName, otherwise);
+    }
+
+    /** "a,b" → each word parsed, in that order (the parser's exception names the valid words), or {@code otherwise}. */
+    <T> List<T> list(String name, Function<String, T> parse, List<T> otherwise) {
         String v = values.get(name);
         if (v == null) {
             return otherwise;
         }
-        List<NamedGroup> groups = new ArrayList<>();
-        for (String g : v.split(",")) {
-            if (!g.isBlank()) {
-                groups.add(NamedGroup.byName(g.strip()));
+        List<T> parsed = new ArrayList<>();
+        for (String word : v.split(",")) {
+            if (!word.isBlank()) {
+                parsed.add(parse.apply(word.strip()));
             }
         }
-        return groups;
+        return parsed;
     }
 
     /** The value of {@code name} as row numbers ({@link #parseRows}), or {@code all} when not given. */

@@ -3,6 +3,8 @@ package dev.pqdtls.bench;
 import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsConnection;
 import dev.pqdtls.DtlsServer;
+import dev.pqdtls.PreSharedKey;
+import dev.pqdtls.SessionInfo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,12 +38,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp ... dev.pqdtls.bench.BenchServer --cert PEM --key PEM
  *      [--backend ffm|fallback] [--loops N] [--port 0] [--echo] [--max-connections N] [--idle-seconds S]
+ *      [--psk IDENTITY:HEXKEY]
  * stdout: listening port=P backend=B loops=N crypto=&lt;libcrypto version or -&gt; pid=PID
- * stdin "stats" → stats accepted=N retransmissions=N connections=N malloc=BYTES
+ * stdin "stats" → stats accepted=N psk_used=N retransmissions=N connections=N malloc=BYTES
  * end of stdin → closes the server and exits 0
  * </pre>
  *
- * {@code retransmissions} sums {@link dev.pqdtls.ConnectionStats#retransmissions()} of the accepted
+ * The server sends a session ticket after each handshake (the default) and, with {@code --psk}, accepts that
+ * external PSK (SHA-256) besides its certificate; {@code psk_used} counts the accepted connections that
+ * resumed or used the PSK. {@code retransmissions} sums {@link dev.pqdtls.ConnectionStats#retransmissions()} of the accepted
  * connections, read when each is accepted (the handshake's are final by then; those of handshakes that never
  * completed are not visible: the library has no server-wide counter). {@code malloc} is glibc's
  * {@code mallinfo2()} in-use bytes (uordblks + hblkhd) of the whole process: the JVM's own mallocs, OpenSSL's
@@ -68,9 +74,13 @@ public final class BenchServer {
         if (o.containsKey("--backend")) {
             b.backend(o.get("--backend"));
         }
+        if (o.containsKey("--psk")) {
+            b.preSharedKeys(psk(o.get("--psk")));
+        }
         boolean echo = o.containsKey("--echo");
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         AtomicLong accepted = new AtomicLong();
+        AtomicLong pskUsed = new AtomicLong();
         AtomicLong retransmissions = new AtomicLong();
         try (DtlsServer server = DtlsServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(),
                 Integer.parseInt(o.getOrDefault("--port", "0"))), b.build())) {
@@ -82,6 +92,9 @@ public final class BenchServer {
                             continue;
                         }
                         accepted.incrementAndGet();
+                        if (c.get().session().authentication() != SessionInfo.Authentication.CERTIFICATE) {
+                            pskUsed.incrementAndGet();
+                        }
                         retransmissions.addAndGet(c.get().stats().retransmissions());
                         if (echo) {
                             Thread.ofVirtual().start(() -> echo(c.get()));
@@ -97,7 +110,8 @@ public final class BenchServer {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.strip().equals("stats")) {
-                    out.println("stats accepted=" + accepted.get() + " retransmissions=" + retransmissions.get()
+                    out.println("stats accepted=" + accepted.get() + " psk_used=" + pskUsed.get()
+                            + " retransmissions=" + retransmissions.get()
                             + " connections=" + server.connectionCount() + " malloc=" + mallocInUse());
                 }
             }
@@ -130,6 +144,15 @@ public final class BenchServer {
             }
         }
         return o;
+    }
+
+    /** {@code IDENTITY:HEXKEY} → a SHA-256 PSK. */
+    static PreSharedKey psk(String v) {
+        int colon = v.indexOf(':');
+        if (colon < 1) {
+            throw new IllegalArgumentException("BenchServer: --psk must be IDENTITY:HEXKEY, got " + v);
+        }
+        return PreSharedKey.of(v.substring(0, colon), HexFormat.of().parseHex(v.substring(colon + 1)));
     }
 
     private static String required(Map<String, String> o, String name) {

@@ -16,14 +16,15 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Full handshakes per second against a server in a process of its own (CPU time read from
+ * Handshakes per second against a server in a process of its own (CPU time read from
  * {@code /proc/PID/stat} around the measured window), one server after the other: pqdtls ffm on the system
  * libcrypto and on OpenSSL 3.5, pqdtls fallback, each with one event loop and with {@link Options#loops()};
  * wolfSSL (the C {@code wolfssl_server}, one thread and as many threads). The load generator is the C
  * {@code wolfssl_clients}: {@link Options#clients()} handshakes in flight, each on a new socket (cookie round
- * trip, optionally one echo, close_notify); the last two rows drive a pqdtls server with pqdtls' own Java client
- * instead ({@link JavaLoad}), with full handshakes and resuming with session tickets. See bench/README.md,
- * "Handshakes".
+ * trip, optionally one echo, close_notify); the last row drives a pqdtls server with pqdtls' own Java client
+ * instead ({@link JavaLoad}). Each row measures each {@link HandshakeKind} of {@link Options#kinds()}: full
+ * (certificate), resumed (ticket) and psk (external PSK) handshakes, on the same server process. See
+ * bench/README.md, "Handshakes".
  */
 public final class HandshakeBench {
     public static final int FFM_ONE = 1;
@@ -35,8 +36,7 @@ public final class HandshakeBench {
     public static final int WOLFSSL_ONE = 7;
     public static final int WOLFSSL_MANY = 8;
     public static final int JAVA_CLIENT = 9;
-    public static final int JAVA_CLIENT_RESUMING = 10;
-    static final List<Integer> ALL_ROWS = List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+    static final List<Integer> ALL_ROWS = List.of(1, 2, 3, 4, 5, 6, 7, 8, 9);
 
     public static final double SHORT_SECONDS = 2.5;
     public static final double SHORT_WARMUP = 2;
@@ -54,16 +54,18 @@ public final class HandshakeBench {
      * @param seconds   measured window per row and group, in (0, 600]
      * @param warmup    handshakes before the window opens, in [0, 60] (the server JVM's JIT)
      * @param groups    key-exchange groups, each measured on every server (the client offers only that one)
+     * @param kinds     handshake kinds, each measured on every server and group
      * @param rows      row numbers ({@link #ALL_ROWS})
      * @param clients   handshakes in flight (C generator) or client threads (Java generator), in [1, 4096]
      * @param loops     the "many" rows' event loops / wolfSSL threads, in [1, 256] (default: available processors)
      * @param echo      one 16-byte record echoed after each handshake
      * @param markdown  the report to write (a PNG chart next to it); null: none
      * @param wolfsslDir ci/build-wolfssl.sh's install prefix (the C server and load generator link it)
-     * @param openssl35 the OpenSSL 3.5 libcrypto of rows 3, 4 (and 9, 10), {@code -Dpqdtls.libcrypto.path}
+     * @param openssl35 the OpenSSL 3.5 libcrypto of rows 3, 4 (and 9), {@code -Dpqdtls.libcrypto.path}
      * @param profile   record each pqdtls server with JFR (files next to the report, top frames in it)
      */
-    public record Options(double seconds, double warmup, List<NamedGroup> groups, List<Integer> rows, int clients,
+    public record Options(double seconds, double warmup, List<NamedGroup> groups, List<HandshakeKind> kinds,
+            List<Integer> rows, int clients,
             int loops, boolean echo, Path markdown, Path wolfsslDir, Path openssl35, boolean profile) {
         public Options {
             if (!(seconds > 0 && seconds <= 600)) {
@@ -75,6 +77,10 @@ public final class HandshakeBench {
             groups = List.copyOf(new java.util.LinkedHashSet<>(groups));
             if (groups.isEmpty()) {
                 throw new IllegalArgumentException("give at least one group");
+            }
+            kinds = List.copyOf(new java.util.TreeSet<>(kinds)); // full, resumed, psk: the full rows warm the JIT
+            if (kinds.isEmpty()) {
+                throw new IllegalArgumentException("give at least one kind (full, resumed, psk)");
             }
             rows = List.copyOf(new TreeSet<>(rows));
             if (rows.isEmpty() || !ALL_ROWS.containsAll(rows)) {
@@ -100,16 +106,20 @@ public final class HandshakeBench {
     }
 
     /**
-     * One measured (or not measured) row × group. Handshakes, latencies, retransmissions and failures are the
-     * load generator's inside the window; server figures are deltas over the same window: {@code serverCpuMs} of
-     * the whole process, {@code servingCpuMs} of the threads that serve clients. {@code serverRetransmissions}
-     * is -1 where the server cannot tell; {@code reason} non-null means not measured.
+     * One measured (or not measured) row × group × kind. Handshakes, latencies, retransmissions and failures are
+     * the load generator's inside the window; {@code pskUsed} of the handshakes took the ticket or PSK the client
+     * offered (resumed, psk; 0 for full); {@code priming} full handshakes only fetched a ticket for the resumed
+     * ones (not in {@code handshakes}, their server CPU is in the server's figures). Server figures are deltas
+     * over the same window: {@code serverCpuMs} of the whole process, {@code servingCpuMs} of the threads that
+     * serve clients. {@code serverRetransmissions} is -1 where the server cannot tell; {@code reason} non-null
+     * means not measured.
      */
-    public record Row(int number, String name, NamedGroup group, long handshakes, double seconds, double serverCpuMs,
-            double servingCpuMs, long p50Micros, long p99Micros, long clientRetransmissions, long serverRetransmissions, long failures,
-            double clientCpuMs, long serverAccepted, String note, String reason) {
-        static Row notMeasured(int number, String name, NamedGroup group, String reason) {
-            return new Row(number, name, group, 0, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0, null, reason);
+    public record Row(int number, String name, NamedGroup group, HandshakeKind kind, long handshakes, long pskUsed,
+            long priming, double seconds, double serverCpuMs, double servingCpuMs, long p50Micros, long p99Micros,
+            long clientRetransmissions, long serverRetransmissions, long failures, double clientCpuMs,
+            long serverAccepted, String note, String reason) {
+        static Row notMeasured(int number, String name, NamedGroup group, HandshakeKind kind, String reason) {
+            return new Row(number, name, group, kind, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0, null, reason);
         }
 
         public boolean measured() {
@@ -141,7 +151,7 @@ public final class HandshakeBench {
         }
     }
 
-    /** Told about each row × group as it runs ({@code index} counts from 1 up to {@code count}). */
+    /** Told about each row × group × kind as it runs ({@code index} counts from 1 up to {@code count}). */
     public interface Progress {
         void started(int index, int count, String what);
 
@@ -160,8 +170,11 @@ public final class HandshakeBench {
                 public void finished(int index, int count, Row row) {
                     err.println(row.reason() != null ? "not measured: " + row.reason()
                             : String.format(Locale.ROOT, "%.0f handshakes/s, %.2f ms server CPU each (%.2f ms in "
-                                    + "its serving threads), %d failures", row.handshakesPerSecond(),
-                                    row.serverCpuMsPerHandshake(), row.servingCpuMsPerHandshake(), row.failures()));
+                                    + "its serving threads), %d failures%s", row.handshakesPerSecond(),
+                                    row.serverCpuMsPerHandshake(), row.servingCpuMsPerHandshake(), row.failures(),
+                                    row.kind() == HandshakeKind.FULL ? "" : ", " + row.pskUsed() + " of "
+                                            + row.handshakes() + " took the " + (row.kind() == HandshakeKind.PSK
+                                                    ? "PSK" : "ticket")));
                     err.flush();
                 }
             };
@@ -200,9 +213,8 @@ public final class HandshakeBench {
             case WOLFSSL_ONE -> new Server(number, "wolfSSL " + wolfVersion() + ", 1 thread", "wolfssl", false, 1);
             case WOLFSSL_MANY -> new Server(number, "wolfSSL " + wolfVersion() + ", " + n + (n == 1 ? " thread" : " threads"),
                     "wolfssl", false, n);
-            case JAVA_CLIENT, JAVA_CLIENT_RESUMING -> new Server(number, "pqdtls ffm, "
-                    + (Files.isReadable(options.openssl35()) ? "OpenSSL 3.5" : "system libcrypto") + ", " + many
-                    + " ← pqdtls Java client" + (number == JAVA_CLIENT_RESUMING ? ", resuming" : ""),
+            case JAVA_CLIENT -> new Server(number, "pqdtls ffm, " + (Files.isReadable(options.openssl35())
+                    ? "OpenSSL 3.5" : "system libcrypto") + ", " + many + " ← pqdtls Java client",
                     "ffm", Files.isReadable(options.openssl35()), n);
             default -> throw new IllegalArgumentException("no row " + number);
         };
@@ -219,11 +231,11 @@ public final class HandshakeBench {
         return order;
     }
 
-    /** Runs the selected rows one after the other, each group on the same server process; failures become "not measured". */
+    /** Runs the selected rows one after the other, each group and kind on the same server process; failures become "not measured". */
     public List<Row> run(Progress progress) throws IOException {
         List<Row> result = new ArrayList<>();
         List<NamedGroup> groups = measuringOrder();
-        int count = options.rows().size() * groups.size();
+        int count = options.rows().size() * groups.size() * options.kinds().size();
         int index = 0;
         Path work = Files.createTempDirectory("pqdtls-bench-handshakes-");
         try {
@@ -241,15 +253,19 @@ public final class HandshakeBench {
                 }
                 List<Instant[]> windows = new ArrayList<>();
                 try {
+                    boolean first = true;
                     for (NamedGroup g : groups) {
-                        progress.started(++index, count, server.name() + ", " + g.displayName());
-                        // a fresh server JVM gets twice the warm-up first; rows 9 and 10 three times (this JVM's
-                        // client code is cold too)
-                        double warmup = options.warmup() * (g != groups.get(0) ? 1 : javaClient(number) ? 3 : 2);
-                        Row row = unavailable != null ? Row.notMeasured(number, server.name(), g, unavailable)
-                                : measure(server, process, g, pem, windows, warmup);
-                        progress.finished(index, count, row);
-                        result.add(row);
+                        for (HandshakeKind kind : options.kinds()) {
+                            progress.started(++index, count, server.name() + ", " + g.displayName() + ", " + kind.label());
+                            // a fresh server JVM gets twice the warm-up first; row 9 three times (this JVM's client
+                            // code is cold too)
+                            double warmup = options.warmup() * (!first ? 1 : number == JAVA_CLIENT ? 3 : 2);
+                            first = false;
+                            Row row = unavailable != null ? Row.notMeasured(number, server.name(), g, kind, unavailable)
+                                    : measure(server, process, g, kind, pem, windows, warmup);
+                            progress.finished(index, count, row);
+                            result.add(row);
+                        }
                     }
                 } finally {
                     if (process != null) {
@@ -268,11 +284,6 @@ public final class HandshakeBench {
         return result;
     }
 
-    /** Whether row {@code number} is driven by the Java client ({@link JavaLoad}) rather than the C one. */
-    static boolean javaClient(int number) {
-        return number == JAVA_CLIENT || number == JAVA_CLIENT_RESUMING;
-    }
-
     /** Why a row cannot run on this machine, or null. */
     private String unavailable(Server server) {
         if (server.openssl35() && !Files.isReadable(options.openssl35())) {
@@ -285,7 +296,7 @@ public final class HandshakeBench {
             throws IOException, CPrograms.Unavailable {
         if (server.wolfSsl()) {
             return ServerProcess.wolfSsl(CPrograms.wolfSslProgram(options.wolfsslDir(), CPrograms.WOLFSSL_SERVER),
-                    server.loops(), pem);
+                    server.loops(), pem, HandshakeKind.pskArgument());
         }
         List<String> jvm = new ArrayList<>();
         if (server.openssl35()) {
@@ -298,6 +309,7 @@ public final class HandshakeBench {
         List<String> args = new ArrayList<>(List.of("--backend", server.backend(), "--loops",
                 Integer.toString(server.loops()), "--cert", pem.certificate().toString(), "--key", pem.key().toString()));
         args.add("--echo"); // the echo probe's established connection; load clients echo only with --echo
+        args.addAll(List.of("--psk", HandshakeKind.pskArgument())); // tickets are on by default
         ServerProcess p = ServerProcess.pqdtls("pqdtls-server-" + server.number(), jvm, args, work);
         String backend = p.listening().text("backend");
         String crypto = p.listening().text("crypto");
@@ -315,16 +327,16 @@ public final class HandshakeBench {
         return dir.resolve("handshakes-" + server.number() + ".jfr");
     }
 
-    private Row measure(Server server, ServerProcess process, NamedGroup group, BenchCertificate.PemFiles pem,
-            List<Instant[]> windows, double warmup) {
+    private Row measure(Server server, ServerProcess process, NamedGroup group, HandshakeKind kind,
+            BenchCertificate.PemFiles pem, List<Instant[]> windows, double warmup) {
         try {
-            return javaClient(server.number()) ? javaClient(server, process, group, pem, windows, warmup)
-                    : cClient(server, process, group, pem, windows, warmup);
+            return server.number() == JAVA_CLIENT ? javaClient(server, process, group, kind, pem, windows, warmup)
+                    : cClient(server, process, group, kind, pem, windows, warmup);
         } catch (CPrograms.Unavailable e) {
-            return Row.notMeasured(server.number(), server.name(), group, e.getMessage());
+            return Row.notMeasured(server.number(), server.name(), group, kind, e.getMessage());
         } catch (Exception | Error e) {
             String msg = e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
-            return Row.notMeasured(server.number(), server.name(), group,
+            return Row.notMeasured(server.number(), server.name(), group, kind,
                     "failed: " + msg.replace('\n', ' ').replace('|', '/'));
         }
     }
@@ -338,11 +350,12 @@ public final class HandshakeBench {
         }
     }
 
-    private Row cClient(Server server, ServerProcess process, NamedGroup group, BenchCertificate.PemFiles pem,
-            List<Instant[]> windows, double warmup) throws Exception {
+    private Row cClient(Server server, ServerProcess process, NamedGroup group, HandshakeKind kind,
+            BenchCertificate.PemFiles pem, List<Instant[]> windows, double warmup) throws Exception {
         Path exe = CPrograms.wolfSslProgram(options.wolfsslDir(), CPrograms.WOLFSSL_CLIENTS);
         List<String> cmd = List.of(exe.toString(), "--server", "127.0.0.1:" + process.port(), "--mode", "handshakes",
-                "--group", EndToEnd.wolfGroup(group), "--concurrency", Integer.toString(options.clients()),
+                "--group", EndToEnd.wolfGroup(group), "--kind", kind.label(), "--psk", HandshakeKind.pskArgument(),
+                "--concurrency", Integer.toString(options.clients()),
                 "--echo", options.echo() ? "1" : "0", "--seconds", Double.toString(options.seconds()),
                 "--warmup", Double.toString(warmup));
         EchoProbe probe = server.wolfSsl() ? null : EchoProbe.start(process.port(), pem.certificate());
@@ -357,12 +370,12 @@ public final class HandshakeBench {
             String echo = probe == null ? "" : "; " + probe.windowClosed();
             windows.add(new Instant[] {open.when(), close.when()});
             KeyValues r = KeyValues.parse(client.await("result", WINDOW_SLACK), "result");
-            String note = String.format(Locale.ROOT, "wolfssl_clients (C, one thread): %d handshakes in flight, %s; "
-                    + "server %s%s", options.clients(), options.echo() ? "one echo each" : "no echo",
-                    serverNote(process, server), echo);
-            return row(server, group, r.integer("handshakes"), r.decimal("window_seconds"), open, close,
-                    r.integer("p50_us"), r.integer("p99_us"), r.integer("retransmissions"), r.integer("failures"),
-                    r.decimal("cpu_ms"), note);
+            String note = String.format(Locale.ROOT, "wolfssl_clients (C, one thread): %d handshakes in flight, %s%s; "
+                    + "server %s%s", options.clients(), kindNote(kind, r.integer("priming")),
+                    options.echo() ? "one echo each" : "no echo", serverNote(process, server), echo);
+            return row(server, group, kind, r.integer("handshakes"), r.integer("psk_used"), r.integer("priming"),
+                    r.decimal("window_seconds"), open, close, r.integer("p50_us"), r.integer("p99_us"),
+                    r.integer("retransmissions"), r.integer("failures"), r.decimal("cpu_ms"), note);
         } finally {
             if (probe != null) {
                 probe.close();
@@ -370,12 +383,11 @@ public final class HandshakeBench {
         }
     }
 
-    private Row javaClient(Server server, ServerProcess process, NamedGroup group, BenchCertificate.PemFiles pem,
-            List<Instant[]> windows, double warmup) throws Exception {
+    private Row javaClient(Server server, ServerProcess process, NamedGroup group, HandshakeKind kind,
+            BenchCertificate.PemFiles pem, List<Instant[]> windows, double warmup) throws Exception {
         Edge[] edges = new Edge[2];
-        boolean resume = server.number() == JAVA_CLIENT_RESUMING;
-        JavaLoad.Result r = JavaLoad.run(process.port(), pem.certificate(), group, options.clients(), options.echo(),
-                resume, warmup, options.seconds(), new JavaLoad.Window() {
+        JavaLoad.Result r = JavaLoad.run(process.port(), pem.certificate(), group, kind, options.clients(), options.echo(),
+                warmup, options.seconds(), new JavaLoad.Window() {
                     @Override
                     public void opened() throws IOException {
                         edges[0] = Edge.of(process);
@@ -388,21 +400,33 @@ public final class HandshakeBench {
                 });
         windows.add(new Instant[] {edges[0].when(), edges[1].when()});
         String note = String.format(Locale.ROOT, "pqdtls Java client (backend %s, this JVM): %d threads, each looping "
-                + "DtlsClient.connect (own socket and event-loop thread per connection), %s, close; %s; server %s",
-                r.backend(), options.clients(), resume || options.echo() ? "one echo" : "no echo",
-                resume ? String.format(Locale.ROOT, "a session cache per thread: %,d of the %,d handshakes resumed",
-                        r.resumed(), r.handshakes()) : "full handshakes (no tickets kept)",
+                + "DtlsClient.connect (own socket and event-loop thread per connection), %s%s, close; server %s",
+                r.backend(), options.clients(), kindNote(kind, 0), options.echo() ? "one echo" : "no echo",
                 serverNote(process, server));
-        return row(server, group, r.handshakes(), r.seconds(), edges[0], edges[1], r.p50Micros(), r.p99Micros(),
-                r.retransmissions(), r.failures(), r.cpuMs(), note);
+        return row(server, group, kind, r.handshakes(), r.pskUsed(), 0, r.seconds(), edges[0], edges[1], r.p50Micros(),
+                r.p99Micros(), r.retransmissions(), r.failures(), r.cpuMs(), note);
     }
 
-    private Row row(Server server, NamedGroup group, long handshakes, double seconds, Edge open, Edge close,
-            long p50, long p99, long clientRetransmissions, long failures, double clientCpuMs, String note) {
+    private Row row(Server server, NamedGroup group, HandshakeKind kind, long handshakes, long pskUsed, long priming,
+            double seconds, Edge open, Edge close, long p50, long p99, long clientRetransmissions, long failures,
+            double clientCpuMs, String note) {
         long serverRetransmissions = close.stats().retransmissions() - open.stats().retransmissions();
-        return new Row(server.number(), server.name(), group, handshakes, seconds,
+        long serverPskUsed = close.stats().pskUsed() - open.stats().pskUsed();
+        return new Row(server.number(), server.name(), group, kind, handshakes, pskUsed, priming, seconds,
                 close.serverCpuMs() - open.serverCpuMs(), close.servingCpuMs() - open.servingCpuMs(), p50, p99,
-                clientRetransmissions, serverRetransmissions, failures, clientCpuMs, close.stats().accepted() - open.stats().accepted(), note, null);
+                clientRetransmissions, serverRetransmissions, failures, clientCpuMs,
+                close.stats().accepted() - open.stats().accepted(),
+                note + "; the server counted " + serverPskUsed + " ticket/PSK handshakes in the window", null);
+    }
+
+    /** "resumed (each with the ticket of its slot's previous handshake; 12 priming full handshakes not counted), ". */
+    private static String kindNote(HandshakeKind kind, long priming) {
+        return switch (kind) {
+            case FULL -> "full handshakes (no ticket offered), ";
+            case RESUMED -> "resumed (psk_dhe_ke, each with the ticket of its slot's previous handshake; " + priming
+                    + " priming full handshakes fetched tickets, not counted), ";
+            case PSK -> "external PSK " + HandshakeKind.PSK_IDENTITY + " (psk_dhe_ke; the client takes no certificate), ";
+        };
     }
 
     private static String serverNote(ServerProcess p, Server server) {
@@ -427,7 +451,7 @@ public final class HandshakeBench {
     // ---------------------------------------------------------------- entry point
 
     private static final Set<String> FLAGS = Set.of("--full", "--echo", "--profile");
-    private static final Set<String> OPTIONS = Set.of("--seconds", "--warmup", "--group", "--rows", "--clients",
+    private static final Set<String> OPTIONS = Set.of("--seconds", "--warmup", "--group", "--kinds", "--rows", "--clients",
             "--loops", "--out", "--wolfssl-dir", "--openssl35");
 
     /**
@@ -442,9 +466,9 @@ public final class HandshakeBench {
         }
         Options options = parsed.options();
         HandshakeBench bench = new HandshakeBench(options);
-        err.println(String.format(Locale.ROOT, "pqdtls bench handshakes: %d server(s) × %d group(s) × (%s s warm-up + "
-                        + "%s s measured), %d clients in flight; each server in its own process; figures are noisy on a "
-                        + "shared machine", options.rows().size(), options.groups().size(),
+        err.println(String.format(Locale.ROOT, "pqdtls bench handshakes: %d server(s) × %d group(s) × %d kind(s) × (%s s "
+                        + "warm-up + %s s measured), %d clients in flight; each server in its own process; figures are "
+                        + "noisy on a shared machine", options.rows().size(), options.groups().size(), options.kinds().size(),
                 EndToEndReport.number(options.warmup()), EndToEndReport.number(options.seconds()), options.clients()));
         err.flush();
         long started = System.nanoTime();
@@ -468,7 +492,8 @@ public final class HandshakeBench {
         List<Integer> rows = a.rows("--rows", ALL_ROWS);
         Path out = Path.of(a.text("--out", BenchEntry.defaultOut().toString()));
         return new Options(a.number("--seconds", full ? FULL_SECONDS : SHORT_SECONDS),
-                a.number("--warmup", full ? FULL_WARMUP : SHORT_WARMUP), a.groups("--group", full ? FULL_GROUPS : SHORT_GROUPS), rows,
+                a.number("--warmup", full ? FULL_WARMUP : SHORT_WARMUP), a.groups("--group", full ? FULL_GROUPS : SHORT_GROUPS),
+                a.list("--kinds", HandshakeKind::byLabel, HandshakeKind.DEFAULT), rows,
                 a.integer("--clients", DEFAULT_CLIENTS), a.integer("--loops", Runtime.getRuntime().availableProcessors()),
                 a.flag("--echo"), out.resolve("handshakes.md"),
                 Path.of(a.text("--wolfssl-dir", EndToEnd.Options.defaultWolfsslDir().toString())),

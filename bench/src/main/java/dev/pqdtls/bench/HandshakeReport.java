@@ -44,19 +44,21 @@ final class HandshakeReport implements BenchReports.Report {
         this.profiles = List.copyOf(profiles);
     }
 
-    /** The rows in table order: by group (as given), then by row number. */
+    /** The rows in table order: by group (as given), then by kind (full, resumed, psk), then by row number. */
     List<Row> ordered() {
         List<Row> out = new ArrayList<>();
         for (NamedGroup g : options.groups()) {
-            rows.stream().filter(r -> r.group() == g).sorted((a, b) -> Integer.compare(a.number(), b.number()))
-                    .forEach(out::add);
+            for (HandshakeKind k : options.kinds()) {
+                rows.stream().filter(r -> r.group() == g && r.kind() == k)
+                        .sorted((a, b) -> Integer.compare(a.number(), b.number())).forEach(out::add);
+            }
         }
         return out;
     }
 
-    private static final String[] HEADER = {"row", "group", "handshakes/s", "server CPU ms / handshake",
-        "serving threads' CPU ms / handshake", "server CPU %", "p50 ms", "p99 ms", "retransmissions client / server",
-        "failures", "load generator CPU %", "× wolfSSL"};
+    private static final String[] HEADER = {"row", "group", "kind", "ticket / PSK taken", "handshakes/s",
+        "server CPU ms / handshake", "serving threads' CPU ms / handshake", "server CPU %", "p50 ms", "p99 ms",
+        "retransmissions client / server", "failures", "load generator CPU %", "× wolfSSL"};
 
     List<String[]> cells() {
         List<String[]> cells = new ArrayList<>();
@@ -64,10 +66,10 @@ final class HandshakeReport implements BenchReports.Report {
         for (Row r : ordered()) {
             String name = r.number() + ". " + r.name();
             if (!r.measured()) {
-                cells.add(new String[] {name, r.group().displayName(), "not measured: " + r.reason()});
+                cells.add(new String[] {name, r.group().displayName(), r.kind().label(), "not measured: " + r.reason()});
                 continue;
             }
-            cells.add(new String[] {name, r.group().displayName(), f("%,.0f", r.handshakesPerSecond()),
+            cells.add(new String[] {name, r.group().displayName(), r.kind().label(), taken(r), f("%,.0f", r.handshakesPerSecond()),
                 f("%.2f", r.serverCpuMsPerHandshake()), f("%.2f", r.servingCpuMsPerHandshake()),
                 f("%.0f", r.serverCpuPercent(cores)), f("%.1f", r.p50Micros() / 1e3),
                 f("%.1f", r.p99Micros() / 1e3), r.clientRetransmissions() + " / "
@@ -77,11 +79,22 @@ final class HandshakeReport implements BenchReports.Report {
         return cells;
     }
 
-    /** The same group's wolfSSL row with as many threads as this row has loops (row 7 for 1, row 8 for N). */
+    /**
+     * How many counted handshakes took the ticket or PSK the client offered: "–" for full ones, "all", or
+     * "N of M" (a resumption the server refused was a full handshake).
+     */
+    static String taken(Row r) {
+        if (r.kind() == HandshakeKind.FULL) {
+            return "–";
+        }
+        return r.pskUsed() == r.handshakes() ? "all" : f("%,d of %,d", r.pskUsed(), r.handshakes());
+    }
+
+    /** The same group's and kind's wolfSSL row with as many threads as this row has loops (row 7 for 1, row 8 for N). */
     Optional<Row> wolfSslPeer(Row r) {
         boolean one = r.number() == HandshakeBench.FFM_ONE || r.number() == HandshakeBench.FFM35_ONE
                 || r.number() == HandshakeBench.FALLBACK_ONE;
-        return measured(one ? HandshakeBench.WOLFSSL_ONE : HandshakeBench.WOLFSSL_MANY, r.group());
+        return measured(one ? HandshakeBench.WOLFSSL_ONE : HandshakeBench.WOLFSSL_MANY, r.group(), r.kind());
     }
 
     private String vsWolfSsl(Row r) {
@@ -92,11 +105,12 @@ final class HandshakeReport implements BenchReports.Report {
                 .map(w -> f("%.2f", r.handshakesPerSecond() / w.handshakesPerSecond())).orElse("–");
     }
 
-    Optional<Row> measured(int number, NamedGroup group) {
-        return rows.stream().filter(r -> r.number() == number && r.group() == group && r.measured()).findFirst();
+    Optional<Row> measured(int number, NamedGroup group, HandshakeKind kind) {
+        return rows.stream().filter(r -> r.number() == number && r.group() == group && r.kind() == kind && r.measured())
+                .findFirst();
     }
 
-    /** The goals of issue 9 for the hybrid group (X25519MLKEM768), from this run (CPU: the serving threads'). */
+    /** The goals of issue 9 for full handshakes in the hybrid group (X25519MLKEM768), from this run (CPU: the serving threads'). */
     List<Goal> goals() {
         NamedGroup g = NamedGroup.X25519_MLKEM768;
         List<Goal> goals = new ArrayList<>();
@@ -118,7 +132,7 @@ final class HandshakeReport implements BenchReports.Report {
     }
 
     private Goal cpu(String name, int number, NamedGroup g, double goal) {
-        Optional<Row> r = measured(number, g);
+        Optional<Row> r = measured(number, g, HandshakeKind.FULL);
         if (r.isEmpty()) {
             return Goal.missing(name, goal, true, "ms", missing(number, g));
         }
@@ -128,8 +142,8 @@ final class HandshakeReport implements BenchReports.Report {
     }
 
     private Goal ratio(String name, int number, int peer, NamedGroup g, double goal) {
-        Optional<Row> a = measured(number, g);
-        Optional<Row> b = measured(peer, g);
+        Optional<Row> a = measured(number, g, HandshakeKind.FULL);
+        Optional<Row> b = measured(peer, g, HandshakeKind.FULL);
         if (a.isEmpty() || b.isEmpty()) {
             return Goal.missing(name, goal, false, "×", a.isEmpty() ? missing(number, g) : missing(peer, g));
         }
@@ -139,44 +153,20 @@ final class HandshakeReport implements BenchReports.Report {
     }
 
     private String missing(int number, NamedGroup g) {
-        return rows.stream().filter(r -> r.number() == number && r.group() == g).findFirst()
-                .map(r -> "row " + number + " not measured: " + r.reason())
-                .orElse("row " + number + " (" + g.displayName() + ") not run");
+        return rows.stream().filter(r -> r.number() == number && r.group() == g && r.kind() == HandshakeKind.FULL)
+                .findFirst().map(r -> "row " + number + " not measured: " + r.reason())
+                .orElse("row " + number + " (" + g.displayName() + ", full) not run");
     }
 
     /** "the C load generator used 9–14% of the machine's 2 CPUs", from the measured C-generator rows. */
     String loadShare() {
-        List<Double> shares = rows.stream().filter(r -> r.measured() && !HandshakeBench.javaClient(r.number()))
+        List<Double> shares = rows.stream().filter(r -> r.measured() && r.number() != HandshakeBench.JAVA_CLIENT)
                 .map(r -> r.clientCpuPercent(cores)).sorted().toList();
-        List<Double> java = rows.stream().filter(r -> r.measured() && HandshakeBench.javaClient(r.number()))
+        List<Double> java = rows.stream().filter(r -> r.measured() && r.number() == HandshakeBench.JAVA_CLIENT)
                 .map(r -> r.clientCpuPercent(cores)).sorted().toList();
         return "Load generator's share of the machine (" + cores + " CPUs) inside the window: C wolfssl_clients "
-                + range(shares) + (java.isEmpty() ? "" : "; the pqdtls Java client (rows 9, 10) " + range(java))
+                + range(shares) + (java.isEmpty() ? "" : "; the pqdtls Java client (row 9) " + range(java))
                 + ". Server and load generator share the cores, so the server never has the whole machine.";
-    }
-
-    /**
-     * Server CPU per resumed handshake (row 10) against per full handshake (row 9), the same server and
-     * client, per group measured in both; empty when none was.
-     */
-    List<String> resumption() {
-        List<String> lines = new ArrayList<>();
-        for (NamedGroup g : options.groups()) {
-            Optional<Row> full = measured(HandshakeBench.JAVA_CLIENT, g);
-            Optional<Row> resumed = measured(HandshakeBench.JAVA_CLIENT_RESUMING, g);
-            if (full.isEmpty() || resumed.isEmpty()) {
-                continue;
-            }
-            Row a = resumed.get();
-            Row b = full.get();
-            lines.add(f("Resumption, %s: server CPU %.2f ms per handshake resuming (row 10) ÷ %.2f ms full (row 9) = "
-                    + "%.2f×; serving threads %.2f ÷ %.2f ms = %.2f×%s.", g.displayName(), a.serverCpuMsPerHandshake(),
-                    b.serverCpuMsPerHandshake(), a.serverCpuMsPerHandshake() / b.serverCpuMsPerHandshake(),
-                    a.servingCpuMsPerHandshake(), b.servingCpuMsPerHandshake(),
-                    a.servingCpuMsPerHandshake() / b.servingCpuMsPerHandshake(),
-                    options.echo() ? "" : " (row 10 echoes once per handshake, row 9 does not: compare with --echo)"));
-        }
-        return lines;
     }
 
     /** "9–14%", or "9%" when all are the same, of sorted percentages. */
@@ -193,30 +183,30 @@ final class HandshakeReport implements BenchReports.Report {
     public String text() {
         StringBuilder sb = new StringBuilder(Tables.text(cells()));
         sb.append('\n').append(loadShare()).append('\n');
-        resumption().forEach(l -> sb.append(l).append('\n'));
-        sb.append("\ngoals (this run, X25519MLKEM768; recorded, not asserted):\n").append(Goal.text(goals()));
+        sb.append("\ngoals (this run, full X25519MLKEM768 handshakes; recorded, not asserted):\n").append(Goal.text(goals()));
         return sb.toString();
     }
 
     public String markdown(String chart) {
         StringBuilder sb = new StringBuilder("# Handshakes per second\n\n");
-        sb.append(String.format(Locale.ROOT, "%s; %s; %s s measured per row and group after %s s warm-up, %d handshakes "
-                        + "in flight%s; server certificate ECDSA P-256 (self-signed); %s.\n\n", when, BenchReports.machine(),
+        sb.append(String.format(Locale.ROOT, "%s; %s; %s s measured per row, group and kind after %s s "
+                        + "warm-up, %d handshakes in flight%s; server certificate ECDSA P-256 (self-signed); %s.\n\n", when, BenchReports.machine(),
                 EndToEndReport.number(options.seconds()), EndToEndReport.number(options.warmup()), options.clients(),
                 options.echo() ? ", one 16-byte echo per handshake" : "", invocation));
         if (chart != null) {
             sb.append("![handshakes/s per row](").append(chart).append(")\n\n");
         }
-        sb.append(Tables.markdown(cells(), "llrrrrrrrrrr")).append('\n').append(loadShare()).append("\n\n");
-        resumption().forEach(l -> sb.append(l).append("\n\n"));
-        sb.append("## Goals\n\nComputed from this run for X25519MLKEM768 and recorded, never asserted. CPU per handshake "
+        sb.append(Tables.markdown(cells(), "llllrrrrrrrrrr")).append('\n').append(loadShare()).append("\n\n");
+        sb.append(KINDS).append("\n\n");
+        sb.append("## Goals\n\nComputed from this run for full X25519MLKEM768 handshakes and recorded, never asserted. CPU per handshake "
                 + "is judged on the serving threads (the event loops): a JVM a few seconds old still spends much of its "
                 + "CPU compiling, which is not a cost per handshake; the whole process's figure is given next to it.\n\n");
         sb.append(Goal.markdown(goals()));
         sb.append("\nNotes:\n\n");
         for (Row r : ordered()) {
             if (r.note() != null) {
-                sb.append("- ").append(r.number()).append(", ").append(r.group().displayName()).append(": ")
+                sb.append("- ").append(r.number()).append(", ").append(r.group().displayName()).append(", ")
+                        .append(r.kind().label()).append(": ")
                         .append(r.note()).append('\n');
             }
         }
@@ -233,10 +223,22 @@ final class HandshakeReport implements BenchReports.Report {
         return sb.toString();
     }
 
+    static final String KINDS = "Kinds: full — a certificate handshake (ECDSA P-256 signature by the server, "
+            + "verified by the client), the client offers no ticket; resumed — psk_dhe_ke with the ticket the "
+            + "server issued on the load generator's previous handshake in that slot (no certificate, no "
+            + "signature; the group's key exchange still runs); psk — psk_dhe_ke with the benchmark's "
+            + "external PSK (`" + HandshakeKind.PSK_IDENTITY + "`, SHA-256), the client accepting no certificate. "
+            + "Every server sends a ticket after every handshake. \"ticket / PSK taken\" counts the measured "
+            + "handshakes in which the server took what the client offered (wolfSSL_session_reused; a psk "
+            + "handshake cannot complete otherwise): a resumption the server refused is a full handshake and "
+            + "shows there. The full handshakes that fetch a slot's first ticket (and start a new chain every "
+            + "200 resumptions: wolfSSL's server issues at most 255 tickets down one chain) are not counted; the "
+            + "notes give how many fell in the window, and their server CPU is in the server's figures.";
+
     @Override
     public EndToEndReport.Written write() throws IOException {
         return BenchReports.write(options.markdown(), png -> BarChart.write("pqdtls handshakes/s over loopback, "
-                + when.toString().substring(0, 10), "row", "handshakes per second (row 10: resumed)", categories(), series(), png),
+                + when.toString().substring(0, 10), "row", "handshakes per second", categories(), series(), png),
                 this::markdown);
     }
 
@@ -245,13 +247,17 @@ final class HandshakeReport implements BenchReports.Report {
         return rows.stream().filter(Row::measured).map(Row::number).distinct().sorted().map(n -> "row " + n).toList();
     }
 
+    /** One series per group and kind measured ("X25519MLKEM768, resumed"; the group alone with one kind). */
     private Map<String, List<Double>> series() {
         Map<String, List<Double>> series = new LinkedHashMap<>();
         List<Integer> numbers = rows.stream().filter(Row::measured).map(Row::number).distinct().sorted().toList();
         for (NamedGroup g : options.groups()) {
-            if (rows.stream().anyMatch(r -> r.group() == g && r.measured())) {
-                series.put(g.displayName(), numbers.stream()
-                        .map(n -> measured(n, g).map(Row::handshakesPerSecond).orElse(Double.NaN)).toList());
+            for (HandshakeKind k : options.kinds()) {
+                if (rows.stream().anyMatch(r -> r.group() == g && r.kind() == k && r.measured())) {
+                    series.put(options.kinds().size() == 1 ? g.displayName() : g.displayName() + ", " + k.label(),
+                            numbers.stream().map(n -> measured(n, g, k).map(Row::handshakesPerSecond).orElse(Double.NaN))
+                                    .toList());
+                }
             }
         }
         return series;

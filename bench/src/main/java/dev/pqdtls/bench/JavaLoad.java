@@ -4,6 +4,7 @@ import dev.pqdtls.DtlsClient;
 import dev.pqdtls.DtlsConfig;
 import dev.pqdtls.DtlsConnection;
 import dev.pqdtls.NamedGroup;
+import dev.pqdtls.SessionInfo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,14 +18,14 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The Java load generator of the handshake benchmark's last rows: {@code threads} platform threads in this JVM,
+ * The Java load generator of the handshake benchmark's last row: {@code threads} platform threads in this JVM,
  * each looping one-off {@link DtlsClient#connect} (its own socket and event-loop thread per connection, the
  * handshake with the cookie round trip), optionally one echoed record, and close. Counts what completes
- * inside the window, as wolfssl_clients does.
- *
- * <p>Full handshakes keep no ticket. Resuming, each thread has a configuration (so a session cache) of its
- * own and always echoes: the server sends its ticket before the echo, so every connection after a thread's
- * first offers the ticket of the one before it.
+ * inside the window, as wolfssl_clients does. Kinds: full (certificate; the client keeps no tickets, or its
+ * later connections would resume), resumed (each thread a configuration, so a session cache, of its own, and
+ * always one echo: the server sends its ticket before the echo, so every connection after a thread's first
+ * offers the ticket of the one before it) and psk (the benchmark's external PSK, no trust anchors: a server
+ * that answers with a certificate fails the handshake).
  */
 final class JavaLoad {
     private static final byte[] PING = "pqdtls-hs-bench".getBytes(StandardCharsets.US_ASCII);
@@ -36,14 +37,14 @@ final class JavaLoad {
         void closed() throws IOException;
     }
 
-    record Result(long handshakes, long resumed, double seconds, long p50Micros, long p99Micros, long retransmissions,
-            long failures, double cpuMs, String backend) {
+    record Result(long handshakes, long pskUsed, double seconds, long p50Micros, long p99Micros, long retransmissions, long failures,
+            double cpuMs, String backend) {
     }
 
     /** What one thread saw inside the window. */
     private static final class Tally {
         long handshakes;
-        long resumed;
+        long pskUsed;
         long retransmissions;
         long failures;
         long[] latencies = new long[1024];
@@ -59,14 +60,20 @@ final class JavaLoad {
     private JavaLoad() {
     }
 
-    static Result run(int port, Path trustedPem, NamedGroup group, int threads, boolean echo, boolean resume,
+    static Result run(int port, Path trustedPem, NamedGroup group, HandshakeKind kind, int threads, boolean echo,
             double warmup, double seconds, Window window) throws Exception {
-        DtlsConfig.Builder builder = DtlsConfig.builder().trustedCertificates(trustedPem).serverName("localhost")
-                .groups(group).handshakeTimeout(Duration.ofSeconds(10)).sessionTickets(resume);
-        DtlsConfig config = builder.build();
+        DtlsConfig.Builder b = DtlsConfig.builder().groups(group).handshakeTimeout(Duration.ofSeconds(10))
+                .sessionTickets(false);
+        switch (kind) {
+            case FULL -> b.trustedCertificates(trustedPem).serverName("localhost");
+            case PSK -> b.preSharedKeys(HandshakeKind.preSharedKey());
+            case RESUMED -> b.trustedCertificates(trustedPem).serverName("localhost").sessionTickets(true);
+        }
+        DtlsConfig shared = b.build();
+        boolean resume = kind == HandshakeKind.RESUMED;
         InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         String backend;
-        try (DtlsClient probe = DtlsClient.create(config)) {
+        try (DtlsClient probe = DtlsClient.create(shared)) {
             backend = probe.backend(); // the one the one-off connections pick too
         }
         if (backend.equals("ffm")) {
@@ -80,10 +87,9 @@ final class JavaLoad {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Tally tally = tallies[t] = new Tally();
-            DtlsConfig own = resume ? builder.build() : config;
             workers.add(Thread.ofPlatform().name("bench-java-client-" + t).daemon().start(() -> {
                 try {
-                    loop(server, own, echo || resume, open, close, tally);
+                    loop(server, resume ? b.build() : shared, echo || resume, open, close, tally);
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 }
@@ -106,13 +112,13 @@ final class JavaLoad {
             throw new IllegalStateException("a client thread failed: " + failure.get(), failure.get());
         }
         long handshakes = 0;
-        long resumed = 0;
+        long pskUsed = 0;
         long retransmissions = 0;
         long failures = 0;
         long[] all = new long[0];
         for (Tally t : tallies) {
             handshakes += t.handshakes;
-            resumed += t.resumed;
+            pskUsed += t.pskUsed;
             retransmissions += t.retransmissions;
             failures += t.failures;
             int from = all.length;
@@ -120,7 +126,7 @@ final class JavaLoad {
             System.arraycopy(t.latencies, 0, all, from, (int) t.handshakes);
         }
         Arrays.sort(all);
-        return new Result(handshakes, resumed, seconds, quantileMicros(all, 0.5), quantileMicros(all, 0.99), retransmissions,
+        return new Result(handshakes, pskUsed, seconds, quantileMicros(all, 0.5), quantileMicros(all, 0.99), retransmissions,
                 failures, cpu1 - cpu0, backend);
     }
 
@@ -141,7 +147,9 @@ final class JavaLoad {
                 }
                 if (counted) {
                     tally.latency(t1 - t0);
-                    tally.resumed += c.session().resumed() ? 1 : 0;
+                    if (c.session().authentication() != SessionInfo.Authentication.CERTIFICATE) {
+                        tally.pskUsed++;
+                    }
                     tally.retransmissions += c.stats().retransmissions();
                 }
             } catch (IOException e) {

@@ -20,8 +20,11 @@ final class ServerProcess implements AutoCloseable {
     private final ChildProcess process;
     private final KeyValues listening;
 
-    /** One {@code stats} answer; {@code malloc} is -1 when the server cannot tell (wolfSSL). */
-    record Stats(long accepted, long retransmissions, long connections, long malloc) {
+    /**
+     * One {@code stats} answer; {@code pskUsed} of the accepted handshakes took a ticket or PSK; {@code malloc} is
+     * -1 when the server cannot tell (wolfSSL).
+     */
+    record Stats(long accepted, long pskUsed, long retransmissions, long connections, long malloc) {
     }
 
     private ServerProcess(ChildProcess process) throws IOException {
@@ -60,11 +63,17 @@ final class ServerProcess implements AutoCloseable {
         return String.join(File.pathSeparator, entries);
     }
 
-    /** The C wolfssl_server with {@code threads} threads (sockets on one port), serving {@code cert}. */
-    static ServerProcess wolfSsl(Path exe, int threads, BenchCertificate.PemFiles cert) throws IOException {
-        return new ServerProcess(ChildProcess.start("wolfssl_server", List.of(exe.toString(), "--threads",
-                Integer.toString(threads), "--cert", cert.certificate().toString(), "--key", cert.key().toString()),
-                exe.getParent()));
+    /**
+     * The C wolfssl_server with {@code threads} threads (sockets on one port), serving {@code cert} and, unless
+     * null, the external PSK {@code psk} ({@code IDENTITY:HEXKEY}).
+     */
+    static ServerProcess wolfSsl(Path exe, int threads, BenchCertificate.PemFiles cert, String psk) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(exe.toString(), "--threads", Integer.toString(threads), "--cert",
+                cert.certificate().toString(), "--key", cert.key().toString()));
+        if (psk != null) {
+            cmd.addAll(List.of("--psk", psk));
+        }
+        return new ServerProcess(ChildProcess.start("wolfssl_server", cmd, exe.getParent()));
     }
 
     int port() {
@@ -94,7 +103,7 @@ final class ServerProcess implements AutoCloseable {
 
     Stats stats() throws IOException {
         KeyValues s = KeyValues.parse(process.ask("stats", "stats", STATS_TIMEOUT), "stats");
-        return new Stats(s.integer("accepted"), s.integer("retransmissions"), s.integer("connections"),
+        return new Stats(s.integer("accepted"), s.integer("psk_used"), s.integer("retransmissions"), s.integer("connections"),
                 s.asMap().containsKey("malloc") ? s.integer("malloc") : -1);
     }
 

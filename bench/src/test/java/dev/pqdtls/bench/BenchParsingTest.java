@@ -98,11 +98,24 @@ class BenchParsingTest {
         IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
                 () -> new BenchArgs(new String[] {"--rows", "1,12"}, Set.of(), Set.of("--rows"))
                         .rows("--rows", HandshakeBench.ALL_ROWS));
-        assertTrue(rows.getMessage().startsWith("rows must be among [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]"), rows.getMessage());
+        assertTrue(rows.getMessage().startsWith("rows must be among [1, 2, 3, 4, 5, 6, 7, 8, 9]"), rows.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new BenchArgs(new String[] {"--bogus"}, Set.of(), Set.of()));
         assertThrows(IllegalArgumentException.class, () -> new BenchArgs(new String[] {"--clients"}, Set.of(), Set.of("--clients")));
         assertThrows(IllegalArgumentException.class,
                 () -> new BenchArgs(new String[] {"--clients", "2.5"}, Set.of(), Set.of("--clients")).integer("--clients", 1));
+    }
+
+    @Test
+    void kindsAreParsedInMeasuringOrderAndBadOnesNamed() {
+        Set<String> kinds = Set.of("--kinds");
+        assertEquals(List.of(HandshakeKind.FULL, HandshakeKind.RESUMED, HandshakeKind.PSK), HandshakeBench.parse(
+                new BenchArgs(new String[] {"--kinds", "psk,full,resumed,psk"}, Set.of(), kinds)).kinds());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> HandshakeBench.parse(
+                new BenchArgs(new String[] {"--kinds", "full,0rtt"}, Set.of(), kinds)));
+        assertEquals("kinds must be among full, resumed, psk, got '0rtt'", bad.getMessage());
+        assertEquals("pqdtls-bench:000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+                HandshakeKind.pskArgument(), "the C programs' --psk");
+        assertEquals(HandshakeKind.PSK_IDENTITY, new String(BenchServer.psk(HandshakeKind.pskArgument()).identity(), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test
@@ -113,6 +126,8 @@ class BenchParsingTest {
         HandshakeBench.Options fullMode = HandshakeBench.parse(new BenchArgs(new String[] {"--full"}, Set.of("--full"), Set.of()));
         assertEquals(List.of(NamedGroup.X25519_MLKEM768, NamedGroup.X25519), fullMode.groups());
         assertEquals(HandshakeBench.FULL_SECONDS, fullMode.seconds());
+        assertEquals(List.of(HandshakeKind.FULL), shortMode.kinds(), "full handshakes unless --kinds says otherwise");
+        assertEquals(List.of(HandshakeKind.FULL), fullMode.kinds());
         assertTrue(shortMode.markdown().endsWith("handshakes.md"));
         ConnectionBench.Options full = ConnectionBench.parse(new BenchArgs(new String[] {"--full"}, Set.of("--full"), Set.of()));
         assertEquals(ConnectionBench.FULL_CONNECTIONS, full.connections());

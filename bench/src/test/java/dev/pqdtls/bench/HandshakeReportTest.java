@@ -16,15 +16,21 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class HandshakeReportTest {
     private static final NamedGroup HYBRID = NamedGroup.X25519_MLKEM768;
+    private static final HandshakeKind FULL = HandshakeKind.FULL;
     private static final HandshakeBench.Options OPTIONS = new HandshakeBench.Options(2, 1,
-            List.of(HYBRID, NamedGroup.X25519), HandshakeBench.ALL_ROWS, 16, 2, false, Path.of("/nonexistent/h.md"),
+            List.of(HYBRID, NamedGroup.X25519), List.of(HandshakeKind.values()), HandshakeBench.ALL_ROWS, 16, 2, false, Path.of("/nonexistent/h.md"),
             Path.of("/nonexistent"), Path.of("/nonexistent/libcrypto.so.3"), false);
 
-    /** {@code rate} handshakes/s over 2 s, {@code cpuMs} serving threads' CPU per handshake, twice that in all. */
+    /** A full-handshake row: {@code rate} handshakes/s over 2 s, {@code cpuMs} serving threads' CPU per handshake, twice that in all. */
     private static Row row(int number, NamedGroup g, double rate, double cpuMs) {
+        return row(number, g, FULL, rate, cpuMs, 0);
+    }
+
+    /** A row of {@code kind} in which {@code pskUsed} handshakes took the ticket or PSK. */
+    private static Row row(int number, NamedGroup g, HandshakeKind kind, double rate, double cpuMs, long pskUsed) {
         long handshakes = Math.round(rate * 2);
-        return new Row(number, "server " + number, g, handshakes, 2, 2 * cpuMs * handshakes, cpuMs * handshakes, 900,
-                4_100, 3, 1, 0, 200, handshakes, "note " + number, null);
+        return new Row(number, "server " + number, g, kind, handshakes, pskUsed, 0, 2, 2 * cpuMs * handshakes,
+                cpuMs * handshakes, 900, 4_100, 3, 1, 0, 200, handshakes, "note " + number, null);
     }
 
     private static HandshakeReport report(Row... rows) {
@@ -43,18 +49,7 @@ class HandshakeReportTest {
         assertEquals(0.8, r.servingCpuMsPerHandshake(), 1e-9);
         assertEquals(100 * 960.0 / (2 * 1000 * 2), r.serverCpuPercent(2), 1e-9, "960 ms of 2 s on 2 CPUs");
         assertEquals(5, r.clientCpuPercent(2), 1e-9, "200 ms of 4 CPU-seconds");
-        assertTrue(Double.isNaN(Row.notMeasured(1, "x", HYBRID, "why").serverCpuMsPerHandshake()));
-    }
-
-    @Test
-    void resumptionComparesRow10WithRow9PerGroupMeasuredInBoth() {
-        HandshakeReport r = report(row(9, HYBRID, 300, 0.8), row(10, HYBRID, 400, 0.6), row(9, NamedGroup.X25519, 900, 0.2));
-        assertEquals(List.of("Resumption, X25519MLKEM768: server CPU 1.20 ms per handshake resuming (row 10) ÷ 1.60 ms "
-                + "full (row 9) = 0.75×; serving threads 0.60 ÷ 0.80 ms = 0.75× (row 10 echoes once per handshake, "
-                + "row 9 does not: compare with --echo)."), r.resumption(), "X25519 lacks row 10");
-        assertTrue(r.text().contains("= 0.75×"), r.text());
-        assertTrue(r.markdown(null).contains("= 0.75×"));
-        assertTrue(report(row(9, HYBRID, 300, 0.8)).resumption().isEmpty());
+        assertTrue(Double.isNaN(Row.notMeasured(1, "x", HYBRID, FULL, "why").serverCpuMsPerHandshake()));
     }
 
     @Test
@@ -62,7 +57,7 @@ class HandshakeReportTest {
         HandshakeReport r = report(row(1, HYBRID, 300, 0.8), row(2, HYBRID, 480, 0.9), row(7, HYBRID, 200, 0.5),
                 row(8, HYBRID, 300, 0.5), row(5, HYBRID, 100, 1.6), row(6, HYBRID, 190, 1.6),
                 row(1, NamedGroup.X25519, 900, 0.2),
-                Row.notMeasured(3, "server 3", HYBRID, "no OpenSSL 3.5 at /x"));
+                Row.notMeasured(3, "server 3", HYBRID, FULL, "no OpenSSL 3.5 at /x"));
         Goal cpu30 = goal(r, "server CPU / hybrid handshake, ffm on the system libcrypto");
         assertEquals(0.8, cpu30.value(), 1e-9, "judged on the serving threads");
         assertEquals("met", cpu30.verdict(), "0.8 ms ≤ 0.8 ms");
@@ -80,27 +75,46 @@ class HandshakeReportTest {
         Goal cpu35 = goal(r, "server CPU / hybrid handshake, ffm on OpenSSL 3.5");
         assertEquals("n/a", cpu35.verdict());
         assertEquals("row 3 not measured: no OpenSSL 3.5 at /x", cpu35.missing());
-        assertEquals("row 4 (X25519MLKEM768) not run", goal(r, "handshakes/s row 4").missing());
+        assertEquals("row 4 (X25519MLKEM768, full) not run", goal(r, "handshakes/s row 4").missing());
     }
 
     @Test
     void tableShowsEveryGroupWithTheRatioToWolfSslOfTheSameThreads() {
         HandshakeReport r = report(row(1, HYBRID, 300, 0.8), row(7, HYBRID, 200, 0.5), row(2, HYBRID, 480, 0.9),
-                row(1, NamedGroup.X25519, 900, 0.2), Row.notMeasured(7, "server 7", NamedGroup.X25519, "no wolfSSL build"));
+                row(1, NamedGroup.X25519, 900, 0.2), Row.notMeasured(7, "server 7", NamedGroup.X25519, FULL, "no wolfSSL build"));
         String md = r.markdown("handshakes.png");
         assertTrue(md.contains("![handshakes/s per row](handshakes.png)"), md);
-        assertTrue(md.contains("| row | group | handshakes/s | server CPU ms / handshake | serving threads' CPU ms / "
-                + "handshake |"), md);
-        assertTrue(md.contains("| 1. server 1 | X25519MLKEM768 | 300 | 1.60 | 0.80 | 24 | 0.9 | 4.1 | 3 / 1 | 0 | 5 | 1.50 |"), md);
-        assertTrue(md.contains("| 2. server 2 | X25519MLKEM768 | 480 | 1.80 | 0.90 | 43 | 0.9 | 4.1 | 3 / 1 | 0 | 5 | – |"),
+        assertTrue(md.contains("| row | group | kind | ticket / PSK taken | handshakes/s | server CPU ms / handshake | "
+                + "serving threads' CPU ms / handshake |"), md);
+        assertTrue(md.contains("| 1. server 1 | X25519MLKEM768 | full | – | 300 | 1.60 | 0.80 | 24 | 0.9 | 4.1 | 3 / 1 | 0 | 5 | 1.50 |"), md);
+        assertTrue(md.contains("| 2. server 2 | X25519MLKEM768 | full | – | 480 | 1.80 | 0.90 | 43 | 0.9 | 4.1 | 3 / 1 | 0 | 5 | – |"),
                 "no row 8 in this run:\n" + md);
-        assertTrue(md.contains("| 7. server 7 | X25519 | not measured: no wolfSSL build |"), md);
-        assertTrue(md.indexOf("X25519MLKEM768 | 300") < md.indexOf("| X25519 | 900"), "groups in the order given");
+        assertTrue(md.contains("| 7. server 7 | X25519 | full | not measured: no wolfSSL build |"), md);
+        assertTrue(md.indexOf("X25519MLKEM768 | full | – | 300") < md.indexOf("| X25519 | full | – | 900"), "groups in the order given");
         assertTrue(md.contains("## Goals"), md);
         assertTrue(md.contains("C wolfssl_clients 5%."), md);
         assertFalse(md.contains("## Profiles"), "no profile without --profile");
         String text = r.text();
         assertTrue(text.lines().findFirst().orElse("").startsWith("row"), text);
-        assertTrue(text.contains("goals (this run, X25519MLKEM768"), text);
+        assertTrue(text.contains("goals (this run, full X25519MLKEM768"), text);
+    }
+
+    @Test
+    void kindsSitNextToTheGroupWithTheirOwnWolfSslRatioAndWhatTheServerTook() {
+        HandshakeReport r = report(row(3, HYBRID, 300, 0.8), row(7, HYBRID, 200, 0.5),
+                row(3, HYBRID, HandshakeKind.RESUMED, 900, 0.3, 1800), row(7, HYBRID, HandshakeKind.RESUMED, 600, 0.2, 1200),
+                row(3, HYBRID, HandshakeKind.PSK, 800, 0.3, 1500), row(7, HYBRID, HandshakeKind.PSK, 1000, 0.2, 2000));
+        String md = r.markdown(null);
+        assertTrue(md.contains("| 3. server 3 | X25519MLKEM768 | resumed | all | 900 | 0.60 | 0.30 |"), md);
+        assertTrue(md.contains("| 1.50 |\n| 7. server 7 | X25519MLKEM768 | resumed |"), "resumed ÷ wolfSSL resumed:\n" + md);
+        assertTrue(md.contains("| 3. server 3 | X25519MLKEM768 | psk | 1,500 of 1,600 | 800 |"),
+                "a PSK the server refused shows:\n" + md);
+        assertTrue(md.contains("| 0.80 |\n| 7. server 7 | X25519MLKEM768 | psk |"), "psk ÷ wolfSSL psk:\n" + md);
+        assertTrue(md.indexOf("| full |") < md.indexOf("| resumed |") && md.indexOf("| resumed |") < md.indexOf("| psk |"),
+                "kinds in order full, resumed, psk:\n" + md);
+        assertTrue(md.contains("Kinds: full"), md);
+        assertTrue(md.contains("- 3, X25519MLKEM768, resumed: note 3"), md);
+        assertEquals(1.5, goal(r, "handshakes/s row 3 ÷ wolfSSL row 7").value(), 1e-9, "goals judge the full handshakes");
+        assertEquals("–", HandshakeReport.taken(row(3, HYBRID, 300, 0.8)));
     }
 }

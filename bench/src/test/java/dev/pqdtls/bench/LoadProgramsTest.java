@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,8 +41,24 @@ class LoadProgramsTest {
     }
 
     private static HandshakeBench.Options options(List<Integer> rows, Path out) {
-        return new HandshakeBench.Options(1, 0.3, List.of(NamedGroup.X25519), rows, 4, 2, true, out.resolve("h.md"),
+        return options(rows, List.of(HandshakeKind.FULL), out);
+    }
+
+    private static HandshakeBench.Options options(List<Integer> rows, List<HandshakeKind> kinds, Path out) {
+        return new HandshakeBench.Options(1, 0.3, List.of(NamedGroup.X25519), kinds, rows, 4, 2, true, out.resolve("h.md"),
                 WOLFSSL, HandshakeBench.Options.defaultOpenssl35(), false);
+    }
+
+    /** Every counted handshake of a resumed or psk row took the ticket or PSK; a full row took none. */
+    private static void assertKind(HandshakeBench.Row r, HandshakeKind kind) {
+        assertNull(r.reason(), r::toString);
+        assertEquals(kind, r.kind(), r::toString);
+        assertTrue(r.handshakes() > 0, r::toString);
+        assertEquals(kind == HandshakeKind.FULL ? 0 : r.handshakes(), r.pskUsed(), r::toString);
+        Matcher server = Pattern.compile("the server counted (\\d+) ticket/PSK handshakes").matcher(r.note());
+        assertTrue(server.find(), r.note());
+        long serverPskUsed = Long.parseLong(server.group(1));
+        assertTrue(kind == HandshakeKind.FULL ? serverPskUsed == 0 : serverPskUsed > 0, "the server's own count: " + r.note());
     }
 
     private static List<HandshakeBench.Row> run(HandshakeBench.Options options) throws Exception {
@@ -55,7 +73,7 @@ class LoadProgramsTest {
             public void finished(int index, int count, HandshakeBench.Row row) {
             }
         });
-        assertEquals(options.rows().size(), progress.size(), progress::toString);
+        assertEquals(options.rows().size() * options.kinds().size(), progress.size(), progress::toString);
         return rows;
     }
 
@@ -80,6 +98,42 @@ class LoadProgramsTest {
         assertTrue(r.serverCpuMs() > 0 && r.servingCpuMs() > 0 && r.servingCpuMs() <= r.serverCpuMs(), r::toString);
         assertTrue(r.note().contains("backend ffm") && r.note().contains("1 event loop(s)"), r.note());
         assertTrue(r.serverRetransmissions() >= 0, "a pqdtls server reports its accepted connections' retransmissions");
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void wolfSslServerResumesAndTakesThePskOfTheLoadGenerator(@TempDir Path out) throws Exception {
+        List<HandshakeBench.Row> rows = run(options(List.of(HandshakeBench.WOLFSSL_ONE),
+                List.of(HandshakeKind.values()), out));
+        assertEquals(List.of(HandshakeKind.FULL, HandshakeKind.RESUMED, HandshakeKind.PSK),
+                rows.stream().map(HandshakeBench.Row::kind).toList());
+        for (HandshakeBench.Row r : rows) {
+            assertKind(r, r.kind());
+        }
+        assertTrue(rows.get(1).note().contains("priming full handshakes"), rows.get(1).note());
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void pqdtlsServerResumesAndTakesThePskOfTheLoadGenerator(@TempDir Path out) throws Exception {
+        Assumptions.assumeTrue(NativeDatagramEngine.unavailableReason().isEmpty(),
+                () -> "native library unusable: " + NativeDatagramEngine.unavailableReason().orElse(""));
+        List<HandshakeBench.Row> rows = run(options(List.of(HandshakeBench.FFM_ONE),
+                List.of(HandshakeKind.RESUMED, HandshakeKind.PSK), out));
+        assertKind(rows.get(0), HandshakeKind.RESUMED);
+        assertKind(rows.get(1), HandshakeKind.PSK);
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void javaClientRowMeasuresEveryKind(@TempDir Path out) throws Exception {
+        Assumptions.assumeTrue(NativeDatagramEngine.unavailableReason().isEmpty(),
+                () -> "native library unusable: " + NativeDatagramEngine.unavailableReason().orElse(""));
+        List<HandshakeBench.Row> rows = run(options(List.of(HandshakeBench.JAVA_CLIENT),
+                List.of(HandshakeKind.values()), out));
+        assertKind(rows.get(0), HandshakeKind.FULL); // the client keeps no tickets: none of its handshakes resume
+        assertKind(rows.get(1), HandshakeKind.RESUMED); // a session cache per thread, one echo to get each ticket
+        assertKind(rows.get(2), HandshakeKind.PSK);
     }
 
     @Test

@@ -62,7 +62,7 @@ class BenchCommandTest {
         CliRun h = CliRun.run("bench", "handshakes", "--help");
         assertEquals(0, h.exit(), h.err());
         assertTrue(h.out().startsWith("Usage: pqdtls bench handshakes"), h.out());
-        for (String option : new String[] {"--clients", "--loops", "--group", "--rows", "--echo", "--profile", "--full",
+        for (String option : new String[] {"--clients", "--loops", "--group", "--kinds", "--rows", "--echo", "--profile", "--full",
             "--out", "--wolfssl-dir", "--openssl35"}) {
             assertTrue(h.out().contains(option), option + " in:\n" + h.out());
         }
@@ -82,7 +82,11 @@ class BenchCommandTest {
         CliRun rows = CliRun.run("bench", "handshakes", "--rows", "12");
         assertEquals(Main.EXIT_USAGE, rows.exit(), rows.out() + rows.err());
         assertEquals(1, rows.err().lines().count(), rows.err());
-        assertTrue(rows.err().startsWith("pqdtls: rows must be among [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]"), rows.err());
+        assertTrue(rows.err().startsWith("pqdtls: rows must be among [1, 2, 3, 4, 5, 6, 7, 8, 9]"), rows.err());
+        CliRun kinds = CliRun.run("bench", "handshakes", "--kinds", "full,0rtt");
+        assertEquals(Main.EXIT_USAGE, kinds.exit(), kinds.out() + kinds.err());
+        assertEquals(1, kinds.err().lines().count(), kinds.err());
+        assertTrue(kinds.err().startsWith("pqdtls: kinds must be among full, resumed, psk, got '0rtt'"), kinds.err());
         CliRun backend = CliRun.run("bench", "connections", "--backend", "openssl");
         assertEquals(Main.EXIT_USAGE, backend.exit(), backend.out() + backend.err());
         assertTrue(backend.err().startsWith("pqdtls: backend must be ffm or fallback, got openssl"), backend.err());
