@@ -133,6 +133,24 @@ class PublicKeyPinningTest {
         }
     }
 
+    /**
+     * A digest whose first six bits are all ones encodes to base64 starting with '/', so its pin reads
+     * "sha256//...": it must not be taken for the "sha256//" spelling of the prefix (1 key in 64; a CI
+     * run drew one in RawPublicKeyTest).
+     */
+    @Test
+    void aPinWhoseBase64StartsWithASlashIsThatPin() {
+        byte[] digest = new byte[32];
+        digest[0] = (byte) 0xFC;
+        String pin = "sha256/" + java.util.Base64.getEncoder().encodeToString(digest);
+        assertTrue(pin.startsWith("sha256//"), pin);
+        assertEquals(1, dev.pqdtls.internal.auth.PublicKeyPins.parse("pinnedPublicKeys", List.of(pin)).size());
+        DtlsConfig.builder().pinnedPublicKeys(List.of(pin), PinMode.INSTEAD_OF_CHAIN).build(); // no exception
+        // And the "sha256//" spelling still works for a digest whose base64 does not start with '/'.
+        String other = "sha256//" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        assertEquals(1, dev.pqdtls.internal.auth.PublicKeyPins.parse("pinnedPublicKeys", List.of(other)).size());
+    }
+
     @Test
     void malformedPinsAndContradictionsFailAtBuild() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -47,28 +47,36 @@ public final class PublicKeyPins {
             throw new IllegalArgumentException(option + ": entry " + index + " is null");
         }
         String s = pin.trim();
-        String lower = s.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("sha256//")) {
-            s = s.substring(8);
-        } else if (lower.startsWith(PREFIX)) {
+        if (s.toLowerCase(Locale.ROOT).startsWith(PREFIX)) {
             s = s.substring(PREFIX.length());
         }
         String hex = s.replace(":", "").replace(" ", "");
         if (hex.length() == 2 * DIGEST_LENGTH && hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
             return HexFormat.of().parseHex(hex);
         }
-        try {
-            byte[] d = Base64.getDecoder().decode(s);
-            if (d.length == DIGEST_LENGTH) {
-                return d;
-            }
-        } catch (IllegalArgumentException notBase64) {
-            // reported below with every accepted form
+        // The base64 after "sha256/" may itself start with '/' (a digest whose first six bits are 63),
+        // so "sha256//..." is tried as written before as the "sha256//" spelling of the prefix.
+        byte[] d = base64Digest(s);
+        if (d == null && s.startsWith("/")) {
+            d = base64Digest(s.substring(1));
+        }
+        if (d != null) {
+            return d;
         }
         throw new IllegalArgumentException(option + ": entry " + index + " (\"" + pin + "\") is not a SHA-256 public-key "
                 + "pin: give sha256/<44 base64 characters> or 64 hex digits, the SHA-256 of the DER SubjectPublicKeyInfo "
                 + "(./pqdtls pin FILE prints it; or openssl x509 -in FILE -pubkey -noout | openssl pkey -pubin "
                 + "-outform der | sha256sum)");
+    }
+
+    /** The 32 bytes {@code s} encodes in base64, or null. */
+    private static byte[] base64Digest(String s) {
+        try {
+            byte[] d = Base64.getDecoder().decode(s);
+            return d.length == DIGEST_LENGTH ? d : null;
+        } catch (IllegalArgumentException notBase64) {
+            return null;
+        }
     }
 
     public int size() {
