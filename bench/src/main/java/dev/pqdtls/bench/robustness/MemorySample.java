@@ -26,9 +26,17 @@ import java.util.concurrent.locks.LockSupport;
  * malloc has handed out and not had back (glibc's {@code mallinfo2}, where native contexts, OpenSSL
  * and the JDK's own native allocations live), the resident set, and the backend's live native contexts.
  * The resident set is shown for reference only: the JVM and malloc keep freed memory mapped, so it
- * does not come back down when the others do.
+ * does not come back down when the others do. With Native Memory Tracking on
+ * ({@code -XX:NativeMemoryTracking=summary}), {@code jvmMalloc} is what the JVM itself has malloc'ed
+ * (the JIT compilers' arenas and pools above all, which grow as it compiles), so that
+ * {@link #outsideJvm()} is the memory of the libraries: OpenSSL, pqdtls' C code, JNA.
+ *
+ * @param mallocMapped what malloc has handed out in mmap'ed chunks (its large allocations: {@code mallinfo2}'s
+ *     hblkhd), which NMT counts and {@code mallocInUse} does not
+ * @param jvmMalloc the JVM's own malloc'ed bytes by NMT, or -1 without NMT
  */
-public record MemorySample(long heapAfterGc, long mallocInUse, long resident, Map<String, Long> nativeContexts) {
+public record MemorySample(long heapAfterGc, long mallocInUse, long mallocMapped, long jvmMalloc, long resident,
+        Map<String, Long> nativeContexts) {
     private static final StructLayout MALLINFO2 = MemoryLayout.structLayout(
             JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
     private static final Optional<MethodHandle> MALLINFO2_CALL = Linker.nativeLinker().defaultLookup().find("mallinfo2")
@@ -58,8 +66,27 @@ public record MemorySample(long heapAfterGc, long mallocInUse, long resident, Ma
     public static MemorySample now(CryptoBackend backend) {
         System.gc();
         System.gc();
-        return new MemorySample(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), mallocBytesInUse(),
-                residentBytes(), backend.liveNativeContexts());
+        long[] malloc = mallinfo();
+        return new MemorySample(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), malloc[0], malloc[1],
+                malloc[0] < 0 ? -1 : jvmMallocBytes(), residentBytes(), backend.liveNativeContexts());
+    }
+
+    /** malloc'ed bytes outside the JVM's own when NMT says what those are, else all of them. */
+    public long outsideJvm() {
+        return jvmMalloc < 0 ? mallocInUse : mallocInUse + mallocMapped - jvmMalloc;
+    }
+
+    /** NMT's total malloc ("malloc: 13610KB #47205") through the DiagnosticCommand MBean; -1 without NMT. */
+    static long jvmMallocBytes() {
+        try {
+            Object out = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
+                    new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("malloc: (\\d+)KB").matcher(String.valueOf(out));
+            return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+        } catch (javax.management.JMException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Every kind of live native context, summed. */
@@ -69,14 +96,19 @@ public record MemorySample(long heapAfterGc, long mallocInUse, long resident, Ma
 
     /** glibc's mallinfo2() field 7 (uordblks), over all arenas; -1 where there is no mallinfo2. */
     static long mallocBytesInUse() {
+        return mallinfo()[0];
+    }
+
+    /** mallinfo2()'s uordblks and hblkhd (in use in the arenas, in mmap'ed chunks); -1s without mallinfo2. */
+    private static long[] mallinfo() {
         if (MALLINFO2_CALL.isEmpty()) {
-            return -1;
+            return new long[] {-1, -1};
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = (MemorySegment) MALLINFO2_CALL.get().invokeExact((SegmentAllocator) arena);
-            return info.get(JAVA_LONG, 7 * 8);
+            return new long[] {info.get(JAVA_LONG, 7 * 8), info.get(JAVA_LONG, 4 * 8)};
         } catch (Throwable e) {
-            return -1;
+            return new long[] {-1, -1};
         }
     }
 
@@ -94,10 +126,10 @@ public record MemorySample(long heapAfterGc, long mallocInUse, long resident, Ma
         return -1;
     }
 
-    /** "heap 41.2 MB, malloc 23.0 MB, RSS 180.1 MB, native contexts 0". */
+    /** "heap 41.2 MB, malloc 23.0 MB (JVM's own 15.1 MB), RSS 180.1 MB, native contexts 0". */
     public String summary() {
-        return String.format(Locale.ROOT, "heap %s, malloc %s, RSS %s, native contexts %d", mb(heapAfterGc), mb(mallocInUse),
-                mb(resident), nativeContextsTotal());
+        return String.format(Locale.ROOT, "heap %s, malloc %s%s, RSS %s, native contexts %d", mb(heapAfterGc), mb(mallocInUse),
+                jvmMalloc < 0 ? "" : " (JVM's own " + mb(jvmMalloc) + ")", mb(resident), nativeContextsTotal());
     }
 
     static String mb(long bytes) {
