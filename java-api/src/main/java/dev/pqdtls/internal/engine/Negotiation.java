@@ -14,7 +14,6 @@ import dev.pqdtls.internal.handshake.ServerHello;
 import dev.pqdtls.internal.psk.PskCodec;
 import dev.pqdtls.internal.wire.DecodeException;
 import dev.pqdtls.spi.HashAlgorithm;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -81,10 +80,9 @@ record Negotiation(CipherSuite suite, NamedGroup group, Optional<byte[]> keyShar
             return null;
         }
         for (PskCodec.Identity offered : PskCodec.parseClientPsks(ext.get()).identities()) {
-            for (PreSharedKey k : config.preSharedKeys()) {
-                if (Arrays.equals(k.identity(), offered.identity())) {
-                    return k.hash();
-                }
+            Optional<PreSharedKey> k = ServerPsk.externalKey(config, offered.identity());
+            if (k.isPresent()) {
+                return k.get().hash();
             }
         }
         return null;

@@ -82,12 +82,13 @@ record ServerPsk(int index, byte[] psk, boolean resumption, DtlsConfig.PskMode m
 
     private static Optional<ServerPsk> external(DtlsConfig config, byte[] identity, CipherSuite suite, int index,
             DtlsConfig.PskMode mode) {
-        for (PreSharedKey k : config.preSharedKeys()) {
-            if (k.hash() == suite.hash() && Arrays.equals(k.identity(), identity)) {
-                return Optional.of(new ServerPsk(index, k.key(), false, mode, List.of(), 0));
-            }
-        }
-        return Optional.empty();
+        return externalKey(config, identity).filter(k -> k.hash() == suite.hash())
+                .map(k -> new ServerPsk(index, k.key(), false, mode, List.of(), 0));
+    }
+
+    /** Our external key of this identity, if there is one (identities are unique: {@code build()} checks). */
+    static Optional<PreSharedKey> externalKey(DtlsConfig config, byte[] identity) {
+        return config.preSharedKeys().stream().filter(k -> Arrays.equals(k.identity(), identity)).findFirst();
     }
 
     private static Optional<ServerPsk> ticket(DtlsConfig config, byte[] identity, CipherSuite suite, int index,
