@@ -357,11 +357,7 @@ final class ClientCommand implements Callable<Integer> {
         }
         if (cert != null) {
             LocalCredentials creds = ServerCommand.credentials(cert, key);
-            if (rawPublicKey) {
-                b.rawPublicKey(new java.security.KeyPair(creds.chain().get(0).getPublicKey(), creds.privateKey()));
-            } else {
-                b.certificate(creds.chain(), creds.privateKey());
-            }
+            ServerCommand.present(b, creds.chain(), creds.privateKey(), rawPublicKey);
         }
         pins.applyTo(b);
         b.serverName(serverName != null ? serverName : hp.host());

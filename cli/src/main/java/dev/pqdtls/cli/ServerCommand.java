@@ -320,10 +320,10 @@ final class ServerCommand implements Callable<Integer> {
         }
         if (cert != null) {
             LocalCredentials creds = credentials(cert, key);
-            present(b, creds.chain(), creds.privateKey());
+            present(b, creds.chain(), creds.privateKey(), rawPublicKey);
         } else if (!pskOnly) {
             SelfSignedCertificate eph = SelfSignedCertificate.create();
-            present(b, eph.chain(), eph.privateKey());
+            present(b, eph.chain(), eph.privateKey(), rawPublicKey);
             say(out, "no --cert given: using an ephemeral self-signed ECDSA P-256 certificate for localhost, "
                     + "127.0.0.1, ::1 (SHA-256 " + eph.fingerprint() + "); clients need --insecure, or --pin "
                     + DtlsConfig.publicKeyPin(eph.certificate().getPublicKey()) + " --pin-only");
@@ -365,8 +365,8 @@ final class ServerCommand implements Callable<Integer> {
     /** Bytes of 0-RTT data a client may send with --early-data. */
     static final int EARLY_DATA_BYTES = 16_384;
 
-    /** The certificate, or with --raw-public-key its key alone (RFC 7250). */
-    private void present(DtlsConfig.Builder b, List<X509Certificate> chain, PrivateKey privateKey) {
+    /** The certificate, or with --raw-public-key its key alone (RFC 7250); the client's --cert too. */
+    static void present(DtlsConfig.Builder b, List<X509Certificate> chain, PrivateKey privateKey, boolean rawPublicKey) {
         if (rawPublicKey) {
             b.rawPublicKey(new KeyPair(chain.get(0).getPublicKey(), privateKey));
         } else {
