@@ -161,20 +161,13 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
     /** Runs the wolfSSL client against a server of {@code config}; returns the server side's session. */
     private SessionInfo runWolfClient(DtlsConfig config, List<String> clientArgs, NamedGroup group) throws Exception {
         try (DtlsServer server = DtlsServer.bind(new InetSocketAddress("127.0.0.1", 0), config)) {
-            CompletableFuture<SessionInfo> served = CompletableFuture.supplyAsync(() -> {
-                try (DtlsConnection c = server.accept(STEP).orElseThrow()) {
-                    byte[] msg = c.receive(STEP).orElseThrow();
-                    c.send(msg);
-                    assertTrue(new String(msg, StandardCharsets.UTF_8).startsWith("hello wolfssl"));
-                    return c.session();
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            }, task -> new Thread(task, "pqdtls-server-test").start());
+            CompletableFuture<List<Served>> served = serveEchoes(server, 1);
             try (WolfSslPeer wolf = WolfSslPeer.startClient(args(server.localAddress().getPort(),
                     clientArgs.toArray(String[]::new)).toArray(String[]::new))) {
                 wolf.awaitOutput(WolfSslPeer.HANDSHAKE_DONE, STEP);
-                SessionInfo session = served.get(STEP.toSeconds(), TimeUnit.SECONDS);
+                Served first = served.get(STEP.toSeconds(), TimeUnit.SECONDS).get(0);
+                assertTrue(first.message().startsWith("hello wolfssl"), first.message());
+                SessionInfo session = first.session();
                 assertEquals(group, session.group());
                 assertEquals(0, wolf.waitFor(STEP), "wolfSSL client exit code");
                 return session;
@@ -236,8 +229,8 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
                 NamedGroup.X25519_MLKEM768);
     }
 
-    /** What a served connection showed: its session and the 0-RTT data it took. */
-    private record Served(SessionInfo session, boolean earlyDataAccepted, List<String> earlyData) {
+    /** What a served connection showed: its session, the 0-RTT data it took and the message it echoed. */
+    private record Served(SessionInfo session, boolean earlyDataAccepted, List<String> earlyData, String message) {
     }
 
     /**
@@ -250,8 +243,10 @@ public abstract class WolfSslInteropSuite extends NativeBackendSuite {
             for (int i = 0; i < connections; i++) {
                 try (DtlsConnection c = server.accept(STEP).orElseThrow()) {
                     List<String> early = c.takeEarlyData().stream().map(d -> new String(d, StandardCharsets.UTF_8)).toList();
-                    c.send(c.receive(STEP).orElseThrow());
-                    served.add(new Served(c.session(), c.earlyDataAccepted(), early));
+                    byte[] message = c.receive(STEP).orElseThrow();
+                    c.send(message);
+                    served.add(new Served(c.session(), c.earlyDataAccepted(), early,
+                            new String(message, StandardCharsets.UTF_8)));
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
