@@ -42,6 +42,15 @@ record ServerPsk(int index, byte[] psk, boolean resumption, DtlsConfig.PskMode m
     /**
      * @param afterRetry whether a HelloRetryRequest came first: early data is then refused (§4.2.10)
      */
+    /** Resolved once per thread, not per resumption (a factory is not documented thread-safe). */
+    private static final ThreadLocal<CertificateFactory> X509 = ThreadLocal.withInitial(() -> {
+        try {
+            return CertificateFactory.getInstance("X.509");
+        } catch (CertificateException e) {
+            throw new IllegalStateException("this JDK has no X.509 CertificateFactory", e);
+        }
+    });
+
     static Optional<ServerPsk> choose(DtlsConfig config, CryptoBackend crypto, ClientHello ch, byte[] body,
             CipherSuite suite, Transcript transcript, boolean afterRetry) throws DtlsException, DecodeException {
         Optional<byte[]> ext = ch.extensions().get(ExtensionType.PRE_SHARED_KEY);
@@ -107,8 +116,7 @@ record ServerPsk(int index, byte[] psk, boolean resumption, DtlsConfig.PskMode m
         List<X509Certificate> certs = List.of();
         if (s.clientCertificate().length > 0) {
             try {
-                certs = List.of((X509Certificate) CertificateFactory.getInstance("X.509")
-                        .generateCertificate(new ByteArrayInputStream(s.clientCertificate())));
+                certs = List.of((X509Certificate) X509.get().generateCertificate(new ByteArrayInputStream(s.clientCertificate())));
             } catch (CertificateException e) {
                 s.wipe();
                 return Optional.empty();
